@@ -1,0 +1,154 @@
+// The budget model of the domain core: plain data, no storage, no UI.
+// Amounts are integer 分 (bigint); codes are strings as published.
+import type { AmountUnit, Fen } from './money.js';
+import type { FundCode } from './funds.js';
+
+/** 行政单位 | 事业单位 | 参照公务员法管理的事业单位 (treated as administrative for economic mapping). */
+export type UnitKind = 'administrative' | 'public-institution' | 'civil-servant-managed';
+export const UNIT_KINDS: readonly UnitKind[] = ['administrative', 'public-institution', 'civil-servant-managed'];
+export const UNIT_KIND_LABELS: Record<UnitKind, string> = {
+  administrative: '行政单位',
+  'public-institution': '事业单位',
+  'civil-servant-managed': '参照公务员法管理的事业单位',
+};
+
+export type ExpenditureKind = 'basic' | 'project';
+export type ProjectCategory = 'general' | 'special';
+export const PROJECT_CATEGORY_LABELS: Record<ProjectCategory, string> = { general: '一般性项目', special: '专项资金' };
+export type ProcurementCategory = 'goods' | 'works' | 'services';
+export const PROCUREMENT_CATEGORY_LABELS: Record<ProcurementCategory, string> = { goods: '货物', works: '工程', services: '服务' };
+
+export interface Department {
+  code: string;
+  name: string;
+}
+
+export interface Unit {
+  code: string;
+  name: string;
+  kind: UnitKind;
+}
+
+/** One expenditure budget line: booked on a functional 项 (7 digits) and a department economic 款 (5 digits). */
+export interface BudgetLine {
+  /** Stable identity within a budget (the storage row id). Not part of the exchange format. */
+  id: number;
+  unit: string;
+  functional: string;
+  economic: string;
+  kind: ExpenditureKind;
+  /** Project code when kind = project, else null. */
+  project: string | null;
+  fund: FundCode;
+  amount: Fen;
+  remark?: string;
+  /** The fixture's marker for a split the publication does not pin down. Kept, not used in calculations. */
+  assumed?: boolean;
+}
+
+/** Income budget by unit and fund. When a budget has none, income per fund equals expenditure per fund. */
+export interface IncomeLine {
+  unit: string;
+  fund: FundCode;
+  amount: Fen;
+}
+
+/** One 三级 indicator of a performance table; `target` is the published text ("=100%", "≥20次", "健全"). */
+export interface Indicator {
+  level1: string;
+  level2: string;
+  name: string;
+  target: string;
+  /** 指标值说明 (department table only). */
+  note?: string;
+}
+
+/** A project and every field of its 项目支出绩效目标表. */
+export interface Project {
+  code: string;
+  unit: string;
+  name: string;
+  category: ProjectCategory;
+  functional?: string;
+  usage?: string;
+  leader?: string;
+  contact?: string;
+  phone?: string;
+  start?: string;
+  end?: string;
+  totalAmount?: Fen;
+  yearAmount: Fen;
+  priorTotalAmount?: Fen;
+  priorYearAmount?: Fen;
+  overview?: string;
+  basis?: string;
+  necessity?: string;
+  measures?: string;
+  plan?: string;
+  remarks?: string;
+  overallGoal?: string;
+  annualGoal?: string;
+  indicators: Indicator[];
+}
+
+export interface Procurement {
+  project: string | null;
+  category: ProcurementCategory;
+  amount: Fen;
+  assumed?: boolean;
+}
+
+export interface DepartmentTask {
+  name: string;
+  content: string;
+}
+
+/** 部门（单位）整体绩效目标表. Its budget block is computed from the lines, never stored. */
+export interface DepartmentPerformance {
+  dutyGoal: string;
+  tasks: DepartmentTask[];
+  indicators: Indicator[];
+}
+
+export interface PriorYear {
+  total?: Fen;
+  threePublic?: Fen;
+}
+
+export interface Budget {
+  fiscalYear: number;
+  /** The unit amounts are entered and shown in. Storage is always 分. */
+  amountUnit: AmountUnit;
+  department: Department;
+  units: Unit[];
+  lines: BudgetLine[];
+  income: IncomeLine[];
+  projects: Project[];
+  procurement: Procurement[];
+  departmentPerformance: DepartmentPerformance | null;
+  priorYear: PriorYear | null;
+}
+
+/** Economic classes that make up 人员经费 under basic expenditure; every other basic class is 公用经费. */
+export const WAGES_CLASS = '301';
+export const FAMILY_CLASS = '303';
+
+/** "三公"经费 economic 款. */
+export const THREE_PUBLIC = {
+  abroad: '30212',
+  reception: '30217',
+  vehicleRunning: '30231',
+  vehiclePurchase: '31013',
+} as const;
+
+export function economicClass(economic: string): string {
+  return economic.slice(0, 3);
+}
+
+export function functionalClass(functional: string): string {
+  return functional.slice(0, 3);
+}
+
+export function functionalSection(functional: string): string {
+  return functional.slice(0, 5);
+}
