@@ -1,0 +1,878 @@
+// The budget file: one SQLite database the user can copy, holding one department budget and the code lists
+// it is compiled against. Synchronous on purpose (better-sqlite3): the API layer calls it directly.
+//
+// Amounts are INTEGER 分 in SQLite and bigint in memory; every statement reads integers as bigint
+// (safe integers), so no amount ever passes through a float.
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  EconomicMapping,
+  LEVEL_LENGTH,
+  type CodeBook,
+  type CodeEntry,
+  type CodeListKind,
+  type EconomicMappingEntry,
+} from '../core/codelists.js';
+import { functionalCodeProblem, isIsoDate, lineProblems, type LineFields } from '../core/exchange.js';
+import type {
+  Budget,
+  BudgetLine,
+  Department,
+  DepartmentPerformance,
+  IncomeLine,
+  Indicator,
+  PriorYear,
+  Procurement,
+  Project,
+  Unit,
+} from '../core/model.js';
+import { PROJECT_CATEGORY_LABELS, UNIT_KINDS } from '../core/model.js';
+import { isFundCode } from '../core/funds.js';
+import { isAmountUnit, type AmountUnit, type Fen } from '../core/money.js';
+import { defaultCodeBook, defaultEntries, defaultMapping } from './defaults.js';
+import { StoreError, type StoreProblem } from './errors.js';
+import {
+  APPLICATION_ID,
+  MIGRATIONS_DIR,
+  applyPending,
+  checkApplied,
+  loadMigrations,
+  newerVersionError,
+  readSqliteHeader,
+} from './migrate.js';
+
+export { StoreError } from './errors.js';
+export type { StoreErrorKind, StoreProblem } from './errors.js';
+
+export interface OpenOptions {
+  /** Create the file when it does not exist (otherwise a missing file is an error). */
+  create?: boolean;
+  /** Where the migrations are; defaults to migrations/ beside db/. */
+  migrationsDir?: string;
+}
+
+type Row = Record<string, unknown>;
+
+const CODE_LIST_KINDS: readonly CodeListKind[] = ['functional', 'economic', 'government-economic'];
+
+/** Maps SQLite failures that are about the file (not about our data) to a message for the user. */
+function fileError(err: unknown, file: string): StoreError {
+  const code = (err as { code?: string }).code ?? '';
+  if (code === 'SQLITE_NOTADB') return new StoreError('not-budget', `“${file}”不是预算文件`);
+  if (code.startsWith('SQLITE_CORRUPT')) return new StoreError('corrupt', `预算文件“${file}”已损坏，无法读取`);
+  if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code === 'EACCES') {
+    return new StoreError('io', `预算文件“${file}”是只读的或没有写入权限`);
+  }
+  if (code.startsWith('SQLITE_CANTOPEN')) return new StoreError('io', `无法打开预算文件“${file}”（检查路径和权限）`);
+  if (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY')) {
+    return new StoreError('io', `预算文件“${file}”正被其他程序使用，请稍后再试`);
+  }
+  return new StoreError('io', `无法使用预算文件“${file}”：${err instanceof Error ? err.message : String(err)}`);
+}
+
+const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
+const num = (v: unknown): number => Number(v as bigint);
+const fen = (v: unknown): Fen => v as bigint;
+
+export class BudgetStore {
+  private readonly stmts = new Map<string, Database.Statement>();
+  private readonly books = new Map<number, CodeBook>();
+
+  private constructor(
+    private readonly db: Database.Database,
+    readonly path: string,
+  ) {}
+
+  /**
+   * Opens (or with create: true, creates) a budget file. A file that is missing, is not a budget file, or was
+   * written by a newer app is refused without writing a byte to it.
+   */
+  static open(file: string, options: OpenOptions = {}): BudgetStore {
+    const migrations = loadMigrations(options.migrationsDir ?? MIGRATIONS_DIR);
+    if (!existsSync(file)) {
+      if (!options.create) throw new StoreError('missing', `找不到预算文件“${file}”`);
+      if (!existsSync(dirname(file))) throw new StoreError('io', `无法创建预算文件“${file}”：所在文件夹不存在`);
+      let db: Database.Database | undefined;
+      try {
+        db = new Database(file);
+        BudgetStore.configure(db);
+        applyPending(db, migrations, 0);
+      } catch (err) {
+        db?.close();
+        throw err instanceof StoreError ? err : fileError(err, file);
+      }
+      return new BudgetStore(db, file);
+    }
+    if (statSync(file).isDirectory()) throw new StoreError('io', `“${file}”是文件夹，不是预算文件`);
+    // Read-only checks from the raw header first: a refused file is never opened by SQLite for writing.
+    let header;
+    try {
+      header = readSqliteHeader(file);
+    } catch (err) {
+      throw fileError(err, file);
+    }
+    if (!header) throw new StoreError('not-budget', `“${file}”不是预算文件`);
+    if (header.applicationId !== APPLICATION_ID) {
+      throw new StoreError('not-budget', `“${file}”不是预算文件（是其他程序的数据库）`);
+    }
+    if (header.userVersion > migrations.length) throw newerVersionError(header.userVersion, migrations.length);
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(file, { fileMustExist: true });
+      // A write-ahead log left by a crash may hold a newer header than the file: check again through SQLite,
+      // still only reading.
+      const applied = checkApplied(db, migrations, file);
+      BudgetStore.configure(db);
+      applyPending(db, migrations, applied);
+    } catch (err) {
+      db?.close();
+      throw err instanceof StoreError ? err : fileError(err, file);
+    }
+    return new BudgetStore(db, file);
+  }
+
+  private static configure(db: Database.Database): void {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 2000');
+    db.defaultSafeIntegers(true);
+  }
+
+  /** Closes the file; the write-ahead log is folded into it, so the file alone is the whole budget. */
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Runs `fn` in one transaction: all of its changes are stored, or none. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  private q(sql: string): Database.Statement {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  private get(sql: string, ...params: unknown[]): Row | undefined {
+    return this.q(sql).get(...params) as Row | undefined;
+  }
+
+  private all(sql: string, ...params: unknown[]): Row[] {
+    return this.q(sql).all(...params) as Row[];
+  }
+
+  private run(sql: string, ...params: unknown[]): Database.RunResult {
+    return this.q(sql).run(...params);
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Meta
+
+  getMeta(key: string): string | null {
+    return (this.get('SELECT value FROM meta WHERE key = ?', key)?.value as string | undefined) ?? null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
+  }
+
+  /** The schema version of the file (the number of migrations applied). */
+  schemaVersion(): number {
+    return num(this.db.pragma('user_version', { simple: true }));
+  }
+
+  appliedMigrations(): { name: string; appliedAt: string }[] {
+    return this.all('SELECT name, applied_at FROM schema_migrations ORDER BY name').map((r) => ({
+      name: r.name as string,
+      appliedAt: r.applied_at as string,
+    }));
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Whole budget
+
+  hasBudget(): boolean {
+    return this.get('SELECT 1 AS x FROM budget WHERE id = 1') !== undefined;
+  }
+
+  private header(): { fiscalYear: number; amountUnit: AmountUnit; department: Department } {
+    const b = this.get('SELECT * FROM budget WHERE id = 1');
+    if (!b) throw new StoreError('empty', '此预算文件中还没有预算，请先导入或新建预算');
+    return {
+      fiscalYear: num(b.fiscal_year),
+      amountUnit: b.amount_unit as AmountUnit,
+      department: { code: b.department_code as string, name: b.department_name as string },
+    };
+  }
+
+  fiscalYear(): number {
+    return this.header().fiscalYear;
+  }
+
+  loadBudget(): Budget {
+    const head = this.header();
+    const indicatorsByProject = new Map<string, Indicator[]>();
+    for (const r of this.all('SELECT * FROM project_indicators ORDER BY project, position')) {
+      const list = indicatorsByProject.get(r.project as string) ?? [];
+      list.push(rowToIndicator(r));
+      indicatorsByProject.set(r.project as string, list);
+    }
+    const perf = this.get('SELECT duty_goal FROM department_performance WHERE id = 1');
+    const prior = this.get('SELECT total, three_public FROM prior_year WHERE id = 1');
+    let priorYear: PriorYear | null = null;
+    if (prior) {
+      priorYear = {};
+      if (prior.total !== null) priorYear.total = fen(prior.total);
+      if (prior.three_public !== null) priorYear.threePublic = fen(prior.three_public);
+    }
+    return {
+      ...head,
+      units: this.units(),
+      lines: this.all('SELECT * FROM lines ORDER BY id').map(rowToLine),
+      income: this.all('SELECT unit, fund, amount FROM income ORDER BY id').map((r) => ({
+        unit: r.unit as string,
+        fund: r.fund as IncomeLine['fund'],
+        amount: fen(r.amount),
+      })),
+      projects: this.all('SELECT * FROM projects ORDER BY position, code').map((r) =>
+        rowToProject(r, indicatorsByProject.get(r.code as string) ?? []),
+      ),
+      procurement: this.all('SELECT project, category, amount, assumed FROM procurement ORDER BY id').map((r) => ({
+        project: (r.project as string | null) ?? null,
+        category: r.category as Procurement['category'],
+        amount: fen(r.amount),
+        assumed: num(r.assumed) === 1,
+      })),
+      departmentPerformance: perf
+        ? {
+            dutyGoal: perf.duty_goal as string,
+            tasks: this.all('SELECT name, content FROM department_tasks ORDER BY position').map((r) => ({
+              name: r.name as string,
+              content: r.content as string,
+            })),
+            indicators: this.all('SELECT * FROM department_indicators ORDER BY position').map(rowToIndicator),
+          }
+        : null,
+      priorYear,
+    };
+  }
+
+  /**
+   * Replaces the whole budget in one transaction; the file's code lists stay. The defaults of the budget's
+   * year are snapshotted into the file the first time a budget of that year is stored.
+   * Line ids are kept when they are distinct positive integers (an imported budget numbers them 1..n).
+   */
+  replaceBudget(budget: Budget): void {
+    this.transaction(() => {
+      this.snapshotDefaults(budget.fiscalYear);
+      const problems = budgetProblems(budget, this.codeBook(budget.fiscalYear));
+      if (problems.length) {
+        throw new StoreError('invalid', `预算数据有 ${problems.length} 处错误，未保存：${problems[0]!.message}`, problems);
+      }
+      for (const table of [
+        'lines', 'procurement', 'income', 'project_indicators', 'projects', 'units', 'department_tasks',
+        'department_indicators', 'department_performance', 'prior_year', 'budget',
+      ]) {
+        this.run(`DELETE FROM ${table}`);
+      }
+      this.run(
+        'INSERT INTO budget (id, fiscal_year, amount_unit, department_code, department_name) VALUES (1, ?, ?, ?, ?)',
+        budget.fiscalYear,
+        budget.amountUnit,
+        budget.department.code,
+        budget.department.name,
+      );
+      budget.units.forEach((u, i) => this.run('INSERT INTO units (code, position, name, kind) VALUES (?, ?, ?, ?)', u.code, i, u.name, u.kind));
+      budget.projects.forEach((p, i) => this.writeProject(p, i));
+      const ids = budget.lines.map((l) => l.id);
+      const keepIds = ids.every((id) => Number.isSafeInteger(id) && id > 0) && new Set(ids).size === ids.length;
+      for (const l of budget.lines) this.writeLine(l, keepIds ? l.id : null);
+      this.writeIncome(budget.income);
+      this.writeProcurement(budget.procurement);
+      this.writeDepartmentPerformance(budget.departmentPerformance);
+      this.writePriorYear(budget.priorYear);
+    });
+  }
+
+  setDepartment(department: Department): void {
+    this.header();
+    if (department.code.trim() === '' || department.name.trim() === '') {
+      throw new StoreError('invalid', '部门编码和名称不能为空');
+    }
+    this.run('UPDATE budget SET department_code = ?, department_name = ? WHERE id = 1', department.code, department.name);
+  }
+
+  /** The unit amounts are shown in; amounts are stored in 分 and do not change. */
+  setAmountUnit(unit: AmountUnit): void {
+    this.header();
+    if (!isAmountUnit(unit)) throw new StoreError('invalid', `金额单位“${String(unit)}”无效，应为 万元 或 元`);
+    this.run('UPDATE budget SET amount_unit = ? WHERE id = 1', unit);
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Code lists
+
+  /** The code lists of a year: the shipped defaults with the lists this file holds for that year merged over. */
+  codeBook(year: number): CodeBook {
+    let book = this.books.get(year);
+    if (book) return book;
+    const base = defaultCodeBook(year);
+    const byKind = new Map<CodeListKind, CodeEntry[]>(CODE_LIST_KINDS.map((k) => [k, []]));
+    for (const r of this.all(
+      "SELECT kind, code, name, level, parent FROM code_entries WHERE year = ? ORDER BY source = 'loaded', code",
+      year,
+    )) {
+      byKind.get(r.kind as CodeListKind)!.push({
+        code: r.code as string,
+        name: r.name as string,
+        level: r.level as CodeEntry['level'],
+        parent: (r.parent as string | null) ?? null,
+      });
+    }
+    const mapping = new Map<string, EconomicMappingEntry>(base.mapping.entries().map((e) => [e.department, e]));
+    for (const r of this.all('SELECT department, administrative, institution FROM economic_mapping WHERE year = ?', year)) {
+      mapping.set(r.department as string, {
+        department: r.department as string,
+        administrative: (r.administrative as string | null) ?? null,
+        institution: (r.institution as string | null) ?? null,
+      });
+    }
+    book = {
+      year,
+      functional: base.functional.merged(byKind.get('functional')!),
+      economic: base.economic.merged(byKind.get('economic')!),
+      government: base.government.merged(byKind.get('government-economic')!),
+      mapping: new EconomicMapping(mapping.values()),
+    };
+    this.books.set(year, book);
+    return book;
+  }
+
+  /** Whether the shipped lists have been copied into the file for this year. */
+  hasCodeSnapshot(year: number): boolean {
+    return this.get("SELECT 1 AS x FROM code_list_loads WHERE year = ? AND source = 'default' LIMIT 1", year) !== undefined;
+  }
+
+  /** Copies the shipped lists of the app into the file for `year`, once; lists loaded by the user stay on top. */
+  private snapshotDefaults(year: number): void {
+    if (this.hasCodeSnapshot(year)) return;
+    const now = new Date().toISOString();
+    for (const kind of CODE_LIST_KINDS) {
+      let added = 0;
+      for (const e of defaultEntries(kind)) {
+        added += this.run(
+          "INSERT OR IGNORE INTO code_entries (year, kind, code, name, level, parent, source) VALUES (?, ?, ?, ?, ?, ?, 'default')",
+          year, kind, e.code, e.name, e.level, e.parent,
+        ).changes;
+      }
+      this.run(
+        "INSERT INTO code_list_loads (year, kind, source, loaded_at, added, changed) VALUES (?, ?, 'default', ?, ?, 0)",
+        year, kind, now, added,
+      );
+    }
+    for (const m of defaultMapping().entries()) {
+      this.run(
+        'INSERT OR IGNORE INTO economic_mapping (year, department, administrative, institution) VALUES (?, ?, ?, ?)',
+        year, m.department, m.administrative, m.institution,
+      );
+    }
+    this.books.delete(year);
+  }
+
+  /**
+   * Loads a year's code list (an official list adds codes and corrects names). Refused as a whole when an
+   * entry does not fit: wrong length for its level, or a parent that exists neither in it nor in the year's list.
+   */
+  importCodeList(kind: CodeListKind, year: number, entries: CodeEntry[]): { added: number; changed: number } {
+    if (!CODE_LIST_KINDS.includes(kind)) throw new StoreError('invalid', `科目表类型“${String(kind)}”无效`);
+    if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new StoreError('invalid', `年度“${year}”无效`);
+    return this.transaction(() => {
+      this.snapshotDefaults(year);
+      const current = this.codeBook(year)[kind === 'government-economic' ? 'government' : kind];
+      const incoming = new Map(entries.map((e) => [e.code, e]));
+      const problems: StoreProblem[] = [];
+      entries.forEach((e, i) => {
+        const want = LEVEL_LENGTH[kind][e.level];
+        if (want === undefined || e.code.length !== want || !/^\d+$/.test(e.code)) {
+          problems.push({ field: `第 ${i + 1} 个科目`, message: `科目“${e.code}”的编码与级次“${e.level}”不符` });
+        }
+        if (e.parent !== null && !incoming.has(e.parent) && !current.has(e.parent)) {
+          problems.push({ field: `第 ${i + 1} 个科目`, message: `科目“${e.code} ${e.name}”的上级科目“${e.parent}”既不在此表中，也不在 ${year} 年的科目表中` });
+        }
+      });
+      if (problems.length) {
+        throw new StoreError('invalid', `科目表有 ${problems.length} 处错误，未导入：${problems[0]!.message}`, problems);
+      }
+      let added = 0;
+      let changed = 0;
+      for (const e of incoming.values()) {
+        const before = current.get(e.code);
+        if (!before) added++;
+        else if (before.name !== e.name || before.level !== e.level || before.parent !== e.parent) changed++;
+        this.run(
+          `INSERT INTO code_entries (year, kind, code, name, level, parent, source) VALUES (?, ?, ?, ?, ?, ?, 'loaded')
+           ON CONFLICT (year, kind, code) DO UPDATE SET name = excluded.name, level = excluded.level,
+             parent = excluded.parent, source = 'loaded'`,
+          year, kind, e.code, e.name, e.level, e.parent,
+        );
+      }
+      this.run(
+        "INSERT INTO code_list_loads (year, kind, source, loaded_at, added, changed) VALUES (?, ?, 'loaded', ?, ?, ?)",
+        year, kind, new Date().toISOString(), added, changed,
+      );
+      this.books.delete(year);
+      return { added, changed };
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Lines
+
+  private lineContext() {
+    const year = this.header().fiscalYear;
+    return {
+      book: this.codeBook(year),
+      unitCodes: new Set(this.all('SELECT code FROM units').map((r) => r.code as string)),
+      projectCodes: new Set(this.all('SELECT code FROM projects').map((r) => r.code as string)),
+    };
+  }
+
+  private checkLine(line: LineFields): void {
+    const problems = lineProblems(line, this.lineContext());
+    if (problems.length) {
+      throw new StoreError('invalid', problems.map((p) => p.message).join('；'), problems);
+    }
+  }
+
+  getLine(id: number): BudgetLine | null {
+    const r = this.get('SELECT * FROM lines WHERE id = ?', id);
+    return r ? rowToLine(r) : null;
+  }
+
+  private mustGetLine(id: number): BudgetLine {
+    const line = this.getLine(id);
+    if (!line) throw new StoreError('not-found', `预算行 #${id} 不存在（可能已被删除）`);
+    return line;
+  }
+
+  private writeLine(l: LineFields, id: number | null): number {
+    const result = this.run(
+      `INSERT INTO lines (id, unit, functional, economic, kind, project, fund, amount, remark, assumed)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      id, l.unit, l.functional, l.economic, l.kind, l.kind === 'project' ? l.project : null, l.fund, l.amount,
+      l.remark ?? null, l.assumed ? 1 : 0,
+    );
+    return num(result.lastInsertRowid);
+  }
+
+  insertLine(line: LineFields): BudgetLine {
+    return this.transaction(() => {
+      const fields = normaliseLine(line);
+      this.checkLine(fields);
+      const id = this.writeLine(fields, null);
+      return this.mustGetLine(id);
+    });
+  }
+
+  /** Changes some fields of a line. Making a line basic drops its project unless the patch names one. */
+  updateLine(id: number, patch: Partial<LineFields>): { before: BudgetLine; after: BudgetLine } {
+    return this.transaction(() => {
+      const before = this.mustGetLine(id);
+      const { id: _ignored, ...rest } = { ...before, ...patch } as BudgetLine;
+      if (rest.kind === 'basic' && !('project' in patch)) rest.project = null;
+      const fields = normaliseLine(rest);
+      this.checkLine(fields);
+      this.run(
+        `UPDATE lines SET unit = ?, functional = ?, economic = ?, kind = ?, project = ?, fund = ?, amount = ?,
+           remark = ?, assumed = ? WHERE id = ?`,
+        fields.unit, fields.functional, fields.economic, fields.kind, fields.project, fields.fund, fields.amount,
+        fields.remark ?? null, fields.assumed ? 1 : 0, id,
+      );
+      return { before, after: this.mustGetLine(id) };
+    });
+  }
+
+  deleteLine(id: number): BudgetLine {
+    return this.transaction(() => {
+      const before = this.mustGetLine(id);
+      this.run('DELETE FROM lines WHERE id = ?', id);
+      return before;
+    });
+  }
+
+  /** Puts a deleted line back under its own id (undo). */
+  restoreLine(line: BudgetLine): BudgetLine {
+    return this.transaction(() => {
+      if (!Number.isSafeInteger(line.id) || line.id <= 0) throw new StoreError('invalid', `预算行编号“${line.id}”无效`);
+      if (this.getLine(line.id)) throw new StoreError('invalid', `预算行 #${line.id} 已存在，无法恢复`);
+      const { id, ...rest } = line;
+      const fields = normaliseLine(rest);
+      this.checkLine(fields);
+      this.writeLine(fields, id);
+      return this.mustGetLine(id);
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Units
+
+  units(): Unit[] {
+    return this.all('SELECT code, name, kind FROM units ORDER BY position, code').map((r) => ({
+      code: r.code as string,
+      name: r.name as string,
+      kind: r.kind as Unit['kind'],
+    }));
+  }
+
+  /** Adds a unit, or changes one (renaming its code everywhere when `previousCode` differs). */
+  upsertUnit(unit: Unit, previousCode: string = unit.code): { before: Unit | null; after: Unit } {
+    return this.transaction(() => {
+      this.header();
+      const problems: StoreProblem[] = [];
+      if (typeof unit.code !== 'string' || unit.code.trim() === '') problems.push({ field: 'code', message: '单位编码不能为空' });
+      if (typeof unit.name !== 'string' || unit.name.trim() === '') problems.push({ field: 'name', message: '单位名称不能为空' });
+      if (!UNIT_KINDS.includes(unit.kind)) problems.push({ field: 'kind', message: `单位类型“${String(unit.kind)}”无效` });
+      const before = this.units().find((u) => u.code === previousCode) ?? null;
+      if (unit.code !== previousCode && this.units().some((u) => u.code === unit.code)) {
+        problems.push({ field: 'code', message: `单位编码“${unit.code}”已被其他单位使用` });
+      }
+      if (problems.length) throw new StoreError('invalid', problems.map((p) => p.message).join('；'), problems);
+      if (before) {
+        this.run('UPDATE units SET code = ?, name = ?, kind = ? WHERE code = ?', unit.code, unit.name, unit.kind, previousCode);
+      } else {
+        const pos = num(this.get('SELECT COALESCE(MAX(position) + 1, 0) AS p FROM units')!.p);
+        this.run('INSERT INTO units (code, position, name, kind) VALUES (?, ?, ?, ?)', unit.code, pos, unit.name, unit.kind);
+      }
+      return { before, after: { code: unit.code, name: unit.name, kind: unit.kind } };
+    });
+  }
+
+  deleteUnit(code: string): Unit {
+    return this.transaction(() => {
+      const unit = this.units().find((u) => u.code === code);
+      if (!unit) throw new StoreError('not-found', `单位“${code}”不存在`);
+      const lines = num(this.get('SELECT COUNT(*) AS n FROM lines WHERE unit = ?', code)!.n);
+      const projects = num(this.get('SELECT COUNT(*) AS n FROM projects WHERE unit = ?', code)!.n);
+      const income = num(this.get('SELECT COUNT(*) AS n FROM income WHERE unit = ?', code)!.n);
+      if (lines + projects + income > 0) {
+        throw new StoreError('in-use', `单位“${code} ${unit.name}”仍有 ${lines} 条预算行、${projects} 个项目、${income} 条收入，不能删除`);
+      }
+      this.run('DELETE FROM units WHERE code = ?', code);
+      return unit;
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Projects
+
+  getProject(code: string): Project | null {
+    const r = this.get('SELECT * FROM projects WHERE code = ?', code);
+    if (!r) return null;
+    return rowToProject(r, this.all('SELECT * FROM project_indicators WHERE project = ? ORDER BY position', code).map(rowToIndicator));
+  }
+
+  /**
+   * Adds a project, or changes one with all its indicators (renaming its code on its lines and procurement too
+   * when `previousCode` differs).
+   */
+  upsertProject(project: Project, previousCode: string = project.code): { before: Project | null; after: Project } {
+    return this.transaction(() => {
+      const year = this.header().fiscalYear;
+      const before = this.getProject(previousCode);
+      const problems = projectProblems(project, {
+        book: this.codeBook(year),
+        unitCodes: new Set(this.units().map((u) => u.code)),
+      });
+      if (project.code !== previousCode && this.getProject(project.code)) {
+        problems.push({ field: 'code', message: `项目编码“${project.code}”已被其他项目使用` });
+      }
+      if (problems.length) throw new StoreError('invalid', problems.map((p) => p.message).join('；'), problems);
+      let position: number;
+      if (before) {
+        position = num(this.get('SELECT position FROM projects WHERE code = ?', previousCode)!.position);
+        // Rename first: ON UPDATE CASCADE carries the new code to lines, procurement and indicators.
+        if (project.code !== previousCode) this.run('UPDATE projects SET code = ? WHERE code = ?', project.code, previousCode);
+      } else {
+        position = num(this.get('SELECT COALESCE(MAX(position) + 1, 0) AS p FROM projects')!.p);
+      }
+      this.writeProject(project, position);
+      return { before, after: this.getProject(project.code)! };
+    });
+  }
+
+  deleteProject(code: string): Project {
+    return this.transaction(() => {
+      const project = this.getProject(code);
+      if (!project) throw new StoreError('not-found', `项目“${code}”不存在`);
+      const lines = num(this.get('SELECT COUNT(*) AS n FROM lines WHERE project = ?', code)!.n);
+      const procurement = num(this.get('SELECT COUNT(*) AS n FROM procurement WHERE project = ?', code)!.n);
+      if (lines + procurement > 0) {
+        throw new StoreError(
+          'in-use',
+          `项目“${code} ${project.name}”仍有 ${lines} 条预算行、${procurement} 条政府采购，请先删除或改挂后再删除项目`,
+        );
+      }
+      this.run('DELETE FROM projects WHERE code = ?', code);
+      return project;
+    });
+  }
+
+  private writeProject(p: Project, position: number): void {
+    this.run(
+      `INSERT INTO projects (code, position, unit, name, category, functional, usage, leader, contact, phone,
+         start_date, end_date, total_amount, year_amount, prior_total_amount, prior_year_amount, overview, basis,
+         necessity, measures, plan, remarks, overall_goal, annual_goal)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (code) DO UPDATE SET position = excluded.position, unit = excluded.unit, name = excluded.name,
+         category = excluded.category, functional = excluded.functional, usage = excluded.usage,
+         leader = excluded.leader, contact = excluded.contact, phone = excluded.phone,
+         start_date = excluded.start_date, end_date = excluded.end_date, total_amount = excluded.total_amount,
+         year_amount = excluded.year_amount, prior_total_amount = excluded.prior_total_amount,
+         prior_year_amount = excluded.prior_year_amount, overview = excluded.overview, basis = excluded.basis,
+         necessity = excluded.necessity, measures = excluded.measures, plan = excluded.plan,
+         remarks = excluded.remarks, overall_goal = excluded.overall_goal, annual_goal = excluded.annual_goal`,
+      p.code, position, p.unit, p.name, p.category, p.functional ?? null, p.usage ?? null, p.leader ?? null,
+      p.contact ?? null, p.phone ?? null, p.start ?? null, p.end ?? null, p.totalAmount ?? null, p.yearAmount,
+      p.priorTotalAmount ?? null, p.priorYearAmount ?? null, p.overview ?? null, p.basis ?? null,
+      p.necessity ?? null, p.measures ?? null, p.plan ?? null, p.remarks ?? null, p.overallGoal ?? null,
+      p.annualGoal ?? null,
+    );
+    this.run('DELETE FROM project_indicators WHERE project = ?', p.code);
+    p.indicators.forEach((x, i) =>
+      this.run(
+        'INSERT INTO project_indicators (project, position, level1, level2, name, target, note) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        p.code, i, x.level1, x.level2, x.name, x.target, x.note ?? null,
+      ),
+    );
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Income, procurement, department performance, prior year
+
+  setIncome(income: IncomeLine[]): void {
+    this.transaction(() => {
+      this.header();
+      const units = new Set(this.units().map((u) => u.code));
+      const problems = incomeProblems(income, units);
+      if (problems.length) throw new StoreError('invalid', problems.map((p) => p.message).join('；'), problems);
+      this.writeIncome(income);
+    });
+  }
+
+  private writeIncome(income: IncomeLine[]): void {
+    this.run('DELETE FROM income');
+    for (const i of income) this.run('INSERT INTO income (unit, fund, amount) VALUES (?, ?, ?)', i.unit, i.fund, i.amount);
+  }
+
+  setProcurement(procurement: Procurement[]): void {
+    this.transaction(() => {
+      this.header();
+      const projects = new Set(this.all('SELECT code FROM projects').map((r) => r.code as string));
+      const problems = procurementProblems(procurement, projects);
+      if (problems.length) throw new StoreError('invalid', problems.map((p) => p.message).join('；'), problems);
+      this.writeProcurement(procurement);
+    });
+  }
+
+  private writeProcurement(procurement: Procurement[]): void {
+    this.run('DELETE FROM procurement');
+    for (const p of procurement) {
+      this.run('INSERT INTO procurement (project, category, amount, assumed) VALUES (?, ?, ?, ?)', p.project, p.category, p.amount, p.assumed ? 1 : 0);
+    }
+  }
+
+  setDepartmentPerformance(performance: DepartmentPerformance | null): void {
+    this.transaction(() => {
+      this.header();
+      this.writeDepartmentPerformance(performance);
+    });
+  }
+
+  private writeDepartmentPerformance(performance: DepartmentPerformance | null): void {
+    this.run('DELETE FROM department_tasks');
+    this.run('DELETE FROM department_indicators');
+    this.run('DELETE FROM department_performance');
+    if (!performance) return;
+    this.run('INSERT INTO department_performance (id, duty_goal) VALUES (1, ?)', performance.dutyGoal);
+    performance.tasks.forEach((t, i) => this.run('INSERT INTO department_tasks (position, name, content) VALUES (?, ?, ?)', i, t.name, t.content));
+    performance.indicators.forEach((x, i) =>
+      this.run(
+        'INSERT INTO department_indicators (position, level1, level2, name, target, note) VALUES (?, ?, ?, ?, ?, ?)',
+        i, x.level1, x.level2, x.name, x.target, x.note ?? null,
+      ),
+    );
+  }
+
+  setPriorYear(priorYear: PriorYear | null): void {
+    this.transaction(() => {
+      this.header();
+      for (const v of [priorYear?.total, priorYear?.threePublic]) {
+        if (v !== undefined && (typeof v !== 'bigint' || v < 0n)) throw new StoreError('invalid', '上年数不能为负数');
+      }
+      this.writePriorYear(priorYear);
+    });
+  }
+
+  private writePriorYear(priorYear: PriorYear | null): void {
+    this.run('DELETE FROM prior_year');
+    if (priorYear) {
+      this.run('INSERT INTO prior_year (id, total, three_public) VALUES (1, ?, ?)', priorYear.total ?? null, priorYear.threePublic ?? null);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Row mapping and checks
+
+function rowToLine(r: Row): BudgetLine {
+  const line: BudgetLine = {
+    id: num(r.id),
+    unit: r.unit as string,
+    functional: r.functional as string,
+    economic: r.economic as string,
+    kind: r.kind as BudgetLine['kind'],
+    project: (r.project as string | null) ?? null,
+    fund: r.fund as BudgetLine['fund'],
+    amount: fen(r.amount),
+    assumed: num(r.assumed) === 1,
+  };
+  const remark = opt<string>(r.remark);
+  if (remark !== undefined) line.remark = remark;
+  return line;
+}
+
+function rowToIndicator(r: Row): Indicator {
+  const x: Indicator = {
+    level1: r.level1 as string,
+    level2: r.level2 as string,
+    name: r.name as string,
+    target: r.target as string,
+  };
+  const note = opt<string>(r.note);
+  if (note !== undefined) x.note = note;
+  return x;
+}
+
+const PROJECT_COLUMNS: [keyof Project, string][] = [
+  ['functional', 'functional'], ['usage', 'usage'], ['leader', 'leader'], ['contact', 'contact'], ['phone', 'phone'],
+  ['start', 'start_date'], ['end', 'end_date'], ['overview', 'overview'], ['basis', 'basis'],
+  ['necessity', 'necessity'], ['measures', 'measures'], ['plan', 'plan'], ['remarks', 'remarks'],
+  ['overallGoal', 'overall_goal'], ['annualGoal', 'annual_goal'],
+];
+const PROJECT_AMOUNT_COLUMNS: [keyof Project, string][] = [
+  ['totalAmount', 'total_amount'], ['priorTotalAmount', 'prior_total_amount'], ['priorYearAmount', 'prior_year_amount'],
+];
+
+function rowToProject(r: Row, indicators: Indicator[]): Project {
+  const p: Project = {
+    code: r.code as string,
+    unit: r.unit as string,
+    name: r.name as string,
+    category: r.category as Project['category'],
+    yearAmount: fen(r.year_amount),
+    indicators,
+  };
+  const record = p as unknown as Record<string, unknown>;
+  for (const [field, column] of PROJECT_COLUMNS) if (r[column] !== null) record[field] = r[column];
+  for (const [field, column] of PROJECT_AMOUNT_COLUMNS) if (r[column] !== null) record[field] = fen(r[column]);
+  return p;
+}
+
+/** Drops what a line should not carry (a project on a basic line) and fills defaults. */
+function normaliseLine(line: LineFields): LineFields {
+  const out: LineFields = {
+    unit: line.unit,
+    functional: line.functional,
+    economic: line.economic,
+    kind: line.kind,
+    project: line.project ?? null,
+    fund: line.fund,
+    amount: line.amount,
+    assumed: line.assumed === true,
+  };
+  if (line.remark !== undefined && line.remark !== '') out.remark = line.remark;
+  return out;
+}
+
+function projectProblems(p: Project, ctx: { book: CodeBook; unitCodes: ReadonlySet<string> }): StoreProblem[] {
+  const out: StoreProblem[] = [];
+  if (typeof p.code !== 'string' || p.code.trim() === '') out.push({ field: 'code', message: '项目编码不能为空' });
+  if (typeof p.name !== 'string' || p.name.trim() === '') out.push({ field: 'name', message: '项目名称不能为空' });
+  if (!ctx.unitCodes.has(p.unit)) out.push({ field: 'unit', message: `项目所属单位“${p.unit}”不存在` });
+  if (!(p.category in PROJECT_CATEGORY_LABELS)) {
+    out.push({ field: 'category', message: `项目类别“${String(p.category)}”无效，应为 general（一般性项目）或 special（专项资金）` });
+  }
+  if (p.functional !== undefined) {
+    const why = functionalCodeProblem(p.functional, ctx.book.functional, ctx.book.year);
+    if (why) out.push({ field: 'functional', message: why });
+  }
+  for (const [field, label] of [['start', '开始日期'], ['end', '结束日期']] as const) {
+    const v = p[field];
+    if (v !== undefined && !isIsoDate(v)) out.push({ field, message: `${label}“${v}”不是有效日期，应为 YYYY-MM-DD` });
+  }
+  for (const [field, label] of [
+    ['yearAmount', '本年度金额'], ['totalAmount', '项目总金额'], ['priorTotalAmount', '上年项目总金额'], ['priorYearAmount', '上年度金额'],
+  ] as const) {
+    const v = p[field];
+    if (v === undefined && field !== 'yearAmount') continue;
+    if (typeof v !== 'bigint') out.push({ field, message: `${label}无效` });
+    else if (v < 0n) out.push({ field, message: `${label}不能为负数` });
+  }
+  if (!Array.isArray(p.indicators)) out.push({ field: 'indicators', message: '绩效指标应为列表' });
+  return out;
+}
+
+function incomeProblems(income: IncomeLine[], unitCodes: ReadonlySet<string>): StoreProblem[] {
+  const out: StoreProblem[] = [];
+  income.forEach((i, n) => {
+    const field = `income[${n}]`;
+    if (!unitCodes.has(i.unit)) out.push({ field, message: `收入第 ${n + 1} 条：单位“${i.unit}”不存在` });
+    if (!isFundCode(i.fund)) out.push({ field, message: `收入第 ${n + 1} 条：资金来源“${String(i.fund)}”无效` });
+    if (typeof i.amount !== 'bigint' || i.amount < 0n) out.push({ field, message: `收入第 ${n + 1} 条：金额无效或为负数` });
+  });
+  return out;
+}
+
+function procurementProblems(procurement: Procurement[], projectCodes: ReadonlySet<string>): StoreProblem[] {
+  const out: StoreProblem[] = [];
+  procurement.forEach((p, n) => {
+    const field = `procurement[${n}]`;
+    if (p.project !== null && !projectCodes.has(p.project)) out.push({ field, message: `政府采购第 ${n + 1} 条：项目“${p.project}”不存在` });
+    if (!['goods', 'works', 'services'].includes(p.category)) out.push({ field, message: `政府采购第 ${n + 1} 条：采购类别“${String(p.category)}”无效` });
+    if (typeof p.amount !== 'bigint' || p.amount < 0n) out.push({ field, message: `政府采购第 ${n + 1} 条：金额无效或为负数` });
+  });
+  return out;
+}
+
+/** The structural checks of a whole budget (the same as reading an exchange file; audit rules excluded). */
+function budgetProblems(b: Budget, book: CodeBook): StoreProblem[] {
+  const out: StoreProblem[] = [];
+  if (!Number.isInteger(b.fiscalYear) || b.fiscalYear < 2000 || b.fiscalYear > 2100) out.push({ field: 'fiscalYear', message: `预算年度“${b.fiscalYear}”无效` });
+  if (!isAmountUnit(b.amountUnit)) out.push({ field: 'amountUnit', message: `金额单位“${String(b.amountUnit)}”无效` });
+  if (!b.department?.code?.trim() || !b.department?.name?.trim()) out.push({ field: 'department', message: '部门编码和名称不能为空' });
+  const unitCodes = new Set<string>();
+  b.units.forEach((u, i) => {
+    if (unitCodes.has(u.code)) out.push({ field: `units[${i}].code`, message: `单位编码“${u.code}”重复` });
+    unitCodes.add(u.code);
+    if (!UNIT_KINDS.includes(u.kind)) out.push({ field: `units[${i}].kind`, message: `单位类型“${String(u.kind)}”无效` });
+    if (!u.code?.trim() || !u.name?.trim()) out.push({ field: `units[${i}]`, message: '单位编码和名称不能为空' });
+  });
+  const projectCodes = new Set<string>();
+  b.projects.forEach((p, i) => {
+    if (projectCodes.has(p.code)) out.push({ field: `projects[${i}].code`, message: `项目编码“${p.code}”重复` });
+    projectCodes.add(p.code);
+    for (const x of projectProblems(p, { book, unitCodes })) out.push({ field: `projects[${i}].${x.field}`, message: `项目“${p.code}”：${x.message}` });
+  });
+  b.lines.forEach((l, i) => {
+    for (const x of lineProblems(l, { book, unitCodes, projectCodes })) {
+      out.push({ field: `lines[${i}].${x.field}`, message: `第 ${i + 1} 条预算行：${x.message}` });
+    }
+  });
+  out.push(...incomeProblems(b.income, unitCodes), ...procurementProblems(b.procurement, projectCodes));
+  return out;
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/unit/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // SQLite files and LibreOffice runs are real; keep parallelism modest on 2-core machines.
+    maxWorkers: 2,
+  },
+});
