@@ -1,0 +1,280 @@
+// Hard rules that need only the budget and its code book: references, amounts and the identities that the
+// line items themselves must satisfy.
+import { economicCodeProblem, functionalCodeProblem } from '../exchange.js';
+import { FUNDS, type FundCode } from '../funds.js';
+import { UNIT_KIND_LABELS } from '../model.js';
+import type { Fen } from '../money.js';
+import type { AuditContext } from './context.js';
+import type { AuditRule, FindingDraft } from './types.js';
+
+const FUND_ORDER = new Map<string, number>(FUNDS.map((f, i) => [f.code, i]));
+
+export const incomeBalancePerFund: AuditRule = {
+  id: 'income.balance-per-fund',
+  severity: 'hard',
+  description: '收入预算按资金来源分别与支出预算相等（未编收入预算时收入即等于支出）。',
+  check(ctx) {
+    const { budget } = ctx;
+    // Without an income budget, income per source is defined as expenditure per source: nothing to compare.
+    if (budget.income.length === 0) return [];
+    const income = new Map<FundCode, Fen>();
+    const spending = new Map<FundCode, Fen>();
+    for (const i of budget.income) income.set(i.fund, (income.get(i.fund) ?? 0n) + i.amount);
+    for (const l of budget.lines) spending.set(l.fund, (spending.get(l.fund) ?? 0n) + l.amount);
+    const funds = [...new Set([...income.keys(), ...spending.keys()])].sort(
+      (a, b) => (FUND_ORDER.get(a) ?? 999) - (FUND_ORDER.get(b) ?? 999),
+    );
+    const out: FindingDraft[] = [];
+    for (const fund of funds) {
+      const inc = income.get(fund) ?? 0n;
+      const exp = spending.get(fund) ?? 0n;
+      if (inc === exp) continue;
+      out.push({
+        place: { table: 'T01', row: fund, field: 'fund' },
+        message: `资金来源“${ctx.fund(fund)}”收入预算 ${ctx.money(inc)}，支出预算 ${ctx.money(exp)}，收支不平衡（收入减支出 ${ctx.difference(inc - exp)}）`,
+      });
+    }
+    return out;
+  },
+};
+
+export const amountsNonNegative: AuditRule = {
+  id: 'amount.non-negative',
+  severity: 'hard',
+  description: '所有金额（支出明细、收入预算、项目金额、政府采购）不能为负数。',
+  check(ctx) {
+    const out: FindingDraft[] = [];
+    for (const line of ctx.budget.lines) {
+      if (line.amount < 0n) out.push({ place: { line: line.id, field: 'amount' }, message: `${ctx.lineLabel(line)}金额为负数` });
+    }
+    ctx.budget.income.forEach((i, index) => {
+      if (i.amount < 0n) {
+        out.push({
+          place: { table: 'T02', row: i.unit, field: 'income' },
+          message: `第 ${index + 1} 条收入预算（单位 ${i.unit}，${ctx.fund(i.fund)}）金额 ${ctx.money(i.amount)} 为负数`,
+        });
+      }
+    });
+    const projectAmounts = [
+      ['yearAmount', '项目本年度金额'],
+      ['totalAmount', '项目总金额'],
+      ['priorTotalAmount', '上年度项目总金额'],
+      ['priorYearAmount', '项目上年度金额'],
+    ] as const;
+    for (const p of ctx.budget.projects) {
+      for (const [field, label] of projectAmounts) {
+        const v = p[field];
+        if (v !== undefined && v < 0n) {
+          out.push({ place: { project: p.code, field }, message: `${ctx.projectLabel(p)}的${label} ${ctx.money(v)} 为负数` });
+        }
+      }
+    }
+    ctx.budget.procurement.forEach((p, index) => {
+      if (p.amount < 0n) {
+        out.push({ place: { project: p.project ?? undefined, field: 'procurement' }, message: `第 ${index + 1} 条政府采购预算金额 ${ctx.money(p.amount)} 为负数` });
+      }
+    });
+    return out.map(stripUndefined);
+  },
+};
+
+export const lineUnitExists: AuditRule = {
+  id: 'line.unit-exists',
+  severity: 'hard',
+  description: '每条支出明细和收入预算所属的单位必须在本部门的单位列表中。',
+  check(ctx) {
+    const out: FindingDraft[] = [];
+    for (const line of ctx.budget.lines) {
+      if (!ctx.unitByCode.has(line.unit)) {
+        out.push({ place: { line: line.id, field: 'unit' }, message: `${ctx.lineLabel(line)}所属单位“${line.unit}”不在本部门的单位列表中` });
+      }
+    }
+    ctx.budget.income.forEach((i, index) => {
+      if (!ctx.unitByCode.has(i.unit)) {
+        out.push({ place: { table: 'T02', row: i.unit, field: 'unit' }, message: `第 ${index + 1} 条收入预算所属单位“${i.unit}”不在本部门的单位列表中` });
+      }
+    });
+    return out;
+  },
+};
+
+export const projectUnitExists: AuditRule = {
+  id: 'project.unit-exists',
+  severity: 'hard',
+  description: '每个项目的所属单位必须在本部门的单位列表中。',
+  check(ctx) {
+    return ctx.budget.projects
+      .filter((p) => !ctx.unitByCode.has(p.unit))
+      .map((p) => ({ place: { project: p.code, field: 'unit' }, message: `${ctx.projectLabel(p)}所属单位“${p.unit}”不在本部门的单位列表中` }));
+  },
+};
+
+export const lineFunctionalCode: AuditRule = {
+  id: 'line.functional-code',
+  severity: 'hard',
+  description: '支出明细的功能分类必须是当年支出功能分类科目表中的项级科目。',
+  check(ctx) {
+    const out: FindingDraft[] = [];
+    for (const line of ctx.budget.lines) {
+      const why = functionalCodeProblem(line.functional, ctx.book.functional, ctx.book.year);
+      if (why) out.push({ place: { line: line.id, field: 'functional' }, message: `${ctx.lineLabel(line)}：${why}` });
+    }
+    return out;
+  },
+};
+
+export const lineEconomicCode: AuditRule = {
+  id: 'line.economic-code',
+  severity: 'hard',
+  description: '支出明细的经济分类必须是当年部门预算支出经济分类科目表中的款级科目。',
+  check(ctx) {
+    const out: FindingDraft[] = [];
+    for (const line of ctx.budget.lines) {
+      const why = economicCodeProblem(line.economic, ctx.book.economic, ctx.book.year);
+      if (why) out.push({ place: { line: line.id, field: 'economic' }, message: `${ctx.lineLabel(line)}：${why}` });
+    }
+    return out;
+  },
+};
+
+export const lineProjectExists: AuditRule = {
+  id: 'line.project-exists',
+  severity: 'hard',
+  description: '项目支出明细必须指明一个已有项目，且与该项目属于同一单位。',
+  check(ctx) {
+    const out: FindingDraft[] = [];
+    for (const line of ctx.budget.lines) {
+      if (line.kind !== 'project') continue;
+      if (line.project === null || line.project === '') {
+        out.push({ place: { line: line.id, field: 'project' }, message: `${ctx.lineLabel(line)}是项目支出，但未指明所属项目` });
+        continue;
+      }
+      const project = ctx.projectByCode.get(line.project);
+      if (!project) {
+        out.push({ place: { line: line.id, project: line.project, field: 'project' }, message: `${ctx.lineLabel(line)}所属项目“${line.project}”不存在` });
+      } else if (project.unit !== line.unit) {
+        out.push({
+          place: { line: line.id, project: project.code, field: 'unit' },
+          message: `${ctx.lineLabel(line)}属于单位“${line.unit}”，但其项目 ${project.code}“${project.name}”属于单位“${project.unit}”`,
+        });
+      }
+    }
+    return out;
+  },
+};
+
+export const basicLineWithoutProject: AuditRule = {
+  id: 'line.basic-without-project',
+  severity: 'hard',
+  description: '基本支出明细不能指定项目。',
+  check(ctx) {
+    return ctx.budget.lines
+      .filter((line) => line.kind === 'basic' && line.project !== null)
+      .map((line) => ({
+        place: { line: line.id, project: line.project!, field: 'project' },
+        message: `${ctx.lineLabel(line)}是基本支出，却指定了项目“${line.project}”；基本支出不属于任何项目`,
+      }));
+  },
+};
+
+export const projectYearAmountEqualsLines: AuditRule = {
+  id: 'project.year-amount-lines',
+  severity: 'hard',
+  description: '每个项目的本年度金额等于其全部支出明细之和。',
+  check(ctx) {
+    const out: FindingDraft[] = [];
+    for (const p of ctx.budget.projects) {
+      const lines = ctx.linesByProject.get(p.code) ?? [];
+      let sum = 0n;
+      for (const l of lines) sum += l.amount;
+      if (sum === p.yearAmount) continue;
+      out.push({
+        place: { project: p.code, field: 'yearAmount' },
+        message:
+          lines.length === 0
+            ? `${ctx.projectLabel(p)}本年度金额 ${ctx.money(p.yearAmount)}，但没有任何支出明细`
+            : `${ctx.projectLabel(p)}本年度金额 ${ctx.money(p.yearAmount)}，与其 ${lines.length} 条支出明细之和 ${ctx.money(sum)} 不相等（差额 ${ctx.difference(p.yearAmount - sum)}）`,
+      });
+    }
+    return out;
+  },
+};
+
+export const projectSpendingEqualsProjects: AuditRule = {
+  id: 'budget.project-spending',
+  severity: 'hard',
+  description: '项目支出合计等于各项目本年度金额之和。',
+  check(ctx) {
+    const spending = ctx.sumLines((l) => l.kind === 'project');
+    let projects = 0n;
+    for (const p of ctx.budget.projects) projects += p.yearAmount;
+    if (spending === projects) return [];
+    return [
+      {
+        place: { table: 'T03', field: 'project' },
+        message: `项目支出明细合计 ${ctx.money(spending)}，各项目本年度金额之和 ${ctx.money(projects)}，两者不相等（差额 ${ctx.difference(spending - projects)}）`,
+      },
+    ];
+  },
+};
+
+export const projectTotalBelowYear: AuditRule = {
+  id: 'project.total-below-year',
+  severity: 'hard',
+  description: '项目总金额不能小于项目本年度金额。',
+  check(ctx) {
+    return ctx.budget.projects
+      .filter((p) => p.totalAmount !== undefined && p.totalAmount < p.yearAmount)
+      .map((p) => ({
+        place: { table: 'T11', project: p.code, field: 'totalAmount' },
+        message: `${ctx.projectLabel(p)}的项目总金额 ${ctx.money(p.totalAmount!)} 小于项目本年度金额 ${ctx.money(p.yearAmount)}`,
+      }));
+  },
+};
+
+/**
+ * The mapping file cannot tell "this 款 has no counterpart for this unit kind" from "the counterpart is not
+ * known": the shipped list leaves cells blank for both (see data/reference/SOURCES.md). A blank is therefore
+ * soft — the user checks it against the year's official 对照表 — while a mapping to a government code that
+ * the year's government list does not have is hard: T06 would print a class that does not exist.
+ */
+export const lineGovernmentMappingInvalid: AuditRule = {
+  id: 'line.government-mapping-invalid',
+  severity: 'hard',
+  description: '经济分类对应的政府预算支出经济分类科目必须存在于当年的政府经济分类科目表中。',
+  check(ctx) {
+    const out: FindingDraft[] = [];
+    for (const line of ctx.budget.lines) {
+      const unit = ctx.unitByCode.get(line.unit);
+      if (!unit) continue;
+      const government = ctx.book.mapping.government(line.economic, unit.kind);
+      if (government !== null && !ctx.book.government.has(government)) {
+        out.push({
+          place: { line: line.id, field: 'economic' },
+          message: `${ctx.lineLabel(line)}：经济分类 ${line.economic} 对${UNIT_KIND_LABELS[unit.kind]}对应政府经济分类“${government}”，该科目不在 ${ctx.book.year} 年的政府预算支出经济分类科目表中`,
+        });
+      }
+    }
+    return out;
+  },
+};
+
+function stripUndefined(d: FindingDraft): FindingDraft {
+  const place = Object.fromEntries(Object.entries(d.place).filter(([, v]) => v !== undefined));
+  return { place, message: d.message };
+}
+
+export const BUDGET_HARD_RULES: readonly AuditRule[] = [
+  incomeBalancePerFund,
+  amountsNonNegative,
+  lineUnitExists,
+  projectUnitExists,
+  lineFunctionalCode,
+  lineEconomicCode,
+  lineProjectExists,
+  basicLineWithoutProject,
+  projectYearAmountEqualsLines,
+  projectSpendingEqualsProjects,
+  projectTotalBelowYear,
+  lineGovernmentMappingInvalid,
+];

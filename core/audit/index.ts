@@ -1,0 +1,58 @@
+// 审核: every rule over a budget, its code book and (when computed) the published tables.
+//
+// Rules are data: a list of objects with a stable id, a severity, a Chinese description and a check. The audit
+// screen lists them; a finding names its rule, its place and the figures. Hard findings block submission;
+// soft findings ask for a 说明.
+import type { CodeBook } from '../codelists.js';
+import type { Budget } from '../model.js';
+import type { ReportTable } from '../tables/report.js';
+import { BUDGET_HARD_RULES } from './budget-rules.js';
+import { AuditContext, DEFAULT_AUDIT_SETTINGS, type AuditSettings } from './context.js';
+import { SOFT_RULES } from './soft-rules.js';
+import { TABLE_RULES } from './table-rules.js';
+import type { AuditRule, Finding } from './types.js';
+
+export type { AuditRule, Finding, FindingDraft, FindingPlace, Severity } from './types.js';
+export { AuditContext, DEFAULT_AUDIT_SETTINGS, type AuditSettings, type IndicatorAt } from './context.js';
+
+/** Every rule, hard first, in the order findings are reported. */
+export const AUDIT_RULES: readonly AuditRule[] = [...BUDGET_HARD_RULES, ...TABLE_RULES, ...SOFT_RULES];
+
+export function auditRule(id: string): AuditRule | undefined {
+  return AUDIT_RULES.find((r) => r.id === id);
+}
+
+/**
+ * Runs every rule. Table rules run only when `tables` are given (computed from this budget and book).
+ * A rule that fails is reported as a hard finding of its own rather than hiding the others.
+ */
+export function auditBudget(
+  budget: Budget,
+  book: CodeBook,
+  tables?: readonly ReportTable[] | null,
+  options: { settings?: Partial<AuditSettings>; rules?: readonly AuditRule[] } = {},
+): Finding[] {
+  const settings: AuditSettings = { ...DEFAULT_AUDIT_SETTINGS, ...options.settings };
+  const context = new AuditContext(budget, book, tables ?? null, settings);
+  const findings: Finding[] = [];
+  for (const rule of options.rules ?? AUDIT_RULES) {
+    if (rule.needsTables && !tables) continue;
+    try {
+      for (const draft of rule.check(context)) {
+        findings.push({ rule: rule.id, severity: rule.severity, place: draft.place, message: draft.message });
+      }
+    } catch (error) {
+      findings.push({
+        rule: rule.id,
+        severity: 'hard',
+        place: {},
+        message: `审核规则“${rule.description}”执行出错：${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+  }
+  return findings;
+}
+
+export function hardFindings(findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => f.severity === 'hard');
+}
