@@ -1,0 +1,954 @@
+// The incremental table engine.
+//
+// Every line feeds a fixed set of cells, decided by its attributes alone (unit, 项, 款, kind, fund, the category
+// of its project, the kind of its unit) and never by its amount. The engine works that set out once per
+// distinct combination of attributes (a "signature") and caches it, so adding, changing or removing a line is
+// a delta applied to a few dozen cells, whatever the size of the budget.
+//
+// Working the set out is itself cached per table by what that table reads: its predicates name the
+// attributes they read (T01 reads kind, economic 类, fund and project category, not unit or 项), so T01's
+// cells for a line are found once per combination of those four. Generated-row tables cache their column
+// mask the same way and their rows by (unit, 项) or (款, government 款). Building from N lines sums the
+// lines per signature first and, for fixed-row tables, per table key, so most cells get one addition per
+// distinct combination rather than one per line.
+//
+// Generated rows (a unit, a 项, an economic 款 …) carry a count of the lines booked on them. A row exists while
+// its count is above zero, whatever its amounts add up to: a line of amount 0 (say, just typed in and not yet
+// given an amount) shows the row it is booked on, so the user sees where it went, and the published tables do
+// not decide this for us because they never hold a zero line. The 合计 row of a generated table follows the
+// same rule, which is why T09 of the seed (no 政府性基金 lines) prints no 合计 row. Fixed rows always exist.
+import type { CodeBook } from '../codelists.js';
+import { fundGroup, type FundCode } from '../funds.js';
+import type { Fen } from '../money.js';
+import type { Budget, BudgetLine, DepartmentPerformance, IncomeLine, Project, ProjectCategory, Unit, UnitKind } from '../model.js';
+import {
+  PROJECT_AMOUNT_FIELDS,
+  definitionLeafKeys,
+  tableDefinitions,
+  toReportColumns,
+  type FixedRowSpec,
+  type RowStream,
+  type TableDefinition,
+} from './definitions.js';
+import { ATTRIBUTE_VALUE, compilePredicate, predicateAttributes, type CompiledPredicate, type LineFacts } from './predicates.js';
+import type { GovernmentClass, ReportRow, ReportTable, RowKind, TableId } from './report.js';
+import { qualifiedItemNames } from './years.js';
+
+/** One cell whose value changed; every cell of a row that appeared or disappeared is listed with rowChange. */
+export interface ChangedCell {
+  table: TableId;
+  row: string;
+  column: string;
+  value: Fen;
+  rowChange?: 'added' | 'removed';
+}
+
+export interface LineChange {
+  before: BudgetLine | null;
+  after: BudgetLine | null;
+}
+
+export interface IncomeChange {
+  before: IncomeLine | null;
+  after: IncomeLine | null;
+}
+
+interface RowMeta {
+  key: string;
+  code?: string;
+  label: string;
+  level?: number;
+  kind: RowKind;
+  side?: 'income' | 'expenditure';
+  line?: number;
+  group?: string;
+  labels: Record<string, string>;
+  unit?: string;
+  government?: GovernmentClass;
+  /** Indices of the leaf columns this row has; null for every column of its table. */
+  columns: readonly number[] | null;
+  /** Order of generated rows. */
+  sortKey: string;
+}
+
+/**
+ * A row and its cells. A generated row is created (with count 0) the first time a line could feed it and then
+ * kept: it is printed while its count is above zero, and when the count is zero its cells are exactly zero,
+ * because every amount added with a line was taken out with it.
+ */
+interface RowState {
+  table: TableState;
+  meta: RowMeta;
+  count: number;
+  cells: Fen[];
+  /** Fixed rows are printed whatever their count. */
+  fixed: boolean;
+}
+
+interface CompiledFixedRow {
+  meta: RowMeta;
+  stream: RowStream;
+  feed: CompiledPredicate;
+  columnSet: ReadonlySet<number>;
+}
+
+interface TableState {
+  def: TableDefinition;
+  leafKeys: string[];
+  leafIndex: Map<string, number>;
+  allColumns: readonly number[];
+  columnFeeds: CompiledPredicate[];
+  filter: CompiledPredicate;
+  fixedRows: CompiledFixedRow[];
+  rows: Map<string, RowState>;
+  /** Generated rows in print order; null when a row appeared or disappeared since it was last sorted. */
+  order: RowState[] | null;
+  /**
+   * Readers of the line attributes that decide which columns a line feeds (and, for a fixed-row table, which
+   * rows): those its predicates read. Lines that agree on them feed the same cells, so what they feed is
+   * worked out once per combination and cached.
+   */
+  keyReaders: ((f: LineFacts) => string)[];
+  /** Fixed-row tables: the cells a line feeds, by key. */
+  contributionCache: Map<string, Contribution[]>;
+  /** Generated-row tables: the columns a line feeds (null: the table does not count it), by key. */
+  maskCache: Map<string, readonly number[] | null>;
+  /** Generated-row tables: 合计, the unit or 类 row and the 项 or 款 row of a line, by its row key. */
+  rowsCache: Map<string, readonly RowState[]>;
+  /** Row metadata of generated rows, shared by tables with the same row generator. */
+  metaCache: Map<string, RowMeta>;
+}
+
+/** An amount a line adds to the given columns of each of the given rows. */
+interface Contribution {
+  rows: readonly RowState[];
+  columns: readonly number[];
+}
+
+interface Touched {
+  /** Cells before the change, or null when the row was not printed. */
+  before: Fen[] | null;
+  columns: readonly number[];
+}
+
+interface CodeTotal {
+  amount: Fen;
+  count: number;
+}
+
+const SEP = '\u0001';
+
+/** Row generators whose rows (and their metadata) are the same in every table that uses them. */
+function rowFamily(def: TableDefinition): string {
+  const r = def.rows;
+  return r.type === 'economic' ? `economic${SEP}${r.codeStyle}${SEP}${r.totalLabelColumn}` : r.type;
+}
+
+export class TableEngine {
+  private readonly budget: Budget;
+  private readonly book: CodeBook;
+  private readonly units: Map<string, Unit>;
+  private readonly lines = new Map<number, BudgetLine>();
+  private readonly projects = new Map<string, Project>();
+  private readonly projectLines = new Map<string, Set<number>>();
+  private income: IncomeLine[];
+  private performance: DepartmentPerformance | null;
+  private readonly definitions: TableDefinition[];
+  private states: TableState[] = [];
+  /** The tables lines feed (all but T11). */
+  private lineStates: TableState[] = [];
+  private byId = new Map<TableId, TableState>();
+  /** Cells of a line by its full signature. Filled as lines are edited. */
+  private signatures = new Map<string, Contribution[]>();
+  /** Functional subtotals by unit ('' = every unit), by code (类, 款, 项 and '' for the grand total). */
+  private subtotals = new Map<string, Map<string, CodeTotal>>();
+  private touched: Map<RowState, Touched> | null = null;
+  private readonly qualifiedNames: ReadonlySet<string>;
+
+  constructor(budget: Budget, book: CodeBook) {
+    this.budget = budget;
+    this.book = book;
+    this.units = new Map(budget.units.map((u) => [u.code, { ...u }]));
+    for (const p of budget.projects) this.projects.set(p.code, { ...p });
+    this.income = budget.income.map((i) => ({ ...i }));
+    this.performance = budget.departmentPerformance;
+    this.qualifiedNames = new Set(qualifiedItemNames(budget.fiscalYear));
+    this.definitions = tableDefinitions({
+      year: budget.fiscalYear,
+      amountUnit: budget.amountUnit,
+      departmentName: budget.department.name,
+      book,
+    });
+    // Copies: the caller may edit its objects in place, and the engine must still know the old version.
+    for (const original of budget.lines) {
+      const line = { ...original };
+      if (this.lines.has(line.id)) throw new Error(`duplicate budget line id ${line.id}`);
+      this.lines.set(line.id, line);
+      this.indexProjectLine(line, +1);
+    }
+    this.build();
+  }
+
+  // --- public API ------------------------------------------------------------------------------------------
+
+  /** Applies one added (before null), changed or removed (after null) line; returns the cells that changed. */
+  apply(change: LineChange): ChangedCell[] {
+    return this.tracked(() => this.applyLine(change));
+  }
+
+  /** Applies many changes at once (paste, import of a block); the result lists each changed cell once. */
+  applyAll(changes: Iterable<LineChange>): ChangedCell[] {
+    return this.tracked(() => {
+      for (const change of changes) this.applyLine(change);
+    });
+  }
+
+  /**
+   * Adds or replaces a project. A changed category moves the project's lines between 一般性项目 and 专项资金;
+   * T11 shows the project's own amounts.
+   */
+  updateProject(project: Project): ChangedCell[] {
+    return this.tracked(() => {
+      const previous = this.projects.get(project.code);
+      const moved = !previous || previous.category !== project.category;
+      const ids = moved ? [...(this.projectLines.get(project.code) ?? [])] : [];
+      for (const id of ids) this.addLine(this.lines.get(id)!, -1n);
+      this.projects.set(project.code, { ...project });
+      for (const id of ids) this.addLine(this.lines.get(id)!, 1n);
+      this.setProjectRow(project);
+    });
+  }
+
+  /** Removes a project; its lines (if any are left) then belong to no category. */
+  removeProject(code: string): ChangedCell[] {
+    if (!this.projects.has(code)) return [];
+    return this.tracked(() => {
+      const ids = [...(this.projectLines.get(code) ?? [])];
+      for (const id of ids) this.addLine(this.lines.get(id)!, -1n);
+      this.projects.delete(code);
+      for (const id of ids) this.addLine(this.lines.get(id)!, 1n);
+      const t11 = this.byId.get('T11');
+      const row = t11?.rows.get(code);
+      if (t11 && row) {
+        this.touch(row);
+        row.count = 0;
+        t11.rows.delete(code);
+      }
+    });
+  }
+
+  /**
+   * Adds, changes or removes one income line (收入预算, by unit and fund). A budget without income lines has
+   * income equal to expenditure per fund; the first income line switches T01/T04's income side over to the
+   * stated income, and removing the last switches it back (a rebuild, reported cell by cell).
+   */
+  applyIncome(change: IncomeChange): ChangedCell[] {
+    const next = [...this.income];
+    if (change.before) {
+      const b = change.before;
+      const i = next.findIndex((x) => x.unit === b.unit && x.fund === b.fund && x.amount === b.amount);
+      if (i < 0) throw new Error(`income line ${b.unit} ${b.fund} is not in the tables`);
+      next.splice(i, 1);
+    }
+    if (change.after) next.push({ ...change.after });
+    const switching = (this.income.length === 0) !== (next.length === 0);
+    if (switching) {
+      this.income = next;
+      return this.rebuildAndDiff();
+    }
+    return this.tracked(() => {
+      if (change.after) this.addIncome(change.after, 1n);
+      if (change.before) this.addIncome(change.before, -1n);
+      this.income = next;
+    });
+  }
+
+  /** Replaces the units (a unit added, renamed, or its kind changed); rebuilds and reports what changed. */
+  setUnits(units: Unit[]): ChangedCell[] {
+    this.units.clear();
+    for (const u of units) this.units.set(u.code, { ...u });
+    return this.rebuildAndDiff();
+  }
+
+  /** T10's texts (履职目标, 任务, 指标). Its budget block comes from the lines. */
+  setDepartmentPerformance(performance: DepartmentPerformance | null): void {
+    this.performance = performance;
+  }
+
+  /** Every table, T01–T11. */
+  tables(): ReportTable[] {
+    return this.states.map((s) => this.snapshot(s));
+  }
+
+  table(id: TableId): ReportTable {
+    const state = this.byId.get(id);
+    if (!state) throw new Error(`unknown table ${id}`);
+    return this.snapshot(state);
+  }
+
+  /** The value of one cell (0 for an absent row or cell). */
+  cell(id: TableId, rowKey: string, columnKey: string): Fen {
+    const state = this.byId.get(id);
+    const row = state?.rows.get(rowKey);
+    const index = state?.leafIndex.get(columnKey);
+    if (!row || index === undefined) return 0n;
+    return row.cells[index] ?? 0n;
+  }
+
+  /**
+   * Live subtotals for the line grid: by functional 类 (3 digits), 款 (5) and 项 (7), over every unit or over
+   * one. Only codes that have lines are present.
+   */
+  functionalSubtotals(unit?: string): Map<string, Fen> {
+    const map = this.subtotals.get(unit ?? '');
+    const out = new Map<string, Fen>();
+    if (!map) return out;
+    for (const [code, t] of map) if (code !== '' && t.count > 0) out.set(code, t.amount);
+    return out;
+  }
+
+  /** Sum of every line (of one unit). */
+  grandTotal(unit?: string): Fen {
+    return this.subtotals.get(unit ?? '')?.get('')?.amount ?? 0n;
+  }
+
+  /** Sum of each project's lines, by project code (the audit compares it with the project's 本年度金额). */
+  projectLineTotals(): Map<string, Fen> {
+    const out = new Map<string, Fen>();
+    for (const [code, ids] of this.projectLines) {
+      let sum = 0n;
+      for (const id of ids) sum += this.lines.get(id)!.amount;
+      out.set(code, sum);
+    }
+    return out;
+  }
+
+  /**
+   * "Click a figure → the lines behind it": a test that tells whether a line feeds the cell. For T11 a row is
+   * a project and every column is behind its lines. Income rows stated by income lines have no lines behind.
+   */
+  lineFilter(id: TableId, rowKey: string, columnKey: string): (line: BudgetLine) => boolean {
+    const state = this.byId.get(id);
+    if (!state) throw new Error(`unknown table ${id}`);
+    if (state.def.rows.type === 'projects') return (line) => line.kind === 'project' && line.project === rowKey;
+    const index = state.leafIndex.get(columnKey);
+    if (index === undefined) return () => false;
+    return (line) =>
+      this.tableContributions(state, this.expenditureFacts(line), 'expenditure').some((c) => c.columns.includes(index) && c.rows.some((r) => r.meta.key === rowKey));
+  }
+
+  /** Ids of the lines behind one cell, in id order. */
+  linesBehind(id: TableId, rowKey: string, columnKey: string): number[] {
+    const test = this.lineFilter(id, rowKey, columnKey);
+    const out: number[] = [];
+    for (const line of this.lines.values()) if (test(line)) out.push(line.id);
+    return out.sort((a, b) => a - b);
+  }
+
+  /** The lines as the engine holds them now. */
+  currentLines(): BudgetLine[] {
+    return [...this.lines.values()];
+  }
+
+  // --- building --------------------------------------------------------------------------------------------
+
+  private build(): void {
+    const metaCaches = new Map<string, Map<string, RowMeta>>();
+    this.states = this.definitions.map((def) => {
+      const family = rowFamily(def);
+      let metaCache = metaCaches.get(family);
+      if (!metaCache) {
+        metaCache = new Map();
+        metaCaches.set(family, metaCache);
+      }
+      return this.compileTable(def, metaCache);
+    });
+    this.lineStates = this.states.filter((s) => s.def.rows.type !== 'projects');
+    this.byId = new Map(this.states.map((s) => [s.def.id, s]));
+    this.signatures.clear();
+    this.subtotals.clear();
+    // Lines that agree on every attribute feed the same cells: sum them first. Then, per fixed-row table, sum
+    // again over what that table reads (T01 reads kind, 类, fund and category only), so each of its cells
+    // receives one addition per distinct combination rather than one per line.
+    const groups = new Map<string, { sample: BudgetLine; amount: Fen; count: number }>();
+    for (const line of this.lines.values()) {
+      const sig = this.signatureOf(line);
+      const g = groups.get(sig);
+      if (g) {
+        g.amount += line.amount;
+        g.count += 1;
+      } else groups.set(sig, { sample: line, amount: line.amount, count: 1 });
+    }
+    const fixedStates = this.lineStates.filter((st) => st.def.rows.type === 'fixed');
+    const generatedStates = this.lineStates.filter((st) => st.def.rows.type !== 'fixed');
+    const fixedSums = fixedStates.map(() => new Map<string, { list: Contribution[]; amount: Fen; count: number }>());
+    const bySection = new Map<string, { line: BudgetLine; amount: Fen; count: number }>();
+    for (const g of groups.values()) {
+      const facts = this.expenditureFacts(g.sample);
+      fixedStates.forEach((state, i) => {
+        const key = tableKey(state, facts, 'expenditure');
+        const sums = fixedSums[i]!;
+        const sum = sums.get(key);
+        if (sum) {
+          sum.amount += g.amount;
+          sum.count += g.count;
+        } else sums.set(key, { list: this.fixedContributions(state, key, facts, 'expenditure'), amount: g.amount, count: g.count });
+      });
+      const rowKeys = rowKeysOf(facts);
+      for (const state of generatedStates) {
+        const c = this.generatedContribution(state, facts, rowKeys);
+        if (c) applyContribution(c, g.amount, g.count, null);
+      }
+      const subtotalKey = g.sample.unit + SEP + g.sample.functional;
+      const sub = bySection.get(subtotalKey);
+      if (sub) {
+        sub.amount += g.amount;
+        sub.count += g.count;
+      } else bySection.set(subtotalKey, { line: g.sample, amount: g.amount, count: g.count });
+    }
+    for (const sums of fixedSums) for (const sum of sums.values()) for (const c of sum.list) applyContribution(c, sum.amount, sum.count, null);
+    for (const sub of bySection.values()) this.addSubtotals(sub.line, sub.amount, sub.count);
+    for (const inc of this.income) this.addIncome(inc, 1n);
+    for (const p of this.projects.values()) this.setProjectRow(p);
+  }
+
+  private rebuildAndDiff(): ChangedCell[] {
+    const before = this.cellsByRow();
+    this.build();
+    const after = this.cellsByRow();
+    const out: ChangedCell[] = [];
+    for (const [k, b] of before) {
+      const a = after.get(k);
+      if (!a) {
+        for (const [column] of b.cells) out.push({ table: b.table, row: b.row, column, value: 0n, rowChange: 'removed' });
+        continue;
+      }
+      for (const [column, value] of a.cells) if (b.cells.get(column) !== value) out.push({ table: a.table, row: a.row, column, value });
+    }
+    for (const [k, a] of after) {
+      if (before.has(k)) continue;
+      for (const [column, value] of a.cells) out.push({ table: a.table, row: a.row, column, value, rowChange: 'added' });
+    }
+    return out;
+  }
+
+  private cellsByRow(): Map<string, { table: TableId; row: string; cells: Map<string, Fen> }> {
+    const out = new Map<string, { table: TableId; row: string; cells: Map<string, Fen> }>();
+    for (const s of this.states) {
+      for (const [key, row] of s.rows) {
+        if (!isPrinted(row)) continue;
+        const cells = new Map<string, Fen>();
+        for (const i of columnsOf(row)) cells.set(s.leafKeys[i]!, row.cells[i]!);
+        out.set(s.def.id + SEP + key, { table: s.def.id, row: key, cells });
+      }
+    }
+    return out;
+  }
+
+  private compileTable(def: TableDefinition, metaCache: Map<string, RowMeta>): TableState {
+    const leafKeys = definitionLeafKeys(def.columns);
+    const leafIndex = new Map(leafKeys.map((k, i) => [k, i]));
+    const columnFeeds: CompiledPredicate[] = [];
+    const attributes = predicateAttributes(def.filter);
+    const walk = (cs: TableDefinition['columns']) => {
+      for (const c of cs) {
+        if (c.children?.length) walk(c.children);
+        else {
+          columnFeeds.push(c.feed ? compilePredicate(c.feed) : () => false);
+          if (c.feed) predicateAttributes(c.feed, attributes);
+        }
+      }
+    };
+    walk(def.columns);
+    if (def.rows.type === 'fixed') def.rows.rows.forEach((r) => predicateAttributes(r.feed, attributes));
+    const allColumns = leafKeys.map((_, i) => i);
+    const state: TableState = {
+      def,
+      leafKeys,
+      leafIndex,
+      allColumns,
+      columnFeeds,
+      filter: compilePredicate(def.filter),
+      fixedRows: [],
+      rows: new Map(),
+      order: null,
+      keyReaders: [...attributes].sort().map((a) => ATTRIBUTE_VALUE[a]),
+      contributionCache: new Map(),
+      maskCache: new Map(),
+      rowsCache: new Map(),
+      metaCache,
+    };
+    if (def.rows.type === 'fixed') {
+      def.rows.rows.forEach((spec, order) => {
+        const columns = spec.columns ? spec.columns.map((k) => leafIndex.get(k)).filter((i): i is number => i !== undefined) : allColumns;
+        const meta = fixedMeta(spec, columns, order);
+        state.fixedRows.push({ meta, stream: spec.stream ?? 'expenditure', feed: compilePredicate(spec.feed), columnSet: new Set(columns) });
+        state.rows.set(spec.key, { table: state, meta, count: 0, cells: leafKeys.map(() => 0n), fixed: true });
+      });
+    }
+    return state;
+  }
+
+  // --- line attributes and their cells ---------------------------------------------------------------------
+
+  private categoryOf(line: BudgetLine): ProjectCategory | null {
+    if (line.kind !== 'project' || line.project === null) return null;
+    return this.projects.get(line.project)?.category ?? null;
+  }
+
+  private signatureOf(line: BudgetLine): string {
+    return line.unit + SEP + line.functional + SEP + line.economic + SEP + line.kind + SEP + line.fund + SEP + (this.categoryOf(line) ?? '');
+  }
+
+  private expenditureFacts(line: BudgetLine): LineFacts {
+    const unitKind: UnitKind | null = this.units.get(line.unit)?.kind ?? null;
+    return {
+      unit: line.unit,
+      functional: line.functional,
+      economic: line.economic,
+      kind: line.kind,
+      fund: line.fund,
+      fundGroup: fundGroupOrSelf(line.fund),
+      category: this.categoryOf(line),
+      unitKind,
+      government: unitKind ? this.book.mapping.government(line.economic, unitKind) : null,
+    };
+  }
+
+  private contributionsOf(line: BudgetLine): Contribution[] {
+    return this.contributionsFor(this.signatureOf(line), () => this.expenditureFacts(line));
+  }
+
+  private contributionsFor(sig: string, facts: () => LineFacts, stream: RowStream = 'expenditure'): Contribution[] {
+    let list = this.signatures.get(sig);
+    if (!list) {
+      const f = facts();
+      list = [];
+      for (const state of this.lineStates) for (const c of this.tableContributions(state, f, stream)) list.push(c);
+      this.signatures.set(sig, list);
+    }
+    return list;
+  }
+
+  /** The cells of one table a line (or an income line) feeds. */
+  private tableContributions(state: TableState, facts: LineFacts, stream: RowStream): readonly Contribution[] {
+    if (state.def.rows.type === 'fixed') return this.fixedContributions(state, tableKey(state, facts, stream), facts, stream);
+    if (stream === 'income') return [];
+    const c = this.generatedContribution(state, facts, rowKeysOf(facts));
+    return c ? [c] : [];
+  }
+
+  private fixedContributions(state: TableState, key: string, facts: LineFacts, stream: RowStream): Contribution[] {
+    let list = state.contributionCache.get(key);
+    if (list) return list;
+    list = [];
+    // Income stated by income lines replaces the income side; otherwise expenditure lines feed it too.
+    const incomeFromLines = stream === 'income' || this.income.length === 0;
+    if (state.filter(facts)) {
+      const mask = columnMask(state, facts);
+      for (const row of state.fixedRows) {
+        if (row.stream === 'income' ? !incomeFromLines : stream === 'income') continue;
+        if (!row.feed(facts)) continue;
+        const columns = mask.filter((i) => row.columnSet.has(i));
+        if (columns.length > 0) list.push({ rows: [state.rows.get(row.meta.key)!], columns });
+      }
+    }
+    state.contributionCache.set(key, list);
+    return list;
+  }
+
+  /** 合计, group row and item row of a generated table with the columns the line feeds; null when not counted. */
+  private generatedContribution(state: TableState, facts: LineFacts, rowKeys: RowKeys): Contribution | null {
+    const maskKey = tableKey(state, facts, 'expenditure');
+    let mask = state.maskCache.get(maskKey);
+    if (mask === undefined) {
+      mask = state.filter(facts) ? columnMask(state, facts) : null;
+      state.maskCache.set(maskKey, mask);
+    }
+    if (mask === null) return null;
+    const rowsSpec = state.def.rows;
+    const rowKey = rowsSpec.type === 'unit-functional' ? rowKeys.functional : rowKeys.economic;
+    let rows = state.rowsCache.get(rowKey);
+    if (!rows) {
+      const metas =
+        rowsSpec.type === 'unit-functional'
+          ? this.functionalRows(state, facts)
+          : this.economicRows(state, facts, (rowsSpec as { codeStyle: 'full' | 'short' }).codeStyle, (rowsSpec as { totalLabelColumn: string }).totalLabelColumn);
+      rows = metas.map((meta) => {
+        let row = state.rows.get(meta.key);
+        if (!row) {
+          row = { table: state, meta, count: 0, cells: state.leafKeys.map(() => 0n), fixed: false };
+          state.rows.set(meta.key, row);
+        }
+        return row;
+      });
+      state.rowsCache.set(rowKey, rows);
+    }
+    return { rows, columns: mask };
+  }
+
+  private cachedMeta(state: TableState, key: string, make: () => Omit<RowMeta, 'key' | 'columns'>): RowMeta {
+    let meta = state.metaCache.get(key);
+    if (!meta) {
+      meta = { key, columns: null, ...make() };
+      state.metaCache.set(key, meta);
+    }
+    return meta;
+  }
+
+  /** 合计, the unit, the unit × 项 (T02, T03, T05, T09). */
+  private functionalRows(state: TableState, f: LineFacts): RowMeta[] {
+    const unit = f.unit;
+    const functional = f.functional ?? '';
+    const total = this.cachedMeta(state, 'total', () => ({ label: '合计', level: 0, kind: 'total', labels: { name: '合计' }, sortKey: '0' }));
+    const unitRow = this.cachedMeta(state, `unit:${unit}`, () => {
+      const name = this.units.get(unit)?.name ?? unit;
+      return { code: unit, label: name, level: 1, kind: 'unit', unit, labels: { name }, sortKey: `1${SEP}${unit}` };
+    });
+    const item = this.cachedMeta(state, `item:${unit}:${functional}`, () => {
+      const label = this.itemLabel(functional);
+      return {
+        code: functional,
+        label,
+        level: 2,
+        kind: 'item',
+        unit,
+        labels: {
+          functionalClass: functional.slice(0, 3),
+          functionalSection: functional.slice(3, 5),
+          functionalItem: functional.slice(5, 7),
+          unitCode: this.printedUnitCode(unit),
+          name: label,
+        },
+        sortKey: `1${SEP}${unit}${SEP}${functional}`,
+      };
+    });
+    return [total, unitRow, item];
+  }
+
+  /** 合计, the economic 类, the 款 beside its government 款 (T06, T07). */
+  private economicRows(state: TableState, f: LineFacts, codeStyle: 'full' | 'short', totalLabelColumn: string): RowMeta[] {
+    const economic = f.economic ?? '';
+    const cls = economic.slice(0, 3);
+    const government = f.government ?? '';
+    const total = this.cachedMeta(state, 'total', () => ({ label: '合计', level: 0, kind: 'total', labels: { [totalLabelColumn]: '合计' }, sortKey: '0' }));
+    const classRow = this.cachedMeta(state, `class:${cls}`, () => {
+      const name = this.book.economic.name(cls);
+      return { code: cls, label: name, level: 1, kind: 'class', labels: { economicClass: cls, economicName: name }, sortKey: `1${SEP}${cls}` };
+    });
+    const item = this.cachedMeta(state, `item:${economic}>${government}`, () => {
+      const name = this.book.economic.name(economic);
+      const govName = government ? this.book.government.name(government) : '';
+      const short = (code: string) => (codeStyle === 'short' ? code.slice(3) : code);
+      const meta: Omit<RowMeta, 'key' | 'columns'> = {
+        code: economic,
+        label: name,
+        level: 2,
+        kind: 'item',
+        labels: {
+          economicClass: cls,
+          economicItem: short(economic),
+          economicName: name,
+          governmentClass: government.slice(0, 3),
+          governmentItem: government ? short(government) : '',
+          governmentName: govName,
+        },
+        sortKey: `1${SEP}${cls}${SEP}${economic}${SEP}${government}`,
+      };
+      if (government) meta.government = { classCode: government.slice(0, 3), code: government, name: govName };
+      return meta;
+    });
+    return [total, classRow, item];
+  }
+
+  /** A generic 项 name (事业运行, 行政运行 …) is printed with its 款: "事业运行（政府办公厅（室）及相关机构事务）". */
+  private itemLabel(functional: string): string {
+    const name = this.book.functional.name(functional);
+    if (!name) return functional;
+    if (!this.qualifiedNames.has(name)) return name;
+    const section = this.book.functional.name(functional.slice(0, 5));
+    return section ? `${name}（${section}）` : name;
+  }
+
+  /**
+   * The seed prints the department code (074) in 单位代码 for its only unit (074001). With several units the
+   * column tells them apart, so each prints its own code.
+   */
+  private printedUnitCode(unit: string): string {
+    return this.units.size <= 1 ? this.budget.department.code : unit;
+  }
+
+  // --- applying deltas -------------------------------------------------------------------------------------
+
+  private applyLine(change: LineChange): void {
+    const { before, after } = change;
+    if (!before && !after) return;
+    if (before && after && before.id !== after.id) throw new Error(`a line change keeps its id (${before.id} → ${after.id})`);
+    const stored = before ? this.lines.get(before.id) : undefined;
+    if (before && !stored) throw new Error(`budget line ${before.id} is not in the tables`);
+    if (!before && after && this.lines.has(after.id)) throw new Error(`budget line ${after.id} is already in the tables`);
+    // The stored copy, not `before`, is taken out: it is exactly what was added.
+    // The new version goes in before the old one comes out, so a row that keeps the line never drops to a
+    // count of zero in between (and is not reported as removed and added again).
+    if (after) {
+      const copy = { ...after };
+      this.addLine(copy, 1n);
+      this.lines.set(copy.id, copy);
+      if (stored) this.indexProjectLine(stored, -1);
+      this.indexProjectLine(copy, +1);
+    }
+    if (stored) {
+      this.addLine(stored, -1n);
+      if (!after) {
+        this.lines.delete(stored.id);
+        this.indexProjectLine(stored, -1);
+      }
+    }
+  }
+
+  private addLine(line: BudgetLine, sign: 1n | -1n): void {
+    const count = sign === 1n ? 1 : -1;
+    const amount = sign * line.amount;
+    for (const c of this.contributionsOf(line)) applyContribution(c, amount, count, this.touched ? (row) => this.touch(row) : null);
+    this.addSubtotals(line, amount, count);
+  }
+
+  private addIncome(income: IncomeLine, sign: 1n | -1n): void {
+    const sig = 'income' + SEP + income.unit + SEP + income.fund;
+    const facts = (): LineFacts => ({
+      unit: income.unit,
+      functional: null,
+      economic: null,
+      kind: null,
+      fund: income.fund,
+      fundGroup: fundGroupOrSelf(income.fund),
+      category: null,
+      unitKind: this.units.get(income.unit)?.kind ?? null,
+      government: null,
+    });
+    const touch = this.touched ? (row: RowState) => this.touch(row) : null;
+    for (const c of this.contributionsFor(sig, facts, 'income')) applyContribution(c, sign * income.amount, sign === 1n ? 1 : -1, touch);
+  }
+
+  private addSubtotals(line: BudgetLine, amount: Fen, count: number): void {
+    const f = line.functional;
+    for (const scope of ['', line.unit]) {
+      let map = this.subtotals.get(scope);
+      if (!map) {
+        map = new Map();
+        this.subtotals.set(scope, map);
+      }
+      for (const code of ['', f.slice(0, 3), f.slice(0, 5), f]) {
+        const t = map.get(code);
+        if (t) {
+          t.amount += amount;
+          t.count += count;
+          if (t.count <= 0) map.delete(code);
+        } else map.set(code, { amount, count });
+      }
+    }
+  }
+
+  private indexProjectLine(line: BudgetLine, delta: 1 | -1): void {
+    if (line.kind !== 'project' || line.project === null) return;
+    let set = this.projectLines.get(line.project);
+    if (!set) {
+      set = new Set();
+      this.projectLines.set(line.project, set);
+    }
+    if (delta > 0) set.add(line.id);
+    else {
+      set.delete(line.id);
+      if (set.size === 0) this.projectLines.delete(line.project);
+    }
+  }
+
+  /** T11: the project's own amounts (not sums of its lines), in the project's row. */
+  private setProjectRow(project: Project): void {
+    const state = this.byId.get('T11');
+    if (!state) return;
+    let row = state.rows.get(project.code);
+    if (!row) {
+      row = { table: state, meta: { key: project.code, label: '', kind: 'project', labels: {}, columns: [], sortKey: '' }, count: 0, cells: state.leafKeys.map(() => 0n), fixed: false };
+      state.rows.set(project.code, row);
+    }
+    if (this.touched) this.touch(row);
+    const present: number[] = [];
+    for (const field of PROJECT_AMOUNT_FIELDS) {
+      const value = project[field];
+      const i = state.leafIndex.get(field);
+      if (i === undefined) continue;
+      row.cells[i] = value ?? 0n;
+      if (value !== undefined) present.push(i);
+    }
+    row.meta = { key: project.code, code: project.code, label: project.name, level: 1, kind: 'project', labels: { code: project.code, name: project.name }, unit: project.unit, columns: present, sortKey: '' };
+    row.count = 1;
+  }
+
+  // --- change tracking -------------------------------------------------------------------------------------
+
+  /** Runs a change, recording the first state of every row it touches, and reports what differs after it. */
+  private tracked(change: () => void): ChangedCell[] {
+    if (this.touched) {
+      change();
+      return [];
+    }
+    this.touched = new Map();
+    try {
+      change();
+      return this.changedCells(this.touched);
+    } finally {
+      this.touched = null;
+    }
+  }
+
+  private touch(row: RowState): void {
+    if (this.touched!.has(row)) return;
+    this.touched!.set(row, isPrinted(row) ? { before: [...row.cells], columns: columnsOf(row) } : { before: null, columns: columnsOf(row) });
+  }
+
+  private changedCells(touched: Map<RowState, Touched>): ChangedCell[] {
+    const out: ChangedCell[] = [];
+    for (const [row, t] of touched) {
+      const table = row.table.def.id;
+      const key = row.meta.key;
+      const keys = row.table.leafKeys;
+      const printed = isPrinted(row);
+      if (!printed && !t.before) continue;
+      if (!printed) {
+        for (const i of t.columns) out.push({ table, row: key, column: keys[i]!, value: 0n, rowChange: 'removed' });
+        continue;
+      }
+      if (!t.before) {
+        for (const i of columnsOf(row)) out.push({ table, row: key, column: keys[i]!, value: row.cells[i]!, rowChange: 'added' });
+        continue;
+      }
+      const now = columnsOf(row);
+      for (const i of t.columns) if (!now.includes(i)) out.push({ table, row: key, column: keys[i]!, value: 0n });
+      for (const i of now) if (row.cells[i] !== t.before[i] || !t.columns.includes(i)) out.push({ table, row: key, column: keys[i]!, value: row.cells[i]! });
+    }
+    return out;
+  }
+
+  // --- snapshots -------------------------------------------------------------------------------------------
+
+  private snapshot(state: TableState): ReportTable {
+    const def = state.def;
+    let rows: RowState[];
+    if (def.rows.type === 'fixed') rows = state.fixedRows.map((r) => state.rows.get(r.meta.key)!);
+    else if (def.rows.type === 'projects') rows = [...this.projects.keys()].map((code) => state.rows.get(code)).filter((r): r is RowState => !!r);
+    else {
+      state.order ??= [...state.rows.values()].filter(isPrinted).sort((a, b) => (a.meta.sortKey < b.meta.sortKey ? -1 : a.meta.sortKey > b.meta.sortKey ? 1 : 0));
+      rows = state.order;
+    }
+    const table: ReportTable = {
+      id: def.id,
+      title: def.title,
+      amountUnit: this.budget.amountUnit,
+      caption: [...def.caption],
+      layout: def.layout,
+      labelColumns: toReportColumns(def.labelColumns),
+      columns: toReportColumns(def.columns),
+      numberRow: def.numberRow,
+      format: { ...def.formats[this.budget.amountUnit] },
+      rows: rows.map(toReportRow),
+    };
+    if (def.note) table.note = def.note;
+    if (def.id === 'T10') table.departmentPerformance = { departmentName: this.budget.department.name, performance: this.performance };
+    if (def.id === 'T11') table.projects = [...this.projects.values()];
+    return table;
+  }
+}
+
+/** Adds an amount (and a count of lines) to the contribution's cells; `touch` records rows for change reports. */
+function applyContribution(c: Contribution, amount: Fen, count: number, touch: ((row: RowState) => void) | null): void {
+  for (const row of c.rows) {
+    if (touch) touch(row);
+    const wasPrinted = isPrinted(row);
+    row.count += count;
+    if (amount !== 0n) {
+      const cells = row.cells;
+      for (const i of c.columns) cells[i]! += amount;
+    }
+    if (wasPrinted !== isPrinted(row)) row.table.order = null;
+  }
+}
+
+interface RowKeys {
+  functional: string;
+  economic: string;
+}
+
+/** Keys of a line's generated rows, one string per row generator, shared by the tables that use it. */
+function rowKeysOf(f: LineFacts): RowKeys {
+  return { functional: f.unit + SEP + (f.functional ?? ''), economic: (f.economic ?? '') + SEP + (f.government ?? '') };
+}
+
+function columnMask(state: TableState, facts: LineFacts): number[] {
+  const mask: number[] = [];
+  state.columnFeeds.forEach((feed, i) => {
+    if (feed(facts)) mask.push(i);
+  });
+  return mask;
+}
+
+function isPrinted(row: RowState): boolean {
+  return row.fixed || row.count > 0;
+}
+
+function columnsOf(row: RowState): readonly number[] {
+  return row.meta.columns ?? row.table.allColumns;
+}
+
+function tableKey(state: TableState, facts: LineFacts, stream: RowStream): string {
+  let key: string = stream;
+  for (const read of state.keyReaders) key += SEP + read(facts);
+  return key;
+}
+
+function fundGroupOrSelf(code: FundCode): LineFacts['fundGroup'] {
+  // An unknown fund (bad input the audit reports) must not stop the tables; it then matches no source column.
+  try {
+    return fundGroup(code);
+  } catch {
+    return code as LineFacts['fundGroup'];
+  }
+}
+
+function fixedMeta(spec: FixedRowSpec, columns: readonly number[], order: number): RowMeta {
+  const meta: RowMeta = {
+    key: spec.key,
+    label: spec.label,
+    kind: spec.kind,
+    labels: { ...(spec.labels ?? {}) },
+    columns,
+    sortKey: String(order).padStart(6, '0'),
+  };
+  if (spec.code !== undefined) meta.code = spec.code;
+  if (spec.level !== undefined) meta.level = spec.level;
+  if (spec.side) meta.side = spec.side;
+  if (spec.line !== undefined) meta.line = spec.line;
+  if (spec.group !== undefined) meta.group = spec.group;
+  return meta;
+}
+
+function toReportRow(row: RowState): ReportRow {
+  const m = row.meta;
+  const cells: Record<string, Fen> = {};
+  const keys = row.table.leafKeys;
+  for (const i of columnsOf(row)) cells[keys[i]!] = row.cells[i]!;
+  const out: ReportRow = { key: m.key, label: m.label, kind: m.kind, labels: { ...m.labels }, cells };
+  if (m.code !== undefined) out.code = m.code;
+  if (m.level !== undefined) out.level = m.level;
+  if (m.side) out.side = m.side;
+  if (m.line !== undefined) out.line = m.line;
+  if (m.group !== undefined) out.group = m.group;
+  if (m.unit !== undefined) out.unit = m.unit;
+  if (m.government) out.government = { ...m.government };
+  return out;
+}
+
+/** Every table computed from scratch. */
+export function computeTables(budget: Budget, book: CodeBook): ReportTable[] {
+  return new TableEngine(budget, book).tables();
+}
