@@ -10,6 +10,7 @@ import type { Budget } from '../core/model.js';
 import { formatProblem } from '../core/problems.js';
 import { defaultCodeBook } from '../db/defaults.js';
 import { BudgetStore, StoreError } from '../db/store.js';
+import { PACKAGE_USAGE, runPackageCommand, runReceiveCommand } from '../submission/cli.js';
 
 export interface CliIO {
   out(text: string): void;
@@ -38,7 +39,7 @@ export const USAGE = `部门预算编制 命令行工具
       计算并输出公开表格，默认 text。
   check --db <预算文件> [--format text|json]
       审核预算，列出发现的问题。
-
+${PACKAGE_USAGE}
 退出码：0 成功；1 审核发现硬性问题；2 参数、文件或内容有误（未作改动）；3 程序内部错误。
 `;
 
@@ -279,6 +280,9 @@ async function checkCommand(p: Parsed, io: CliIO): Promise<number> {
 
 /** Runs one command line; returns the exit code. Never throws. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
+  // The submission package commands parse their own options (--out, --notes, --check-only …).
+  if (argv[0] === 'package') return runPackageCommand(argv.slice(1), io);
+  if (argv[0] === 'receive') return runReceiveCommand(argv.slice(1), io);
   try {
     const p = parseArgs(argv);
     const command = p.positional.shift();

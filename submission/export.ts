@@ -1,0 +1,177 @@
+// 导出上报数据包: one .zip on the USB stick with budget.json (exchange format), T01–T11.xlsx, tables.pdf and
+// manifest.json (sizes, SHA-256, totals, the 审核 result with the user's 说明 for each soft finding).
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { auditBudget } from '../core/audit/index.js';
+import { serializeExchange } from '../core/exchange.js';
+import {
+  attachNotes,
+  budgetTotals,
+  BUDGET_FILE,
+  describeFinding,
+  localIsoTimestamp,
+  MANIFEST_FILE,
+  PACKAGE_FORMAT,
+  packageFileName,
+  serializeManifest,
+  TABLE_FILE_IDS,
+  tableFileName,
+  TABLES_PDF_FILE,
+  type FindingNote,
+  type ManifestFile,
+  type PackageManifest,
+} from '../core/manifest.js';
+import type { Budget } from '../core/model.js';
+import { computeTables } from '../core/tables/index.js';
+import type { ReportTable } from '../core/tables/report.js';
+import { BudgetStore } from '../db/store.js';
+import { PackageError } from './errors.js';
+import { tablesPdf, type PdfFonts } from './pdf.js';
+import { checkArchive } from './receive.js';
+import { nodeFileSystem, writeFileSafely, type PackageFileSystem } from './safe-write.js';
+import { tableWorkbook } from './xlsx.js';
+import { buildZip } from './zip-write.js';
+
+export interface ExportOptions {
+  /** The unit's budget file. */
+  dbPath: string;
+  /** The destination folder (the USB stick). */
+  outDir: string;
+  /** 说明 for the soft 审核 findings, by rule and place. */
+  notes?: readonly FindingNote[];
+  now?: Date;
+  /** Replaces file-system steps (tests make each one fail). */
+  fileSystem?: Partial<PackageFileSystem>;
+  fonts?: PdfFonts;
+}
+
+export interface ExportResult {
+  file: string;
+  manifest: PackageManifest;
+}
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+/** Name and version from the app's package.json (beside the sources, or one level up when compiled). */
+export function appInfo(): { name: string; version: string } {
+  for (const dir of [join(HERE, '..'), join(HERE, '..', '..')]) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; productName?: string; version?: string };
+      if (pkg.name === 'bumen-yusuan' && pkg.version) return { name: pkg.productName ?? '部门预算编制', version: pkg.version };
+    } catch {
+      // try the next folder
+    }
+  }
+  return { name: '部门预算编制', version: '0.0.0' };
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The files of a package and its manifest, in memory; refuses while hard findings or unexplained soft ones remain. */
+export async function buildPackage(
+  budget: Budget,
+  tables: readonly ReportTable[],
+  findings: ReturnType<typeof auditBudget>,
+  options: { notes?: readonly FindingNote[]; now: Date; fonts?: PdfFonts },
+): Promise<{ name: string; bytes: Buffer; manifest: PackageManifest }> {
+  const check = attachNotes(findings, options.notes ?? []);
+  if (check.hard.length > 0) {
+    throw new PackageError(
+      'audit-hard',
+      `审核发现 ${check.hard.length} 个错误，修改后才能生成上报数据包：`,
+      check.hard.map(describeFinding),
+    );
+  }
+  if (check.missing.length > 0) {
+    throw new PackageError(
+      'notes-missing',
+      `还有 ${check.missing.length} 个审核提示没有填写情况说明，填写后才能生成上报数据包：`,
+      check.missing.map(describeFinding),
+    );
+  }
+  const now = options.now;
+  const contents: { name: string; bytes: Buffer; compress: boolean }[] = [];
+  contents.push({ name: BUDGET_FILE, bytes: Buffer.from(serializeExchange(budget), 'utf8'), compress: true });
+  for (const id of TABLE_FILE_IDS) {
+    const table = tables.find((t) => t.id === id);
+    if (!table) throw new PackageError('budget', `无法生成表 ${id}：报表计算结果中没有这张表`);
+    contents.push({ name: tableFileName(id), bytes: await tableWorkbook(table, now), compress: false });
+  }
+  const title = `${budget.department.name}${budget.fiscalYear}年部门预算表`;
+  const ordered = TABLE_FILE_IDS.map((id) => tables.find((t) => t.id === id)!);
+  contents.push({ name: TABLES_PDF_FILE, bytes: await tablesPdf(ordered, { created: now, title, fonts: options.fonts }), compress: true });
+
+  const files: ManifestFile[] = contents.map((c) => ({ name: c.name, size: c.bytes.length, sha256: sha256(c.bytes) }));
+  const manifest: PackageManifest = {
+    format: PACKAGE_FORMAT,
+    app: appInfo(),
+    fiscalYear: budget.fiscalYear,
+    amountUnit: budget.amountUnit,
+    department: { code: budget.department.code, name: budget.department.name },
+    units: budget.units.map((u) => ({ code: u.code, name: u.name, kind: u.kind })),
+    createdAt: localIsoTimestamp(now),
+    files,
+    totals: budgetTotals(budget),
+    audit: {
+      hard: 0,
+      soft: check.findings.filter((f) => f.severity === 'soft').length,
+      findings: check.findings,
+    },
+  };
+  const manifestBytes = Buffer.from(serializeManifest(manifest), 'utf8');
+  const bytes = await buildZip([{ name: MANIFEST_FILE, bytes: manifestBytes, compress: true }, ...contents], now);
+  const name = packageFileName({ fiscalYear: budget.fiscalYear, code: budget.department.code, name: budget.department.name, at: now });
+  return { name, bytes, manifest };
+}
+
+/**
+ * Exports the budget in `dbPath` as a submission package into `outDir`. Refused while hard 审核 findings
+ * remain or a soft finding has no 说明. The package is written safely (see safe-write.ts) and read back:
+ * the destination holds either the complete, verified package or nothing.
+ */
+export async function exportPackage(options: ExportOptions): Promise<ExportResult> {
+  const fs: PackageFileSystem = { ...nodeFileSystem, ...options.fileSystem };
+  const now = options.now ?? new Date();
+  if (!(await fs.isDirectory(options.outDir))) {
+    throw new PackageError('destination', `目标文件夹“${options.outDir}”不存在或无法访问（U 盘是否已插好？）`);
+  }
+  const store = BudgetStore.open(options.dbPath);
+  let budget: Budget;
+  let tables: ReportTable[];
+  let findings: ReturnType<typeof auditBudget>;
+  try {
+    budget = store.loadBudget();
+    const book = store.codeBook(budget.fiscalYear);
+    tables = computeTables(budget, book);
+    findings = auditBudget(budget, book, tables);
+  } finally {
+    store.close();
+  }
+  const built = await buildPackage(budget, tables, findings, { notes: options.notes ?? [], now, fonts: options.fonts });
+
+  // Two packages made in the same minute get _2, _3 … rather than replacing each other.
+  let name = built.name;
+  for (let n = 2; await fs.exists(join(options.outDir, name)); n++) {
+    if (n > 99) throw new PackageError('destination', `目标文件夹中同名的上报数据包过多：${built.name}`);
+    name = packageFileName({
+      fiscalYear: budget.fiscalYear,
+      code: budget.department.code,
+      name: budget.department.name,
+      at: now,
+      suffix: `_${n}`,
+    });
+  }
+  const expected = sha256(built.bytes);
+  const file = await writeFileSafely(fs, options.outDir, name, built.bytes, async (written) => {
+    if (written.length !== built.bytes.length || sha256(written) !== expected) {
+      throw new PackageError('verify-failed', '读回的文件与写入的内容不一致（U 盘可能有坏块或已被拔出）');
+    }
+    // Read it back as the receiver will: every entry and checksum.
+    await checkArchive(written);
+  });
+  return { file, manifest: built.manifest };
+}

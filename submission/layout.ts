@@ -1,0 +1,573 @@
+// The printed form of a computed table: a grid of cells with merges, as the published document lays it out
+// (title block, nested header, `**` number row, body, note). The .xlsx writer and the PDF printer both
+// render this one grid, so the two files always agree cell for cell.
+import { publishedIndicatorRows, TEMPLATES, type IndicatorTemplate, type TemplateScope } from '../core/indicators.js';
+import type { Indicator, Project } from '../core/model.js';
+import { formatAmount, type AmountUnit, type Fen } from '../core/money.js';
+import type { AmountFormat, ReportColumn, ReportRow, ReportTable } from '../core/tables/report.js';
+
+export type CellRole =
+  | 'header' // column header
+  | 'number-row' // the ** 1 2 3 row
+  | 'label' // a code or name in the body
+  | 'amount' // an amount (rendered with the table's format)
+  | 'form-label' // a label of a form (T10/T11): 项目名称, 联系人 …
+  | 'form-heading' // a full-width section heading of a form: 项目详细信息
+  | 'text'; // free text of a form
+
+export interface GridCell {
+  row: number;
+  col: number;
+  rowSpan: number;
+  colSpan: number;
+  role: CellRole;
+  /** What is printed; for an amount, its display text in the table's format. */
+  text: string;
+  /** Amount cells: the exact value. */
+  amount?: Fen;
+  align: 'left' | 'center' | 'right';
+  /** Indentation steps of a label (deeper rows of a list). */
+  indent?: number;
+}
+
+/** One printed table. T11 has one block per project, each starting on a new page. */
+export interface GridBlock {
+  /** Lines above the grid: title (centred, large), then caption lines. */
+  title: string;
+  /** A line under the title: left part, right part (e.g. "单位：…" and "单位：万元"), or centred. */
+  captions: { left?: string; right?: string; center?: string }[];
+  columnCount: number;
+  rowCount: number;
+  /** Leading grid rows that are the column header: repeated at the top of every printed page. */
+  headerRows: number;
+  cells: GridCell[];
+  /** Paragraph printed under the grid (T08). */
+  note?: string;
+}
+
+export interface PrintedTable {
+  id: string;
+  title: string;
+  amountUnit: AmountUnit;
+  format: AmountFormat;
+  /** Relative column widths, in character cells (a CJK character is 2). */
+  columnWidths: number[];
+  blocks: GridBlock[];
+}
+
+/** Display width in character cells: CJK and full-width forms count 2. */
+export function displayWidth(text: string): number {
+  let w = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    w += cp >= 0x1100 && (cp <= 0x115f || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) ||
+      (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+      (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x20000 && cp <= 0x3fffd) || cp === 0x201c || cp === 0x201d ||
+      cp === 0x2018 || cp === 0x2019 || cp === 0x2265 || cp === 0x2264) ? 2 : 1;
+  }
+  return w;
+}
+
+export function formatCell(fen: Fen, unit: AmountUnit, format: AmountFormat): string {
+  return formatAmount(fen, unit, { decimals: format.decimals, thousands: format.thousands, blankZero: format.blankZero });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Headers
+
+interface HeaderNode {
+  label: string;
+  /** Leaf: the cell key (amount columns) or label key; null for a synthetic group. */
+  key: string | null;
+  children: HeaderNode[];
+  /** Leaf kind. */
+  amount: boolean;
+}
+
+function isGroupKey(key: string): boolean {
+  return key.startsWith('group:');
+}
+
+/** A group whose children all have empty labels prints as one header cell over all their columns. */
+function toNode(c: ReportColumn, amount: boolean): HeaderNode {
+  const children = c.children ?? [];
+  if (children.length === 0) return { label: c.label, key: c.key, children: [], amount };
+  if (children.every((ch) => ch.label === '' && !(ch.children && ch.children.length))) {
+    return { label: c.label, key: null, children: children.map((ch) => toNode(ch, amount)), amount };
+  }
+  return { label: c.label, key: c.key, children: children.map((ch) => toNode(ch, amount)), amount };
+}
+
+function collapsed(n: HeaderNode): boolean {
+  return n.children.length === 0 || n.children.every((c) => c.label === '' && c.children.length === 0);
+}
+
+function depth(n: HeaderNode): number {
+  return collapsed(n) ? 1 : 1 + Math.max(...n.children.map(depth));
+}
+
+function leaves(n: HeaderNode): HeaderNode[] {
+  return n.children.length === 0 ? [n] : n.children.flatMap(leaves);
+}
+
+/** Lays out header nodes from row 0; returns the leaves in column order. */
+function layoutHeader(roots: HeaderNode[], cells: GridCell[]): { leaves: HeaderNode[]; rows: number } {
+  const rows = roots.length ? Math.max(...roots.map(depth)) : 0;
+  const out: HeaderNode[] = [];
+  const place = (n: HeaderNode, row: number, col: number): number => {
+    const width = leaves(n).length;
+    if (collapsed(n)) {
+      cells.push({ row, col, rowSpan: rows - row, colSpan: width, role: 'header', text: n.label, align: 'center' });
+      out.push(...leaves(n));
+    } else {
+      cells.push({ row, col, rowSpan: 1, colSpan: width, role: 'header', text: n.label, align: 'center' });
+      let c = col;
+      for (const child of n.children) c = place(child, row + 1, c);
+    }
+    return col + width;
+  };
+  let col = 0;
+  for (const r of roots) col = place(r, 0, col);
+  return { leaves: out, rows };
+}
+
+function captionsOf(table: ReportTable): GridBlock['captions'] {
+  const lines = table.caption.slice(1);
+  // "单位：<name>" and "单位：万元" share one line, left and right, as these forms are printed.
+  if (lines.length === 2 && lines.every((l) => l.startsWith('单位'))) return [{ left: lines[0]!, right: lines[1]! }];
+  return lines.map((l) => (l.startsWith('单位') ? { left: l } : { center: l }));
+}
+
+function amountCell(
+  row: number,
+  col: number,
+  fen: Fen | undefined,
+  table: Pick<ReportTable, 'amountUnit' | 'format'>,
+): GridCell {
+  const value = fen ?? 0n;
+  return {
+    row,
+    col,
+    rowSpan: 1,
+    colSpan: 1,
+    role: 'amount',
+    text: formatCell(value, table.amountUnit, table.format),
+    amount: value,
+    align: 'right',
+  };
+}
+
+/** The widest label column takes the indentation; codes never do. */
+function nameColumnKey(keys: string[], rows: readonly ReportRow[]): string | null {
+  let best: string | null = null;
+  let bestWidth = -1;
+  for (const k of keys) {
+    const w = Math.max(0, ...rows.map((r) => displayWidth(r.labels[k] ?? '')));
+    if (w > bestWidth) {
+      best = k;
+      bestWidth = w;
+    }
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// List tables (T02, T03, T05–T09)
+
+function listBlock(table: ReportTable): GridBlock {
+  const cells: GridCell[] = [];
+  const roots = [...table.labelColumns.map((c) => toNode(c, false)), ...table.columns.map((c) => toNode(c, true))];
+  const { leaves: cols, rows: headerRows } = layoutHeader(roots, cells);
+  let row = headerRows;
+  if (table.numberRow) {
+    let n = 0;
+    cols.forEach((c, i) => {
+      cells.push({
+        row, col: i, rowSpan: 1, colSpan: 1, role: 'number-row', text: c.amount ? String(++n) : '**', align: 'center',
+      });
+    });
+    row++;
+  }
+  const labelKeys = cols.filter((c) => !c.amount).map((c) => c.key!);
+  const nameKey = nameColumnKey(labelKeys, table.rows);
+  for (const r of table.rows) {
+    cols.forEach((c, i) => {
+      if (c.amount) cells.push(amountCell(row, i, r.cells[c.key!], table));
+      else {
+        const cell: GridCell = {
+          row, col: i, rowSpan: 1, colSpan: 1, role: 'label', text: r.labels[c.key!] ?? '', align: 'left',
+        };
+        if (c.key === nameKey && (r.level ?? 0) >= 2) cell.indent = (r.level ?? 0) - 1;
+        cells.push(cell);
+      }
+    });
+    row++;
+  }
+  return {
+    title: table.caption[0] ?? table.title,
+    captions: captionsOf(table),
+    columnCount: cols.length,
+    rowCount: row,
+    headerRows: headerRows + (table.numberRow ? 1 : 0),
+    cells,
+    ...(table.note ? { note: table.note } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Two-sided tables (T01, T04): income on the left, expenditure on the right, sharing printed lines
+
+function twoSidedBlock(table: ReportTable): GridBlock {
+  const cells: GridCell[] = [];
+  const sides: ('income' | 'expenditure')[] = ['income', 'expenditure'];
+  const roots: HeaderNode[] = [];
+  for (const side of sides) {
+    const group = table.columns.find((c) => c.side === side);
+    const labels = table.labelColumns.filter((c) => c.side === side).map((c) => toNode(c, false));
+    const amounts = group ? (group.children ?? [group]).map((c) => toNode(c, true)) : [];
+    roots.push({ label: group?.label ?? '', key: null, children: [...labels, ...amounts], amount: false });
+  }
+  const { leaves: cols, rows: headerRows } = layoutHeader(roots, cells);
+  const colOf = new Map<string, number>(cols.map((c, i) => [c.key ?? `#${i}`, i]));
+  const incomeLabelCols = table.labelColumns
+    .filter((c) => c.side === 'income')
+    .flatMap((c) => (c.children && c.children.length ? c.children : [c]))
+    .map((c) => colOf.get(c.key)!);
+  const lines = Math.max(0, ...table.rows.map((r) => r.line ?? 0));
+  const filled = new Set<string>();
+  const mark = (row: number, col: number, rowSpan = 1, colSpan = 1) => {
+    for (let r = row; r < row + rowSpan; r++) for (let c = col; c < col + colSpan; c++) filled.add(`${r}:${c}`);
+  };
+
+  // Income group labels merge down over the consecutive lines of their group.
+  const incomeRows = table.rows.filter((r) => r.side === 'income' && r.line);
+  for (let i = 0; i < incomeRows.length; ) {
+    const r = incomeRows[i]!;
+    let j = i + 1;
+    if (r.group) {
+      while (j < incomeRows.length && incomeRows[j]!.group === r.group && incomeRows[j]!.line === incomeRows[j - 1]!.line! + 1) j++;
+      const first = headerRows + r.line! - 1;
+      const col = incomeLabelCols[0]!;
+      cells.push({ row: first, col, rowSpan: j - i, colSpan: 1, role: 'label', text: r.group, align: 'left' });
+      mark(first, col, j - i, 1);
+    }
+    i = j;
+  }
+  for (const r of table.rows) {
+    if (!r.line || !r.side) continue;
+    const row = headerRows + r.line - 1;
+    if (r.side === 'income') {
+      const [groupCol, itemCol] = incomeLabelCols;
+      if (r.group && itemCol !== undefined) {
+        cells.push({ row, col: itemCol, rowSpan: 1, colSpan: 1, role: 'label', text: r.labels.incomeItem ?? r.label, align: 'left' });
+        mark(row, itemCol);
+      } else {
+        // A row without a group spans both label columns.
+        const span = incomeLabelCols.length;
+        cells.push({ row, col: groupCol!, rowSpan: 1, colSpan: span, role: 'label', text: r.labels.incomeGroup ?? r.label, align: 'left' });
+        mark(row, groupCol!, 1, span);
+      }
+    }
+    for (const lc of table.labelColumns.filter((c) => c.side === r.side && r.side === 'expenditure')) {
+      const col = colOf.get(lc.key)!;
+      const cell: GridCell = { row, col, rowSpan: 1, colSpan: 1, role: 'label', text: r.labels[lc.key] ?? r.label, align: 'left' };
+      if ((r.level ?? 0) >= 2) cell.indent = (r.level ?? 0) - 1;
+      cells.push(cell);
+      mark(row, col);
+    }
+    const group = table.columns.find((c) => c.side === r.side);
+    const amountLeaves = group ? leaves(toNode(group, true)) : [];
+    for (const leaf of amountLeaves) {
+      const col = colOf.get(leaf.key!)!;
+      cells.push(amountCell(row, col, r.cells[leaf.key!], table));
+      mark(row, col);
+    }
+  }
+  // Lines where one side has fewer rows keep empty, bordered cells.
+  for (let l = 0; l < lines; l++) {
+    for (let c = 0; c < cols.length; c++) {
+      const row = headerRows + l;
+      if (!filled.has(`${row}:${c}`)) cells.push({ row, col: c, rowSpan: 1, colSpan: 1, role: 'label', text: '', align: 'left' });
+    }
+  }
+  cells.sort((a, b) => a.row - b.row || a.col - b.col);
+  return {
+    title: table.caption[0] ?? table.title,
+    captions: captionsOf(table),
+    columnCount: cols.length,
+    rowCount: headerRows + lines,
+    headerRows,
+    cells,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Indicator tables (T10 part 2, T11)
+
+/** The template whose (一级, 二级) pairs cover most of the indicators; null when none covers any. */
+export function bestTemplate(
+  indicators: readonly Indicator[],
+  scope: TemplateScope,
+  year: number,
+  templates: readonly IndicatorTemplate[] = TEMPLATES,
+): IndicatorTemplate | null {
+  let best: IndicatorTemplate | null = null;
+  let bestScore = 0;
+  for (const t of templates.filter((x) => x.scope === scope)) {
+    const pairs = new Set(t.levels.flatMap((l) => l.level2.map((l2) => `${l.level1}\u0000${l2}`)));
+    let score = indicators.filter((i) => pairs.has(`${i.level1}\u0000${i.level2}`)).length;
+    const applies = Array.isArray(t.years) ? t.years.includes(year) : year >= Number(/^(\d{4})/.exec(t.years)?.[1] ?? 0);
+    if (score > 0 && applies) score += 0.5; // a tie goes to the template of the budget's year
+    if (score > bestScore) {
+      best = t;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+interface IndicatorRowOut {
+  level1: string;
+  level2: string;
+  indicator: Indicator | null;
+  level1RowSpan: number;
+  level2RowSpan: number;
+}
+
+/** Rows in print order with their spans: by the template's skeleton, or grouped as entered without one. */
+function indicatorRows(indicators: readonly Indicator[], template: IndicatorTemplate | null): IndicatorRowOut[] {
+  if (template) return publishedIndicatorRows(indicators, template);
+  const rows: IndicatorRowOut[] = indicators.map((i) => ({ level1: i.level1, level2: i.level2, indicator: i, level1RowSpan: 0, level2RowSpan: 0 }));
+  for (let s = 0; s < rows.length; ) {
+    let e = s + 1;
+    while (e < rows.length && rows[e]!.level1 === rows[s]!.level1) e++;
+    rows[s]!.level1RowSpan = e - s;
+    for (let a = s; a < e; ) {
+      let b = a + 1;
+      while (b < e && rows[b]!.level2 === rows[a]!.level2) b++;
+      rows[a]!.level2RowSpan = b - a;
+      a = b;
+    }
+    s = e;
+  }
+  return rows;
+}
+
+class FormBuilder {
+  readonly cells: GridCell[] = [];
+  row = 0;
+  constructor(readonly columns: number) {}
+
+  private push(cell: Omit<GridCell, 'rowSpan' | 'colSpan'> & { rowSpan?: number; colSpan?: number }): void {
+    this.cells.push({ rowSpan: 1, colSpan: 1, ...cell });
+  }
+
+  /** One line of (text, span) pieces; a piece is a label, text or amount. */
+  line(pieces: { text: string; span: number; role: CellRole; align?: GridCell['align']; amount?: Fen; rowSpan?: number }[]): void {
+    let col = 0;
+    for (const p of pieces) {
+      const cell: GridCell = {
+        row: this.row,
+        col,
+        rowSpan: p.rowSpan ?? 1,
+        colSpan: p.span,
+        role: p.role,
+        text: p.text,
+        align: p.align ?? (p.role === 'amount' ? 'right' : p.role === 'form-heading' || p.role === 'header' ? 'center' : 'left'),
+      };
+      if (p.amount !== undefined) cell.amount = p.amount;
+      this.push(cell);
+      col += p.span;
+    }
+    this.row++;
+  }
+
+  /** Places a cell at an explicit position (for row spans). */
+  at(row: number, col: number, cell: Omit<GridCell, 'row' | 'col'>): void {
+    this.cells.push({ ...cell, row, col });
+  }
+}
+
+function departmentFormBlock(table: ReportTable): GridBlock {
+  const f = new FormBuilder(5);
+  const dp = table.departmentPerformance;
+  const perf = dp?.performance ?? null;
+  const L = (text: string, span: number, rowSpan = 1) => ({ text, span, role: 'form-label' as const, rowSpan });
+  const T = (text: string, span: number) => ({ text, span, role: 'text' as const });
+  f.line([L('部门(单位)名称', 2), T(dp?.departmentName ?? '', 3)]);
+  f.line([L('年度履职目标', 1), T(perf?.dutyGoal ?? '', 4)]);
+  const tasks = perf?.tasks ?? [];
+  const taskStart = f.row;
+  f.at(taskStart, 0, { rowSpan: tasks.length + 1, colSpan: 1, role: 'form-label', text: '年度主要任务', align: 'left' });
+  f.at(taskStart, 1, { rowSpan: 1, colSpan: 1, role: 'header', text: '任务名称', align: 'center' });
+  f.at(taskStart, 2, { rowSpan: 1, colSpan: 3, role: 'header', text: '主要内容', align: 'center' });
+  f.row++;
+  for (const t of tasks) {
+    f.at(f.row, 1, { rowSpan: 1, colSpan: 1, role: 'text', text: t.name, align: 'left' });
+    f.at(f.row, 2, { rowSpan: 1, colSpan: 3, role: 'text', text: t.content, align: 'left' });
+    f.row++;
+  }
+  const budgetStart = f.row;
+  f.at(budgetStart, 0, { rowSpan: Math.max(1, table.rows.length), colSpan: 1, role: 'form-label', text: '预算情况', align: 'left' });
+  const amountKey = table.columns[0]?.key ?? 'amount';
+  for (const r of table.rows) {
+    f.at(f.row, 1, { rowSpan: 1, colSpan: 2, role: 'form-label', text: r.label, align: 'left' });
+    const a = amountCell(f.row, 3, r.cells[amountKey], table);
+    f.at(f.row, 3, { ...a, colSpan: 2 });
+    f.row++;
+  }
+  if (table.rows.length === 0) f.row++;
+
+  // Part 2: the indicator table, after one blank line.
+  f.row++;
+  f.line([
+    { text: '一级指标', span: 1, role: 'header' },
+    { text: '二级指标', span: 1, role: 'header' },
+    { text: '三级指标', span: 1, role: 'header' },
+    { text: '指标值', span: 1, role: 'header' },
+    { text: '指标值说明', span: 1, role: 'header' },
+  ]);
+  const indicators = perf?.indicators ?? [];
+  const year = yearOf(table);
+  const rows = indicatorRows(indicators, bestTemplate(indicators, 'department', year));
+  const start = f.row;
+  rows.forEach((r, i) => {
+    const row = start + i;
+    if (r.level1RowSpan > 0) f.at(row, 0, { rowSpan: r.level1RowSpan, colSpan: 1, role: 'form-label', text: r.level1, align: 'center' });
+    if (r.level2RowSpan > 0) {
+      f.at(row, 1, { rowSpan: r.level2RowSpan, colSpan: 1, role: 'form-label', text: r.level2, align: 'center' });
+      // 指标值说明: one cell for the whole 二级 when only its first row has text (as published under 产出/效益).
+      const group = rows.slice(i, i + r.level2RowSpan);
+      const shared = group.length > 1 && group.slice(1).every((g) => !(g.indicator?.note ?? '').trim());
+      if (shared) f.at(row, 4, { rowSpan: group.length, colSpan: 1, role: 'text', text: r.indicator?.note ?? '', align: 'left' });
+      else group.forEach((g, k) => f.at(row + k, 4, { rowSpan: 1, colSpan: 1, role: 'text', text: g.indicator?.note ?? '', align: 'left' }));
+    }
+    f.at(row, 2, { rowSpan: 1, colSpan: 1, role: 'text', text: r.indicator?.name ?? '', align: 'left' });
+    f.at(row, 3, { rowSpan: 1, colSpan: 1, role: 'text', text: r.indicator?.target ?? '', align: 'center' });
+  });
+  f.row = start + rows.length;
+  return {
+    title: table.caption[0] ?? table.title,
+    captions: captionsOf(table),
+    columnCount: 5,
+    rowCount: f.row,
+    headerRows: 0,
+    cells: f.cells,
+  };
+}
+
+function yearOf(table: ReportTable): number {
+  const m = /(\d{4})/.exec(table.caption.join(' '));
+  return m ? Number(m[1]) : new Date().getFullYear();
+}
+
+function projectBlock(table: ReportTable, project: Project, row: ReportRow | undefined): GridBlock {
+  const f = new FormBuilder(4);
+  const L = (text: string, span = 1) => ({ text, span, role: 'form-label' as const });
+  const T = (text: string | undefined, span = 1) => ({ text: text ?? '', span, role: 'text' as const });
+  const money = (key: 'totalAmount' | 'yearAmount' | 'priorTotalAmount' | 'priorYearAmount') => {
+    const fen = row?.cells[key] ?? project[key] ?? 0n;
+    return { text: formatCell(fen, table.amountUnit, table.format), span: 1, role: 'amount' as const, amount: fen };
+  };
+  f.line([L('项目名称'), T(project.name, 3)]);
+  f.line([L('单位编码'), T(project.unit), L('资金用途'), T(project.usage)]);
+  f.line([L('项目负责人'), T(project.leader), L('联系人'), T(project.contact)]);
+  f.line([L('联系电话'), T(project.phone, 3)]);
+  f.line([L('开始时间'), T(project.start), L('结束时间'), T(project.end)]);
+  f.line([L('项目总金额'), money('totalAmount'), L('项目本年度金额'), money('yearAmount')]);
+  f.line([L('上年度项目总金额'), money('priorTotalAmount'), L('项目上年度金额'), money('priorYearAmount')]);
+  f.line([{ text: '项目详细信息', span: 4, role: 'form-heading' }]);
+  for (const [label, text] of [
+    ['项目概况', project.overview],
+    ['立项依据', project.basis],
+    ['项目设立的必要性', project.necessity],
+    ['项目配套制度措施', project.measures],
+    ['项目实施计划', project.plan],
+    ['备注', project.remarks],
+  ] as const) {
+    f.line([L(label), T(text, 3)]);
+  }
+  f.line([{ text: '项目绩效目标', span: 4, role: 'form-heading' }]);
+  f.line([L('项目总目标'), T(project.overallGoal, 3)]);
+  f.line([L('年度绩效目标'), T(project.annualGoal, 3)]);
+  f.line([
+    { text: '一级指标', span: 1, role: 'header' },
+    { text: '二级指标', span: 1, role: 'header' },
+    { text: '三级指标', span: 1, role: 'header' },
+    { text: '目标值', span: 1, role: 'header' },
+  ]);
+  const rows = indicatorRows(project.indicators, bestTemplate(project.indicators, 'project', yearOf(table)));
+  const start = f.row;
+  rows.forEach((r, i) => {
+    const at = start + i;
+    if (r.level1RowSpan > 0) f.at(at, 0, { rowSpan: r.level1RowSpan, colSpan: 1, role: 'form-label', text: r.level1, align: 'center' });
+    if (r.level2RowSpan > 0) f.at(at, 1, { rowSpan: r.level2RowSpan, colSpan: 1, role: 'form-label', text: r.level2, align: 'center' });
+    f.at(at, 2, { rowSpan: 1, colSpan: 1, role: 'text', text: r.indicator?.name ?? '', align: 'left' });
+    f.at(at, 3, { rowSpan: 1, colSpan: 1, role: 'text', text: r.indicator?.target ?? '', align: 'left' });
+  });
+  f.row = start + rows.length;
+  return {
+    title: table.caption[0] ?? table.title,
+    captions: captionsOf(table),
+    columnCount: 4,
+    rowCount: f.row,
+    headerRows: 0,
+    cells: f.cells,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+/** Column widths from what the columns hold, in character cells, within sensible bounds. */
+function measureColumns(blocks: GridBlock[], columnCount: number, bounds: { min: number; max: number }, amountMin: number): number[] {
+  const widths = new Array<number>(columnCount).fill(bounds.min);
+  const isAmount = new Array<boolean>(columnCount).fill(false);
+  for (const b of blocks) {
+    for (const c of b.cells) {
+      if (c.role === 'amount') isAmount[c.col] = true;
+      if (c.colSpan !== 1 || c.role === 'header' || c.role === 'form-heading') continue;
+      const w = Math.max(...c.text.split('\n').map(displayWidth)) + 2 + (c.indent ?? 0) * 2;
+      widths[c.col] = Math.max(widths[c.col]!, Math.min(w, bounds.max));
+    }
+  }
+  return widths.map((w, i) => (isAmount[i] ? Math.max(w, amountMin) : w));
+}
+
+/** The printed grid of one computed table. */
+export function printedTable(table: ReportTable): PrintedTable {
+  let blocks: GridBlock[];
+  let columnWidths: number[];
+  if (table.layout === 'form') {
+    blocks = [departmentFormBlock(table)];
+    columnWidths = [9, 14, 26, 10, 55];
+  } else if (table.layout === 'projects') {
+    const byCode = new Map(table.rows.map((r) => [r.code ?? r.key, r]));
+    const projects = table.projects ?? [];
+    blocks = projects.map((p) => projectBlock(table, p, byCode.get(p.code)));
+    if (blocks.length === 0) {
+      blocks = [
+        {
+          title: table.caption[0] ?? table.title,
+          captions: captionsOf(table),
+          columnCount: 4,
+          rowCount: 1,
+          headerRows: 0,
+          cells: [{ row: 0, col: 0, rowSpan: 1, colSpan: 4, role: 'text', text: '本表无数据（没有项目支出）', align: 'center' }],
+        },
+      ];
+    }
+    columnWidths = [18, 40, 18, 40];
+  } else if (table.layout === 'two-sided') {
+    blocks = [twoSidedBlock(table)];
+    columnWidths = measureColumns(blocks, blocks[0]!.columnCount, { min: 4, max: 36 }, 10);
+  } else {
+    blocks = [listBlock(table)];
+    columnWidths = measureColumns(blocks, blocks[0]!.columnCount, { min: 4, max: 44 }, 10);
+  }
+  // The title is printed larger than the body (16 against 10 points): a narrow table (T08) widens so the
+  // title fits above it.
+  const titleWidth = Math.max(0, ...blocks.map((b) => displayWidth(b.title))) * 1.7 + 4;
+  const total = columnWidths.reduce((a, b) => a + b, 0);
+  if (total < titleWidth) columnWidths = columnWidths.map((w) => Math.round((w * titleWidth * 10) / total) / 10);
+  return { id: table.id, title: table.title, amountUnit: table.amountUnit, format: table.format, columnWidths, blocks };
+}

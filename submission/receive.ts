@@ -1,0 +1,507 @@
+// 接收上报数据包: the supervising department reads a unit's package from a USB stick, checks everything
+// and stores the unit's budget in its own database. A package that fails any check is refused with a
+// message saying what is wrong, and the database is not touched.
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import Database from 'better-sqlite3';
+import { auditBudget } from '../core/audit/index.js';
+import type { CodeBook } from '../core/codelists.js';
+import { parseExchange } from '../core/exchange.js';
+import {
+  budgetTotals,
+  BUDGET_FILE,
+  describeFinding,
+  MANIFEST_FILE,
+  PACKAGE_CONTENT_FILES,
+  PACKAGE_LIMITS,
+  parseManifest,
+  totalsDifferences,
+  type PackageManifest,
+} from '../core/manifest.js';
+import type { Budget } from '../core/model.js';
+import { toExactString, type AmountUnit, type Fen } from '../core/money.js';
+import { formatProblem } from '../core/problems.js';
+import { computeTables } from '../core/tables/index.js';
+import type { ReportColumn, ReportTable } from '../core/tables/report.js';
+import { defaultCodeBook } from '../db/defaults.js';
+import { BudgetStore, StoreError } from '../db/store.js';
+import { PackageError } from './errors.js';
+import { RECEIVED_PACKAGES_SCHEMA } from './received-schema.js';
+import { readZipEntries, type ZipEntryData } from './zip-read.js';
+
+export interface CheckedArchive {
+  manifest: PackageManifest;
+  entries: Map<string, ZipEntryData>;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decodeUtf8(bytes: Uint8Array, what: string): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new PackageError(what === MANIFEST_FILE ? 'manifest' : 'budget', `数据包中的 ${what} 不是有效的 UTF-8 文本`);
+  }
+}
+
+/**
+ * Checks an archive's structure against its manifest: the format, the exact set of entries, and every
+ * entry's size and SHA-256. Throws PackageError on the first problem.
+ */
+export async function checkArchive(archive: Buffer): Promise<CheckedArchive> {
+  const list = await readZipEntries(archive);
+  const entries = new Map(list.map((e) => [e.name, e]));
+  const manifestEntry = entries.get(MANIFEST_FILE);
+  if (!manifestEntry) throw new PackageError('entries', `数据包中缺少清单文件 ${MANIFEST_FILE}，不是本程序生成的上报数据包`);
+  if (manifestEntry.bytes.length > PACKAGE_LIMITS.maxManifestBytes) {
+    throw new PackageError('too-large', `清单文件 ${MANIFEST_FILE} 过大（${manifestEntry.bytes.length} 字节），已拒绝`);
+  }
+  const parsed = parseManifest(decodeUtf8(manifestEntry.bytes, MANIFEST_FILE));
+  if (!parsed.ok) {
+    const formatProblem0 = parsed.problems.find((p) => p.path === '$.format');
+    if (formatProblem0 && parsed.problems.length === 1) throw new PackageError('format', formatProblem0.message);
+    throw new PackageError('manifest', '数据包清单 manifest.json 无效：', parsed.problems.map(formatProblem));
+  }
+  const manifest = parsed.manifest;
+
+  const listed = new Map<string, (typeof manifest.files)[number]>();
+  for (const f of manifest.files) {
+    if (listed.has(f.name)) throw new PackageError('manifest', `数据包清单中文件“${f.name}”出现了两次`);
+    listed.set(f.name, f);
+  }
+  const missingInManifest = PACKAGE_CONTENT_FILES.filter((n) => !listed.has(n));
+  if (missingInManifest.length > 0) {
+    throw new PackageError('manifest', `数据包清单中缺少必需的文件：${missingInManifest.join('、')}`);
+  }
+  const unknownListed = [...listed.keys()].filter((n) => !PACKAGE_CONTENT_FILES.includes(n));
+  if (unknownListed.length > 0) {
+    throw new PackageError('manifest', `数据包清单中有本格式不包含的文件：${unknownListed.join('、')}`);
+  }
+  const missing = [...listed.keys()].filter((n) => !entries.has(n));
+  if (missing.length > 0) throw new PackageError('entries', `数据包不完整，缺少文件：${missing.join('、')}`);
+  const extra = [...entries.keys()].filter((n) => n !== MANIFEST_FILE && !listed.has(n));
+  if (extra.length > 0) throw new PackageError('entries', `数据包中有清单未列出的文件：${extra.join('、')}，已拒绝`);
+  for (const f of manifest.files) {
+    const e = entries.get(f.name)!;
+    if (e.bytes.length !== f.size) {
+      throw new PackageError('corrupt', `数据包中的 ${f.name} 大小不符（清单 ${f.size} 字节，实际 ${e.bytes.length} 字节），文件已被截断或改动`);
+    }
+    if (e.sha256 !== f.sha256) throw new PackageError('corrupt', `数据包中的 ${f.name} 校验值不符，文件已损坏或被改动`);
+  }
+  return { manifest, entries };
+}
+
+/** Reads budget.json and checks that it says what the manifest says. */
+export function checkBudget(checked: CheckedArchive, bookFor: (year: number) => CodeBook): Budget {
+  const { manifest, entries } = checked;
+  const text = decodeUtf8(entries.get(BUDGET_FILE)!.bytes, BUDGET_FILE);
+  const parsed = parseExchange(text, bookFor);
+  if (!parsed.ok) {
+    const shown = parsed.problems.slice(0, 20).map(formatProblem);
+    if (parsed.problems.length > shown.length) shown.push(`……共 ${parsed.problems.length} 处问题`);
+    throw new PackageError('budget', `数据包中的 ${BUDGET_FILE} 不是有效的预算交换文件：`, shown);
+  }
+  const budget = parsed.budget;
+  const mismatches: string[] = [];
+  if (budget.fiscalYear !== manifest.fiscalYear) mismatches.push(`预算年度：清单为 ${manifest.fiscalYear}，数据为 ${budget.fiscalYear}`);
+  if (budget.department.code !== manifest.department.code || budget.department.name !== manifest.department.name) {
+    mismatches.push(
+      `单位：清单为 ${manifest.department.code} ${manifest.department.name}，数据为 ${budget.department.code} ${budget.department.name}`,
+    );
+  }
+  if (budget.amountUnit !== manifest.amountUnit) mismatches.push(`金额单位：清单为 ${manifest.amountUnit}，数据为 ${budget.amountUnit}`);
+  mismatches.push(...totalsDifferences(manifest.totals, budgetTotals(budget)));
+  if (mismatches.length > 0) throw new PackageError('budget', '数据包中的预算数据与清单不一致：', mismatches);
+  return budget;
+}
+
+async function readArchiveFile(zipPath: string): Promise<Buffer> {
+  let size: number;
+  try {
+    const s = await stat(zipPath);
+    if (!s.isFile()) throw new PackageError('not-found', `“${zipPath}”不是文件`);
+    size = s.size;
+  } catch (err) {
+    if (err instanceof PackageError) throw err;
+    throw new PackageError('not-found', `找不到数据包文件“${zipPath}”`);
+  }
+  if (size > PACKAGE_LIMITS.maxArchiveBytes) {
+    throw new PackageError('too-large', `数据包文件过大（${size} 字节，上限 ${PACKAGE_LIMITS.maxArchiveBytes} 字节）`);
+  }
+  try {
+    return await readFile(zipPath);
+  } catch (err) {
+    throw new PackageError('not-found', `无法读取数据包文件“${zipPath}”：${(err as Error).message}`);
+  }
+}
+
+export interface InspectedPackage {
+  fileName: string;
+  /** SHA-256 of the whole .zip. */
+  sha256: string;
+  manifest: PackageManifest;
+  budget: Budget;
+  budgetJson: string;
+  tables: ReportTable[];
+}
+
+function fiscalYearError(manifest: PackageManifest, year: number): PackageError {
+  return new PackageError(
+    'fiscal-year',
+    `数据包是 ${manifest.fiscalYear} 年度的预算（${manifest.department.code} ${manifest.department.name}），本部门正在汇总的是 ${year} 年度，不能接收`,
+  );
+}
+
+function refuseHardFindings(budget: Budget, book: CodeBook, tables: ReportTable[]): void {
+  const hard = auditBudget(budget, book, tables).filter((f) => f.severity === 'hard');
+  if (hard.length > 0) {
+    throw new PackageError('budget', `数据包中的预算审核不通过（${hard.length} 个错误），正常导出的数据包不会出现这种情况，已拒绝：`, hard.map(describeFinding));
+  }
+}
+
+/**
+ * Reads and checks a package without any database: what a user sees before deciding to receive it.
+ * `fiscalYear`, when given, must match. Code lists are the shipped defaults unless `bookFor` is given.
+ */
+export async function inspectPackage(
+  zipPath: string,
+  options: { fiscalYear?: number; bookFor?: (year: number) => CodeBook } = {},
+): Promise<InspectedPackage> {
+  const archive = await readArchiveFile(zipPath);
+  const checked = await checkArchive(archive);
+  if (options.fiscalYear !== undefined && checked.manifest.fiscalYear !== options.fiscalYear) {
+    throw fiscalYearError(checked.manifest, options.fiscalYear);
+  }
+  const bookFor = options.bookFor ?? defaultCodeBook;
+  const budget = checkBudget(checked, bookFor);
+  const book = bookFor(budget.fiscalYear);
+  const tables = computeTables(budget, book);
+  refuseHardFindings(budget, book, tables);
+  return {
+    fileName: basename(zipPath),
+    sha256: createHash('sha256').update(archive).digest('hex'),
+    manifest: checked.manifest,
+    budget,
+    budgetJson: decodeUtf8(checked.entries.get(BUDGET_FILE)!.bytes, BUDGET_FILE),
+    tables,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Differences between the stored and the received budget of a unit
+
+export interface CellChange {
+  table: string;
+  tableTitle: string;
+  row: string;
+  rowLabel: string;
+  column: string;
+  columnLabel: string;
+  /** Exact decimal strings in the table's amount unit. */
+  before: string;
+  after: string;
+  unit: AmountUnit;
+}
+
+export interface LineChange {
+  unit: string;
+  functional: string;
+  economic: string;
+  kind: string;
+  project: string | null;
+  fund: string;
+  before: string;
+  after: string;
+  unitOfAmount: AmountUnit;
+}
+
+export interface PackageDiff {
+  /** The package it replaced; null for a unit received for the first time. */
+  previous: { createdAt: string; receivedAt: string; appVersion: string } | null;
+  cells: CellChange[];
+  lines: LineChange[];
+}
+
+function columnLabels(columns: readonly ReportColumn[], prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const c of columns) {
+    const label = prefix && c.label ? `${prefix}·${c.label}` : prefix || c.label;
+    if (c.children && c.children.length) for (const [k, v] of columnLabels(c.children, label)) out.set(k, v);
+    else out.set(c.key, label);
+  }
+  return out;
+}
+
+/** Every amount cell that differs between two sets of tables (a row present on one side only counts as zeros). */
+export function diffTables(before: readonly ReportTable[], after: readonly ReportTable[]): CellChange[] {
+  const out: CellChange[] = [];
+  for (const next of after) {
+    const prev = before.find((t) => t.id === next.id);
+    const labels = columnLabels(next.columns);
+    if (prev) for (const [k, v] of columnLabels(prev.columns)) if (!labels.has(k)) labels.set(k, v);
+    const prevRows = new Map((prev?.rows ?? []).map((r) => [r.key, r]));
+    const nextRows = new Map(next.rows.map((r) => [r.key, r]));
+    const keys = [...nextRows.keys(), ...[...prevRows.keys()].filter((k) => !nextRows.has(k))];
+    for (const key of keys) {
+      const a = prevRows.get(key);
+      const b = nextRows.get(key);
+      const cols = new Set([...Object.keys(a?.cells ?? {}), ...Object.keys(b?.cells ?? {})]);
+      for (const col of cols) {
+        const x: Fen = a?.cells[col] ?? 0n;
+        const y: Fen = b?.cells[col] ?? 0n;
+        if (x === y) continue;
+        out.push({
+          table: next.id,
+          tableTitle: next.title,
+          row: key,
+          rowLabel: (b ?? a)!.label,
+          column: col,
+          columnLabel: labels.get(col) ?? col,
+          before: toExactString(x, next.amountUnit),
+          after: toExactString(y, next.amountUnit),
+          unit: next.amountUnit,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Budget lines summed by their identifying fields, compared. */
+export function diffLines(before: Budget | null, after: Budget): LineChange[] {
+  const key = (l: Budget['lines'][number]) => [l.unit, l.functional, l.economic, l.kind, l.project ?? '', l.fund].join('|');
+  const sum = (b: Budget | null) => {
+    const m = new Map<string, { line: Budget['lines'][number]; amount: Fen }>();
+    for (const l of b?.lines ?? []) {
+      const k = key(l);
+      const e = m.get(k);
+      if (e) e.amount += l.amount;
+      else m.set(k, { line: l, amount: l.amount });
+    }
+    return m;
+  };
+  const a = sum(before);
+  const b = sum(after);
+  const out: LineChange[] = [];
+  for (const k of new Set([...b.keys(), ...a.keys()])) {
+    const x = a.get(k)?.amount ?? 0n;
+    const y = b.get(k)?.amount ?? 0n;
+    if (x === y) continue;
+    const l = (b.get(k) ?? a.get(k))!.line;
+    out.push({
+      unit: l.unit,
+      functional: l.functional,
+      economic: l.economic,
+      kind: l.kind,
+      project: l.project,
+      fund: l.fund,
+      before: toExactString(x, after.amountUnit),
+      after: toExactString(y, after.amountUnit),
+      unitOfAmount: after.amountUnit,
+    });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Receiving into a department database
+
+export interface ReceivedUnit {
+  code: string;
+  name: string;
+  fiscalYear: number;
+  createdAt: string;
+  receivedAt: string;
+  fileName: string;
+  sha256: string;
+  /** True when an earlier package of the same unit was replaced. */
+  replaced: boolean;
+}
+
+export interface ReceiveOptions {
+  zipPath: string;
+  /** The department's budget file. */
+  dbPath: string;
+  now?: Date;
+  /** Accept a package older than the one already received from the unit (normally refused). */
+  allowOlder?: boolean;
+}
+
+function storeError(err: unknown): never {
+  if (err instanceof PackageError) throw err;
+  if (err instanceof StoreError) throw new PackageError('database', `无法使用部门数据库：${err.message}`);
+  throw err;
+}
+
+interface StoredRow {
+  unit_code: string;
+  unit_name: string;
+  created_at: string;
+  received_at: string;
+  manifest: string;
+  budget: string;
+}
+
+/**
+ * Receives a unit's package into the department database `dbPath`: every check of inspectPackage, plus the
+ * fiscal year of the department's budget. A unit received before is replaced, and the differences returned.
+ * Any refusal leaves the database as it was.
+ */
+export async function receivePackage(options: ReceiveOptions): Promise<{ unit: ReceivedUnit; diff: PackageDiff }> {
+  const archive = await readArchiveFile(options.zipPath);
+  const checked = await checkArchive(archive);
+  const manifest = checked.manifest;
+
+  let store: BudgetStore;
+  try {
+    store = BudgetStore.open(options.dbPath);
+  } catch (err) {
+    storeError(err);
+  }
+  let budget: Budget;
+  let tables: ReportTable[];
+  let book: CodeBook;
+  try {
+    if (!store.hasBudget()) {
+      throw new PackageError('database', '部门数据库中还没有本部门的预算（预算年度未定），请先建立本部门预算再接收数据包');
+    }
+    const year = store.fiscalYear();
+    if (manifest.fiscalYear !== year) throw fiscalYearError(manifest, year);
+    budget = checkBudget(checked, (y) => store.codeBook(y));
+    book = store.codeBook(year);
+    tables = computeTables(budget, book);
+    refuseHardFindings(budget, book, tables);
+  } catch (err) {
+    store.close();
+    storeError(err);
+  }
+  store.close();
+
+  const now = options.now ?? new Date();
+  const receivedAt = now.toISOString();
+  const budgetJson = decodeUtf8(checked.entries.get(BUDGET_FILE)!.bytes, BUDGET_FILE);
+  const manifestJson = decodeUtf8(checked.entries.get(MANIFEST_FILE)!.bytes, MANIFEST_FILE);
+  const sha256 = createHash('sha256').update(archive).digest('hex');
+  const code = manifest.department.code;
+
+  let db: Database.Database;
+  try {
+    db = new Database(options.dbPath, { fileMustExist: true });
+    db.pragma('busy_timeout = 2000');
+  } catch (err) {
+    throw new PackageError('database', `无法打开部门数据库：${(err as Error).message}`);
+  }
+  try {
+    const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'received_packages'").get() !== undefined;
+    const previous = hasTable
+      ? (db.prepare('SELECT unit_code, unit_name, created_at, received_at, manifest, budget FROM received_packages WHERE unit_code = ?').get(code) as
+          | StoredRow
+          | undefined)
+      : undefined;
+    if (previous && !options.allowOlder && Date.parse(previous.created_at) > Date.parse(manifest.createdAt)) {
+      throw new PackageError(
+        'database',
+        `已接收过 ${code} ${manifest.department.name} 在 ${previous.created_at} 生成的数据包，此数据包生成于 ${manifest.createdAt}，比已接收的旧，未接收（确需替换请选择“接收较旧的数据包”）`,
+      );
+    }
+    let previousBudget: Budget | null = null;
+    let previousTables: ReportTable[] = [];
+    let previousInfo: PackageDiff['previous'] = null;
+    if (previous) {
+      const old = parseExchange(previous.budget, () => book);
+      if (old.ok) {
+        previousBudget = old.budget;
+        previousTables = computeTables(old.budget, book);
+      }
+      let appVersion = '';
+      try {
+        appVersion = String((JSON.parse(previous.manifest) as { app?: { version?: string } }).app?.version ?? '');
+      } catch {
+        appVersion = '';
+      }
+      previousInfo = { createdAt: previous.created_at, receivedAt: previous.received_at, appVersion };
+    }
+    const diff: PackageDiff = {
+      previous: previousInfo,
+      cells: diffTables(previousTables, tables),
+      lines: diffLines(previousBudget, budget),
+    };
+    db.transaction(() => {
+      db.exec(RECEIVED_PACKAGES_SCHEMA);
+      db.prepare(
+        `INSERT INTO received_packages (unit_code, unit_name, fiscal_year, file_name, package_sha256, created_at, received_at, manifest, budget)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (unit_code) DO UPDATE SET unit_name = excluded.unit_name, fiscal_year = excluded.fiscal_year,
+           file_name = excluded.file_name, package_sha256 = excluded.package_sha256, created_at = excluded.created_at,
+           received_at = excluded.received_at, manifest = excluded.manifest, budget = excluded.budget`,
+      ).run(code, manifest.department.name, manifest.fiscalYear, basename(options.zipPath), sha256, manifest.createdAt, receivedAt, manifestJson, budgetJson);
+    })();
+    return {
+      unit: {
+        code,
+        name: manifest.department.name,
+        fiscalYear: manifest.fiscalYear,
+        createdAt: manifest.createdAt,
+        receivedAt,
+        fileName: basename(options.zipPath),
+        sha256,
+        replaced: previous !== undefined,
+      },
+      diff,
+    };
+  } catch (err) {
+    if (err instanceof PackageError) throw err;
+    throw new PackageError('database', `保存接收的数据包时出错，部门数据库未改动：${(err as Error).message}`);
+  } finally {
+    db.close();
+  }
+}
+
+export interface ReceivedPackageInfo {
+  code: string;
+  name: string;
+  fiscalYear: number;
+  createdAt: string;
+  receivedAt: string;
+  fileName: string;
+  sha256: string;
+  manifest: PackageManifest;
+}
+
+/** The packages received into a department database, by unit code. */
+export function listReceivedPackages(dbPath: string): ReceivedPackageInfo[] {
+  const db = new Database(dbPath, { fileMustExist: true, readonly: true });
+  try {
+    const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'received_packages'").get();
+    if (!has) return [];
+    const rows = db
+      .prepare('SELECT unit_code, unit_name, fiscal_year, created_at, received_at, file_name, package_sha256, manifest FROM received_packages ORDER BY unit_code')
+      .all() as (StoredRow & { fiscal_year: number; file_name: string; package_sha256: string })[];
+    return rows.map((r) => ({
+      code: r.unit_code,
+      name: r.unit_name,
+      fiscalYear: Number(r.fiscal_year),
+      createdAt: r.created_at,
+      receivedAt: r.received_at,
+      fileName: r.file_name,
+      sha256: r.package_sha256,
+      manifest: JSON.parse(r.manifest) as PackageManifest,
+    }));
+  } finally {
+    db.close();
+  }
+}
+
+/** The budget received from one unit, as stored (exchange format text); null when none. */
+export function receivedBudgetJson(dbPath: string, unitCode: string): string | null {
+  const db = new Database(dbPath, { fileMustExist: true, readonly: true });
+  try {
+    const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'received_packages'").get();
+    if (!has) return null;
+    const row = db.prepare('SELECT budget FROM received_packages WHERE unit_code = ?').get(unitCode) as { budget: string } | undefined;
+    return row?.budget ?? null;
+  } finally {
+    db.close();
+  }
+}
