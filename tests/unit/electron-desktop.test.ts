@@ -1,0 +1,309 @@
+// The desktop host driven through a stand-in Electron, over a real budget service and real SQLite files.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { API } from '../../api/contract.js';
+import { createBudgetService } from '../../api/service.js';
+import { APPLICATION_ID, readSqliteHeader } from '../../db/migrate.js';
+import { startDesktop, type DesktopHost, type ElectronModules } from '../../electron/desktop.js';
+import { createFakeElectron, type FakeElectron } from './electron-fake.js';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const fixture = join(repo, 'tests', 'fixtures', 'jiyuan-2020', 'budget.json');
+const fixtureLines = (JSON.parse(readFileSync(fixture, 'utf8')) as { lines: unknown[] }).lines.length;
+const base = mkdtempSync(join(tmpdir(), 'desktop-host-'));
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+let counter = 0;
+/** Times each budget file's service was closed. */
+const closes = new Map<string, number>();
+const running: DesktopHost[] = [];
+afterEach(() => {
+  for (const host of running.splice(0)) host.service.close();
+});
+
+async function launch(argv: string[] = [], options: { isPackaged?: boolean } = {}) {
+  const dir = join(base, `run-${++counter}`);
+  const appRoot = join(dir, 'app');
+  mkdirSync(join(appRoot, 'dist', 'renderer'), { recursive: true });
+  writeFileSync(join(appRoot, 'dist', 'renderer', 'index.html'), '<!doctype html><html><head></head><body>页面</body></html>');
+  const fake = createFakeElectron({ documents: join(dir, 'documents'), isPackaged: options.isPackaged ?? false });
+  const started = startDesktop(fake.modules as unknown as ElectronModules, {
+    appRoot,
+    mainDir: join(appRoot, 'dist-electron', 'electron'),
+    argv,
+    cwd: dir,
+    platform: { platform: 'linux', env: { XDG_DATA_HOME: join(dir, 'xdg') }, home: join(dir, 'home') },
+    createService: (o) => {
+      const service = createBudgetService(o);
+      const close = service.close.bind(service);
+      service.close = () => {
+        if (o.dbPath) closes.set(o.dbPath, (closes.get(o.dbPath) ?? 0) + 1);
+        close();
+      };
+      return service;
+    },
+  });
+  const host = await started!;
+  running.push(host);
+  await host.loaded;
+  return { fake, host, dir, window: fake.record.windows[0]! };
+}
+
+/** Lets queued menu work (dialogs, API calls) finish. */
+const settle = () => new Promise((r) => setTimeout(r, 50));
+
+async function withFixture(fake: FakeElectron) {
+  const res = (await fake.invoke('exchange.import', { path: fixture })) as { result?: { open: boolean } };
+  expect(res.result?.open).toBe(true);
+}
+
+describe('desktop host start', () => {
+  it('registers app:// as standard and secure, sandboxes every renderer, and guards the session', async () => {
+    const { fake } = await launch();
+    expect(fake.record.privileged).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, bypassCSP: false }) }]);
+    expect(fake.record.sandboxEnabled).toBe(true);
+    expect(fake.record.protocolHandlers.has('app')).toBe(true);
+    let granted: boolean | undefined;
+    fake.record.session.request!({}, 'media', (g: boolean) => (granted = g), { requestingUrl: 'app://bundle/index.html' });
+    expect(granted).toBe(false);
+  });
+
+  it('guards every web contents created', async () => {
+    const { fake } = await launch();
+    const handlers = new Map<string, (...a: any[]) => unknown>();
+    let openHandler: ((d: unknown) => unknown) | undefined;
+    fake.record.appHandlers.get('web-contents-created')!({}, {
+      on: (e: string, f: (...a: any[]) => unknown) => handlers.set(e, f),
+      setWindowOpenHandler: (f: (d: unknown) => unknown) => (openHandler = f),
+    });
+    let prevented = false;
+    handlers.get('will-navigate')!({ url: 'https://example.com/', preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(true);
+    expect(openHandler!({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
+  });
+
+  it('opens one secure window on app://bundle with the preload beside main', async () => {
+    const { window, fake } = await launch();
+    expect(fake.record.windows).toHaveLength(1);
+    expect(window.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+    expect(window.options.webPreferences.preload).toMatch(/dist-electron[/\\]electron[/\\]preload\.cjs$/);
+    expect(window.loadedUrl).toBe('app://bundle/index.html');
+    window.handlers.get('ready-to-show')!();
+    expect(window.shown).toBe(true);
+    const page = await fake.record.protocolHandlers.get('app')!(new Request('app://bundle/index.html'));
+    expect(await page.text()).toContain('页面');
+  });
+
+  it('answers every API method over IPC, only for our page', async () => {
+    const { fake } = await launch();
+    expect([...fake.record.ipc.keys()].sort()).toEqual(Object.keys(API).map((m) => `api:${m}`).sort());
+    const refused = await fake.invoke('budget.info', {}, 'https://evil.example/');
+    expect(refused).toEqual({ error: { message: expect.stringContaining('拒绝访问') } });
+    const info = (await fake.invoke('budget.info', {})) as { result: { open: boolean } };
+    expect(info.result).toHaveProperty('open');
+  });
+
+  it('opens the default budget file in the data folder when none is named', async () => {
+    const { dir, fake } = await launch();
+    await withFixture(fake);
+    expect(existsSync(join(dir, 'xdg', 'bumen-yusuan', '预算.budget'))).toBe(true);
+    expect(fake.record.paths.userData).toBe(join(dir, 'xdg', 'bumen-yusuan', 'electron'));
+  });
+
+  it('opens the file named by --db, relative to the working folder', async () => {
+    const { dir, fake, window } = await launch(['main.js', '--db', 'mine.budget']);
+    await withFixture(fake);
+    await settle();
+    expect(existsSync(join(dir, 'mine.budget'))).toBe(true);
+    expect(window.title).toBe('济源市行政服务中心 2020年部门预算 — 部门预算编制');
+    let prevented = false;
+    window.handlers.get('page-title-updated')!({ preventDefault: () => (prevented = true) }, '部门预算编制');
+    expect(prevented).toBe(true);
+  });
+
+  it('has Chinese menus, with reload only in an unpackaged run', async () => {
+    const dev = (await launch()).fake.record.menus.at(-1)!;
+    expect(dev.map((m) => m.label)).toEqual(['文件', '编辑', '视图', '帮助']);
+    const labels = (menu: any) => menu.submenu.filter((i: any) => i.label).map((i: any) => i.label);
+    expect(labels(dev[0])).toEqual(['新建预算…', '打开…', '最近打开', '另存为…', '导入交换文件…', '导出交换文件…', '退出']);
+    expect(labels(dev[1])).toEqual(['撤销', '重做', '剪切', '复制', '粘贴']);
+    expect(labels(dev[2])).toContain('重新加载');
+    expect(labels(dev[3])).toEqual(['关于']);
+    const packaged = (await launch([], { isPackaged: true })).fake.record.menus.at(-1)!;
+    expect(labels(packaged[2])).toEqual(['实际大小', '放大', '缩小']);
+  });
+
+  it('shows why a named file cannot be opened and starts without it', async () => {
+    const dir = join(base, 'bad');
+    mkdirSync(dir, { recursive: true });
+    const bad = join(dir, 'not-a-budget.budget');
+    writeFileSync(bad, 'this is not a database');
+    const { fake } = await launch(['--db', bad]);
+    await settle();
+    expect(fake.record.messageBoxes.at(-1)).toMatchObject({ type: 'error', message: '无法打开预算文件' });
+    expect(fake.record.messageBoxes.at(-1)!.detail).toContain(bad);
+    expect(readFileSync(bad, 'utf8')).toBe('this is not a database');
+  });
+});
+
+describe('desktop host end', () => {
+  it('closes the budget file when the app quits, whichever way', async () => {
+    const { fake, dir } = await launch(['--db', 'closing.budget']);
+    await withFixture(fake);
+    const file = join(dir, 'closing.budget');
+    fake.record.appHandlers.get('window-all-closed')!();
+    expect(fake.record.quit).toBe(1);
+    expect(closes.get(file)).toBeUndefined();
+    fake.record.appHandlers.get('will-quit')!();
+    expect(closes.get(file)).toBe(1);
+    // Closed cleanly: the write-ahead log is folded into the file, whose header says what it is.
+    expect(readSqliteHeader(file)?.applicationId).toBe(APPLICATION_ID);
+    expect(existsSync(`${file}-wal`)).toBe(false);
+  });
+});
+
+describe('文件 menu', () => {
+  it('打开… opens the chosen budget, reloads the page and lists it under 最近打开', async () => {
+    const first = await launch();
+    await withFixture(first.fake);
+    const other = join(first.dir, 'other.budget');
+    await first.fake.invoke('budget.create', {
+      path: other,
+      department: { code: '901', name: '测试局' },
+      units: [{ code: '901001', name: '测试局本级', kind: 'administrative' }],
+      fiscalYear: 2021,
+      amountUnit: '元',
+    });
+    await first.fake.invoke('exchange.import', { path: fixture });
+    const { fake, window } = first;
+    const back = (await fake.invoke('budget.open', { path: join(first.dir, 'xdg', 'bumen-yusuan', '预算.budget') })) as { result?: unknown };
+    expect(back.result).toBeDefined();
+    fake.dialogAnswers.push(other);
+    fake.click('文件', '打开…');
+    await settle();
+    expect(fake.record.dialogs.at(-1)).toMatchObject({ kind: 'open', options: { filters: [{ name: '部门预算文件', extensions: ['budget'] }] } });
+    expect(window.reloads).toBe(1);
+    const info = (await fake.invoke('budget.info', {})) as { result: { path: string } };
+    expect(info.result.path).toBe(other);
+    const recent = fake.record.menus.at(-1)![0].submenu.find((i: any) => i.label === '最近打开').submenu;
+    expect(recent[0].toolTip).toBe(other);
+    // The budget already open: nothing to do (no error, no reload).
+    const boxes = fake.record.messageBoxes.length;
+    fake.dialogAnswers.push(other);
+    fake.click('文件', '打开…');
+    await settle();
+    expect(window.reloads).toBe(1);
+    expect(fake.record.messageBoxes).toHaveLength(boxes);
+  });
+
+  it('打开… a file that is not a budget says so and changes nothing', async () => {
+    const { fake, dir, window } = await launch();
+    await withFixture(fake);
+    const junk = join(dir, 'junk.budget');
+    writeFileSync(junk, 'junk');
+    fake.dialogAnswers.push(junk);
+    fake.click('文件', '打开…');
+    await settle();
+    expect(fake.record.messageBoxes.at(-1)).toMatchObject({ type: 'error', message: '无法打开预算' });
+    expect(window.reloads).toBe(0);
+    const lines = (await fake.invoke('lines.list', {})) as { result: { lines: unknown[] } };
+    expect(lines.result.lines).toHaveLength(fixtureLines);
+  });
+
+  it('导出 then 导入交换文件… round-trips the budget, after asking before replacing it', async () => {
+    const { fake, dir, window } = await launch();
+    await withFixture(fake);
+    fake.dialogAnswers.push(join(dir, 'exported')); // no extension typed: .json is added
+    fake.click('文件', '导出交换文件…');
+    await settle();
+    const exported = join(dir, 'exported.json');
+    expect(JSON.parse(readFileSync(exported, 'utf8')).lines).toHaveLength(fixtureLines);
+    await fake.invoke('lines.delete', { ids: [1, 2, 3] });
+    fake.dialogAnswers.push(exported);
+    fake.messageAnswers.push(1); // 取消
+    fake.click('文件', '导入交换文件…');
+    await settle();
+    expect(fake.record.messageBoxes.at(-1)).toMatchObject({ type: 'warning', buttons: ['继续', '取消'] });
+    let lines = (await fake.invoke('lines.list', {})) as { result: { lines: unknown[] } };
+    expect(lines.result.lines).toHaveLength(fixtureLines - 3);
+    fake.dialogAnswers.push(exported);
+    fake.messageAnswers.push(0); // 继续
+    fake.click('文件', '导入交换文件…');
+    await settle();
+    lines = (await fake.invoke('lines.list', {})) as { result: { lines: unknown[] } };
+    expect(lines.result.lines).toHaveLength(fixtureLines);
+    expect(window.reloads).toBe(1);
+  });
+
+  it('另存为… writes a copy that is then the open budget, leaving the original as it was', async () => {
+    const { fake, dir, window } = await launch(['--db', 'original.budget']);
+    await withFixture(fake);
+    const copy = join(dir, 'copy.budget');
+    fake.dialogAnswers.push(copy);
+    fake.click('文件', '另存为…');
+    await settle();
+    expect(window.reloads).toBe(1);
+    const info = (await fake.invoke('budget.info', {})) as { result: { path: string; totals: { total: string } } };
+    expect(info.result.path).toBe(copy);
+    await fake.invoke('lines.delete', { ids: [1] });
+    const reopened = createBudgetService({ dbPath: join(dir, 'original.budget'), budgetsDir: dir, recentFile: join(dir, 'r.json') });
+    try {
+      expect(reopened['lines.list']().lines).toHaveLength(fixtureLines);
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it('另存为… onto an existing file is refused with the reason', async () => {
+    const { fake, dir } = await launch(['--db', 'a.budget']);
+    await withFixture(fake);
+    writeFileSync(join(dir, 'taken.budget'), 'x');
+    fake.dialogAnswers.push(join(dir, 'taken.budget'));
+    fake.click('文件', '另存为…');
+    await settle();
+    expect(fake.record.messageBoxes.at(-1)).toMatchObject({ type: 'error', message: '另存为失败', detail: expect.stringContaining('已存在') });
+    expect(readFileSync(join(dir, 'taken.budget'), 'utf8')).toBe('x');
+  });
+
+  it('新建预算… hands the chosen file to the page, which asks for the department', async () => {
+    const { fake, dir, window } = await launch();
+    fake.dialogAnswers.push(join(dir, '新预算'));
+    fake.click('文件', '新建预算…');
+    await settle();
+    expect(window.sent).toEqual([['shell:command', { command: 'new-budget', path: join(dir, '新预算.budget') }]]);
+    fake.click('文件', '新建预算…'); // cancelled
+    await settle();
+    expect(window.sent).toHaveLength(1);
+  });
+
+  it('撤销 and 重做 are the page\'s to do', async () => {
+    const { fake, window } = await launch();
+    fake.click('编辑', '撤销');
+    fake.click('编辑', '重做');
+    expect(window.sent).toEqual([
+      ['shell:command', { command: 'undo' }],
+      ['shell:command', { command: 'redo' }],
+    ]);
+  });
+
+  it('a second launch with a budget file opens it in the running window', async () => {
+    const { fake, dir, window } = await launch();
+    const other = join(dir, 'second.budget');
+    await fake.invoke('budget.create', {
+      path: other,
+      department: { code: '902', name: '第二局' },
+      units: [{ code: '902001', name: '第二局本级', kind: 'administrative' }],
+      fiscalYear: 2022,
+      amountUnit: '万元',
+    });
+    await fake.invoke('budget.open', { path: join(dir, 'xdg', 'bumen-yusuan', '预算.budget') });
+    fake.record.appHandlers.get('second-instance')!({}, ['/opt/app/部门预算编制', 'second.budget'], dir);
+    await settle();
+    const info = (await fake.invoke('budget.info', {})) as { result: { path: string } };
+    expect(info.result.path).toBe(other);
+    expect(window.reloads).toBe(1);
+  });
+});
