@@ -2,10 +2,10 @@
 // schema_migrations (name, applied_at). PRAGMA user_version is the number of migrations applied, so a file
 // written by a newer app (more migrations than this app knows) can be recognised from its header alone,
 // before anything is opened for writing.
-import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { StoreError } from './errors.js';
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
@@ -54,6 +54,28 @@ export function readSqliteHeader(file: string): SqliteHeader | null {
   return { userVersion: buf.readInt32BE(60), applicationId: buf.readInt32BE(68) };
 }
 
+/** A non-empty write-ahead log beside the file: its header may be newer than the file's own. */
+export function hasWriteAheadLog(file: string): boolean {
+  const wal = `${file}-wal`;
+  return existsSync(wal) && statSync(wal).size > 0;
+}
+
+/** The header as SQLite sees it (write-ahead log included), read without writing; null when not SQLite. */
+export function readHeaderThroughSqlite(file: string): SqliteHeader | null {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    return {
+      userVersion: Number(db.pragma('user_version', { simple: true })),
+      applicationId: Number(db.pragma('application_id', { simple: true })),
+    };
+  } catch {
+    return null;
+  } finally {
+    db?.close();
+  }
+}
+
 export function newerVersionError(fileVersion: number, appVersion: number): StoreError {
   return new StoreError(
     'newer',
@@ -94,8 +116,10 @@ export function checkApplied(db: Database.Database, migrations: Migration[], fil
 }
 
 /** Applies the migrations after the first `applied`, each in one transaction with its record. */
-export function applyPending(db: Database.Database, migrations: Migration[], applied: number): void {
-  for (const m of migrations.slice(applied)) {
+/** Applies the migrations after the first `applied`, each in its own transaction; returns how many ran. */
+export function applyPending(db: Database.Database, migrations: Migration[], applied: number): number {
+  const pending = migrations.slice(applied);
+  for (const m of pending) {
     db.transaction(() => {
       if (m.version === 1) {
         db.exec('CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL) WITHOUT ROWID');
@@ -106,4 +130,5 @@ export function applyPending(db: Database.Database, migrations: Migration[], app
       db.pragma(`user_version = ${m.version}`);
     })();
   }
+  return pending.length;
 }

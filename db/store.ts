@@ -38,7 +38,9 @@ import {
   applyPending,
   checkApplied,
   loadMigrations,
+  hasWriteAheadLog,
   newerVersionError,
+  readHeaderThroughSqlite,
   readSqliteHeader,
 } from './migrate.js';
 
@@ -98,6 +100,8 @@ export class BudgetStore {
         db = new Database(file);
         BudgetStore.configure(db);
         applyPending(db, migrations, 0);
+        // Fold the new schema into the file itself, so its header identifies it even while the log is open.
+        db.pragma('wal_checkpoint(TRUNCATE)');
       } catch (err) {
         db?.close();
         throw err instanceof StoreError ? err : fileError(err, file);
@@ -112,6 +116,9 @@ export class BudgetStore {
     } catch (err) {
       throw fileError(err, file);
     }
+    // While another session has the file open (or after a crash) the current header may still sit in the
+    // write-ahead log: read it through SQLite then, still without writing.
+    if (hasWriteAheadLog(file)) header = readHeaderThroughSqlite(file) ?? header;
     if (!header) throw new StoreError('not-budget', `“${file}”不是预算文件`);
     if (header.applicationId !== APPLICATION_ID) {
       throw new StoreError('not-budget', `“${file}”不是预算文件（是其他程序的数据库）`);
@@ -124,7 +131,7 @@ export class BudgetStore {
       // still only reading.
       const applied = checkApplied(db, migrations, file);
       BudgetStore.configure(db);
-      applyPending(db, migrations, applied);
+      if (applyPending(db, migrations, applied) > 0) db.pragma('wal_checkpoint(TRUNCATE)');
     } catch (err) {
       db?.close();
       throw err instanceof StoreError ? err : fileError(err, file);

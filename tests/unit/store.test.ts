@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CodeEntry } from '../../core/codelists.js';
 import { parseExchange, serializeExchange } from '../../core/exchange.js';
 import type { Budget } from '../../core/model.js';
-import { APPLICATION_ID, MIGRATIONS_DIR } from '../../db/migrate.js';
+import { APPLICATION_ID, MIGRATIONS_DIR, applyPending, loadMigrations, readSqliteHeader } from '../../db/migrate.js';
 import { BudgetStore, StoreError } from '../../db/store.js';
 
 const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'jiyuan-2020', 'budget.json');
@@ -72,6 +72,30 @@ describe('BudgetStore: opening and migrations', () => {
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(raw.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
     raw.close();
+  });
+
+  it('opens a file that another session holds open, its latest changes still in the write-ahead log', () => {
+    const file = join(dir, 'shared.db');
+    const first = BudgetStore.open(file, { create: true });
+    first.replaceBudget(fixtureBudget(first));
+    expect(existsSync(`${file}-wal`)).toBe(true);
+    const second = BudgetStore.open(file);
+    expect(second.loadBudget().lines).toHaveLength(45);
+    second.close();
+    first.close();
+  });
+
+  it('reads the header through SQLite when the file’s own header is still only in the write-ahead log', () => {
+    const file = join(dir, 'uncheckpointed.db');
+    const writer = new Database(file);
+    writer.pragma('journal_mode = WAL');
+    writer.pragma('wal_autocheckpoint = 0');
+    applyPending(writer, loadMigrations(MIGRATIONS_DIR), 0);
+    expect(readSqliteHeader(file)?.applicationId ?? 0).toBe(0);
+    const store = BudgetStore.open(file);
+    expect(store.schemaVersion()).toBe(loadMigrations(MIGRATIONS_DIR).length);
+    store.close();
+    writer.close();
   });
 
   it('refuses a missing file without creating it', () => {
