@@ -1,0 +1,384 @@
+// The one typed contract between the UI and whichever host runs the budget service (Electron IPC or the
+// browser host over HTTP). Every method is declared once here: its name, a zod schema for its input (the UI
+// is untrusted, so every host validates through dispatch()), and its output type in ApiOutputs.
+// Amounts cross this boundary as exact decimal strings in the budget's amount unit, never as JS numbers.
+import { z } from 'zod';
+import { WIZARD_API, type WizardOutputs } from './wizard.js';
+
+// ---- shared input pieces -------------------------------------------------------------------------------
+
+export const LINE_FIELDS = ['unit', 'functional', 'economic', 'kind', 'project', 'fund', 'amount', 'remark'] as const;
+export type LineField = (typeof LINE_FIELDS)[number];
+export const LINE_FIELD_LABELS: Record<LineField, string> = {
+  unit: '单位',
+  functional: '功能分类',
+  economic: '经济分类',
+  kind: '支出类型',
+  project: '项目',
+  fund: '资金来源',
+  amount: '金额',
+  remark: '备注',
+};
+
+const lineId = z.number().int().positive();
+const text = (max: number) => z.string().max(max);
+const unitKind = z.enum(['administrative', 'public-institution', 'civil-servant-managed']);
+const amountUnit = z.enum(['万元', '元']);
+const empty = z.object({}).strict();
+
+/** A new line's fields as typed (all text, amount in the budget unit); missing fields are copied or defaulted. */
+const lineDraft = z
+  .object({
+    unit: text(64),
+    functional: text(64),
+    economic: text(64),
+    kind: text(16),
+    project: text(64),
+    fund: text(64),
+    amount: text(64),
+    remark: text(2000),
+  })
+  .partial()
+  .strict();
+
+export const TABLE_IDS = ['T01', 'T02', 'T03', 'T04', 'T05', 'T06', 'T07', 'T08', 'T09', 'T10', 'T11'] as const;
+export type TableId = (typeof TABLE_IDS)[number];
+
+export const API = {
+  /** Department, units, year, unit, totals and audit summary of the open budget (null budget when none is open). */
+  'budget.info': { input: empty },
+  /** 新建预算: creates a new budget file and opens it. Without `path` the host picks a file in its budgets folder. */
+  'budget.create': {
+    input: z
+      .object({
+        path: text(4096).optional(),
+        department: z.object({ code: text(32).min(1), name: text(200).min(1) }).strict(),
+        units: z
+          .array(z.object({ code: text(32).min(1), name: text(200).min(1), kind: unitKind }).strict())
+          .min(1)
+          .max(500),
+        fiscalYear: z.number().int().min(2000).max(2100),
+        amountUnit,
+      })
+      .strict(),
+  },
+  /** Opens an existing budget file. */
+  'budget.open': { input: z.object({ path: text(4096).min(1) }).strict() },
+  /** Recently opened budget files, newest first. */
+  'budget.recent': { input: empty },
+  /** Replaces the open budget's content with an exchange file (budget-exchange/1), given as text or a path. */
+  'exchange.import': {
+    input: z
+      .object({ text: z.string().max(200_000_000).optional(), path: text(4096).optional() })
+      .strict()
+      .refine((v) => (v.text === undefined) !== (v.path === undefined), { message: '请提供交换文件的内容或路径（二选一）' }),
+  },
+  /** The open budget as an exchange file; written to `path` too when given. */
+  'exchange.export': { input: z.object({ path: text(4096).optional() }).strict() },
+  /** Every line (amounts as exact decimal strings), the names of the codes they use, and the subtotals. */
+  'lines.list': { input: empty },
+  /** Sets one field of one line from text as typed. A value that cannot be read is refused and nothing changes. */
+  'lines.update': {
+    input: z
+      .object({
+        id: lineId,
+        field: z.enum(LINE_FIELDS),
+        value: text(2000),
+        /** The unit an amount is typed in (the display unit); default the budget's unit. */
+        unit: amountUnit.optional(),
+      })
+      .strict(),
+  },
+  /** Adds a line; fields not given are copied from line `like` (or sensible defaults); amount defaults to 0. */
+  'lines.add': { input: z.object({ like: lineId.optional(), values: lineDraft.optional() }).strict() },
+  /** Adds a copy of each given line. */
+  'lines.duplicate': { input: z.object({ ids: z.array(lineId).min(1).max(100_000) }).strict() },
+  /** Deletes lines (undoable). */
+  'lines.delete': { input: z.object({ ids: z.array(lineId).min(1).max(100_000) }).strict() },
+  /**
+   * Pastes a block of cells (as copied from Excel/WPS: rows of tab-separated cells) starting at line
+   * `startId` (null = append new lines) and column `startField`. Rows beyond the last line become new lines.
+   * Every row is checked on its own; rows that cannot be read are reported and not stored. One undo step.
+   */
+  'lines.paste': {
+    input: z
+      .object({
+        rows: z.array(z.array(text(2000)).max(LINE_FIELDS.length)).min(1).max(100_000),
+        startId: lineId.nullable(),
+        startField: z.enum(LINE_FIELDS),
+        /** The unit pasted amounts are in; default the budget's unit. */
+        unit: amountUnit.optional(),
+      })
+      .strict(),
+  },
+  'edit.undo': { input: empty },
+  'edit.redo': { input: empty },
+  /** 科目 search as you type: by code prefix or by name fragment. */
+  'codes.search': {
+    input: z
+      .object({
+        kind: z.enum(['functional', 'economic', 'unit', 'project', 'fund', 'kind']),
+        query: text(100),
+        limit: z.number().int().min(1).max(500).optional(),
+        /** Only bookable codes (项 for functional, 款 for economic). Default true. */
+        leafOnly: z.boolean().optional(),
+      })
+      .strict(),
+  },
+  'projects.list': { input: empty },
+  /** The eleven published tables, cells as exact decimal strings plus the display text. */
+  'reports.tables': { input: z.object({ displayUnit: amountUnit.optional() }).strict() },
+  /** The lines behind one figure of a table. */
+  'reports.linesBehind': {
+    input: z.object({ table: z.enum(TABLE_IDS), row: text(200).min(1), column: text(200).min(1) }).strict(),
+  },
+  /** Runs every 审核 rule. */
+  'audit.run': { input: empty },
+  /** 绩效目标 wizard (api/wizard.ts). */
+  ...WIZARD_API,
+} as const;
+
+export type ApiMethod = keyof typeof API;
+export type ApiInput<M extends ApiMethod> = z.input<(typeof API)[M]['input']>;
+export type ApiParsedInput<M extends ApiMethod> = z.output<(typeof API)[M]['input']>;
+
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(API, name);
+}
+
+// ---- outputs -------------------------------------------------------------------------------------------
+
+export type UnitKindCode = z.infer<typeof unitKind>;
+export type AmountUnitCode = z.infer<typeof amountUnit>;
+
+/** Amount totals of the budget, exact decimal strings in the budget unit. */
+export interface Totals {
+  total: string;
+  basic: string;
+  project: string;
+}
+
+export interface AuditSummary {
+  errors: number;
+  warnings: number;
+}
+
+export interface BudgetInfo {
+  open: boolean;
+  path: string | null;
+  fiscalYear: number;
+  amountUnit: AmountUnitCode;
+  department: { code: string; name: string };
+  units: { code: string; name: string; kind: UnitKindCode; kindLabel: string }[];
+  lineCount: number;
+  totals: Totals;
+  audit: AuditSummary;
+  canUndo: boolean;
+  canRedo: boolean;
+}
+
+export interface LineRow {
+  id: number;
+  unit: string;
+  functional: string;
+  economic: string;
+  kind: 'basic' | 'project';
+  project: string | null;
+  fund: string;
+  /** Exact decimal string in the budget unit. */
+  amount: string;
+  remark: string;
+}
+
+/** A subtotal of the line grid: by functional 类 (3 digits), 款 (5) or 项 (7). */
+export interface Subtotal {
+  code: string;
+  level: '类' | '款' | '项';
+  name: string;
+  amount: string;
+}
+
+/** Names of the codes lines use, so each row carries codes only. */
+export interface NameBook {
+  units: Record<string, string>;
+  functional: Record<string, string>;
+  economic: Record<string, string>;
+  projects: Record<string, string>;
+  funds: Record<string, string>;
+}
+
+export interface LinesList {
+  amountUnit: AmountUnitCode;
+  lines: LineRow[];
+  names: NameBook;
+  subtotals: Subtotal[];
+  totals: Totals;
+}
+
+/**
+ * What the UI needs to refresh after any mutation, and nothing more: the lines that changed or appeared,
+ * the ids removed, the subtotals whose value changed (a zero subtotal with no lines left is listed in
+ * removedSubtotals), names of any code newly in use, the totals, and the audit summary.
+ */
+export interface ChangeSet {
+  changed: LineRow[];
+  added: LineRow[];
+  removed: number[];
+  subtotals: Subtotal[];
+  removedSubtotals: string[];
+  names: Partial<NameBook>;
+  totals: Totals;
+  audit: AuditSummary;
+  canUndo: boolean;
+  canRedo: boolean;
+  /** Tables whose cells changed (the UI refetches those it shows). */
+  changedTables: TableId[];
+  /**
+   * The cells that changed, exact in the budget unit (rowChange when a row appeared or went). Capped: when
+   * `changedCellsTruncated` is true the list is partial and the UI refetches the tables instead.
+   */
+  changedCells: { table: TableId; row: string; column: string; exact: string; rowChange?: 'added' | 'removed' }[];
+  changedCellsTruncated?: boolean;
+  /** Chinese, e.g. "已撤销：修改金额". */
+  message?: string;
+}
+
+export interface PasteResult extends ChangeSet {
+  addedCount: number;
+  updatedCount: number;
+  rejected: { row: number; reason: string }[];
+}
+
+export interface UndoResult extends ChangeSet {
+  /** False when there was nothing to undo/redo. */
+  done: boolean;
+}
+
+export interface CodeOption {
+  code: string;
+  name: string;
+  level?: string;
+}
+
+export interface ProjectInfo {
+  code: string;
+  unit: string;
+  name: string;
+  category: string;
+  categoryLabel: string;
+  yearAmount: string;
+  linesAmount: string;
+}
+
+/** A cell of a header row: spans follow the published layout. */
+export interface HeaderCell {
+  text: string;
+  colSpan?: number;
+  rowSpan?: number;
+}
+
+export interface TableCell {
+  /** Exact decimal string for amounts (null for text cells and blank amounts). */
+  exact: string | null;
+  /** Text as printed (amounts rounded to the published format, zero blank). */
+  text: string;
+  /** Address of an amount cell for reports.linesBehind: its row key and column key. */
+  row?: string;
+  column?: string;
+  /** True when clicking it can list the lines behind it. */
+  drillable?: boolean;
+  /** Printed bold: a total, subtotal or section cell (two-sided tables mark it per side). */
+  strong?: boolean;
+  colSpan?: number;
+  rowSpan?: number;
+}
+
+export interface TableRow {
+  /** Row key within the table (reports.linesBehind). */
+  key?: string;
+  cells: TableCell[];
+  /** total | 类 | 款 | 项 | section | plain — used for styling. */
+  kind?: string;
+}
+
+export interface TableView {
+  id: TableId | string;
+  /** The table a drill-down applies to (T11 sheets share 'T11'). */
+  table: TableId;
+  title: string;
+  subtitle: string[];
+  unitLabel: string;
+  header: HeaderCell[][];
+  rows: TableRow[];
+  /** Text shown instead of rows when the table is empty (e.g. "本表为空表"). */
+  emptyNote?: string;
+  /** Paragraph printed under the table. */
+  note?: string;
+  /** Column alignment per leaf column. */
+  align?: ('left' | 'right' | 'center')[];
+  /** Column widths in percent (forms). */
+  widths?: number[];
+}
+
+export interface TablesReport {
+  displayUnit: AmountUnitCode;
+  tables: TableView[];
+}
+
+export interface Finding {
+  severity: 'error' | 'warning';
+  rule: string;
+  /** What the rule requires (Chinese). */
+  ruleDescription: string;
+  message: string;
+  /** Where it points; every part optional. `line` is a line id, `field` a line or project field. */
+  place: { table?: string; row?: string; line?: number; project?: string; field?: string; indicator?: number };
+}
+
+export interface AuditReport {
+  summary: AuditSummary;
+  findings: Finding[];
+}
+
+export interface RecentBudget {
+  path: string;
+  name: string;
+  openedAt: string;
+}
+
+export interface ApiOutputs extends WizardOutputs {
+  'budget.info': BudgetInfo;
+  'budget.create': BudgetInfo;
+  'budget.open': BudgetInfo;
+  'budget.recent': RecentBudget[];
+  'exchange.import': BudgetInfo;
+  'exchange.export': { text: string; fileName: string; path: string | null };
+  'lines.list': LinesList;
+  'lines.update': ChangeSet;
+  'lines.add': ChangeSet;
+  'lines.duplicate': ChangeSet;
+  'lines.delete': ChangeSet;
+  'lines.paste': PasteResult;
+  'edit.undo': UndoResult;
+  'edit.redo': UndoResult;
+  'codes.search': CodeOption[];
+  'projects.list': ProjectInfo[];
+  'reports.tables': TablesReport;
+  'reports.linesBehind': { title: string; total: string; lines: LineRow[]; names: NameBook };
+  'audit.run': AuditReport;
+}
+
+export type ApiOutput<M extends ApiMethod> = ApiOutputs[M];
+
+export interface ApiError {
+  /** Chinese, says what is wrong. */
+  message: string;
+  /** Per-field problems of a refused input. */
+  issues?: { path: string; message: string }[];
+}
+
+/** What every host returns for a call: never a thrown error across the boundary. */
+export type ApiResponse<M extends ApiMethod = ApiMethod> = { result: ApiOutputs[M] } | { error: ApiError };
+
+/** The service a host dispatches to: one async function per method, taking the parsed input. */
+export type ApiService = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutputs[M]> | ApiOutputs[M] };

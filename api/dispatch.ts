@@ -1,0 +1,50 @@
+// The single entry every host (Electron IPC, the browser host) calls: refuses unknown methods, validates the
+// untrusted input against the contract, runs the service method, and turns any failure into a Chinese
+// message. It never throws, so hosts pass the response across their boundary as plain data.
+import { z } from 'zod';
+import { API, isApiMethod, type ApiError, type ApiResponse, type ApiService } from './contract.js';
+
+const zhCN = z.locales.zhCN();
+
+/** A refusal the service raises on purpose: the message is meant for the user as is. */
+export class ApiRefusal extends Error {
+  readonly issues?: ApiError['issues'];
+  constructor(message: string, issues?: ApiError['issues']) {
+    super(message);
+    this.name = 'ApiRefusal';
+    this.issues = issues;
+  }
+}
+
+function issuePath(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? '$' : '$' + path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+}
+
+export async function dispatch(service: ApiService, method: string, input: unknown): Promise<ApiResponse> {
+  if (!isApiMethod(method)) {
+    return { error: { message: `未知的接口方法“${String(method).slice(0, 100)}”` } };
+  }
+  const schema = API[method].input as z.ZodType;
+  const parsed = schema.safeParse(input ?? {}, { error: zhCN.localeError });
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: issuePath(i.path), message: i.message }));
+    const first = issues[0];
+    return {
+      error: {
+        message: `调用“${method}”的参数无效：${first ? `${first.path} ${first.message}` : '格式错误'}`,
+        issues,
+      },
+    };
+  }
+  try {
+    const fn = service[method] as (input: unknown) => unknown;
+    const result = await fn.call(service, parsed.data);
+    return { result } as ApiResponse;
+  } catch (err) {
+    if (err instanceof ApiRefusal) {
+      return { error: err.issues ? { message: err.message, issues: err.issues } : { message: err.message } };
+    }
+    const detail = err instanceof Error ? err.message : String(err);
+    return { error: { message: `操作失败：${detail}` } };
+  }
+}

@@ -1,0 +1,357 @@
+// The application frame: menu/toolbar, the three working tabs, the status bar, dialogs and messages.
+// State that outlives a tab (budget info, totals, audit counts, undo availability) lives here and is
+// refreshed from the small change sets every mutation returns.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { AmountUnitCode, BudgetInfo, ChangeSet, LineField } from '../api/contract.js';
+import { call, errorMessage } from './api.js';
+import { convertExact, formatExact } from './amounts.js';
+import { LineGrid, type LineGridHandle } from './LineGrid.js';
+import { TablesView } from './TablesView.js';
+import { AuditPanel } from './AuditPanel.js';
+import { NewBudgetDialog, OpenBudgetDialog } from './dialogs.js';
+import { ToastHost, useToasts } from './toast.js';
+import { PerformancePane } from './wizard/PerformancePane.js';
+
+type Tab = 'lines' | 'tables' | 'performance' | 'audit';
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'lines', label: '预算明细' },
+  { id: 'tables', label: '预算公开表' },
+  { id: 'performance', label: '绩效目标' },
+  { id: 'audit', label: '审核' },
+];
+
+export function App() {
+  const [info, setInfo] = useState<BudgetInfo | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [tab, setTab] = useState<Tab>('lines');
+  const [displayUnit, setDisplayUnit] = useState<AmountUnitCode>('万元');
+  const [dialog, setDialog] = useState<'new' | 'open' | null>(null);
+  /** The file chosen in the desktop host's save dialog for 新建预算. */
+  const [newPath, setNewPath] = useState<string | undefined>(undefined);
+  /** Bumped after every change so the tables and audit views refetch when shown. */
+  const [revision, setRevision] = useState(0);
+  /** Bumped when the whole budget is replaced (open, new, import): the grid reloads everything. */
+  const [generation, setGeneration] = useState(0);
+  const [busy, setBusy] = useState<string | null>(null);
+  const grid = useRef<LineGridHandle>(null);
+  const importInput = useRef<HTMLInputElement>(null);
+  const toasts = useToasts();
+  const showToast = toasts.show;
+
+  const loadInfo = useCallback(async () => {
+    try {
+      const i = await call('budget.info', {});
+      setInfo(i);
+      setDisplayUnit((u) => (i.open ? i.amountUnit : u));
+      setLoadError(null);
+    } catch (err) {
+      setLoadError(errorMessage(err));
+    }
+  }, []);
+
+  useEffect(() => {
+    void loadInfo();
+  }, [loadInfo]);
+
+  const budgetReplaced = useCallback((next: BudgetInfo) => {
+    setInfo(next);
+    setDisplayUnit(next.amountUnit);
+    setGeneration((g) => g + 1);
+    setRevision((r) => r + 1);
+  }, []);
+
+  /** Every mutation's change set passes through here: the grid patches its rows, the frame its totals. */
+  const onChanges = useCallback((cs: ChangeSet) => {
+    setInfo((prev) =>
+      prev
+        ? { ...prev, totals: cs.totals, audit: cs.audit, canUndo: cs.canUndo, canRedo: cs.canRedo, lineCount: prev.lineCount + cs.added.length - cs.removed.length }
+        : prev,
+    );
+    setRevision((r) => r + 1);
+  }, []);
+
+  const undoRedo = useCallback(
+    async (which: 'undo' | 'redo') => {
+      try {
+        const r = await call(which === 'undo' ? 'edit.undo' : 'edit.redo', {});
+        if (!r.done) {
+          showToast(which === 'undo' ? '没有可撤销的操作' : '没有可重做的操作', 'info');
+          return;
+        }
+        grid.current?.applyChanges(r);
+        onChanges(r);
+        if (r.message) showToast(r.message, 'info');
+      } catch (err) {
+        showToast(errorMessage(err), 'error');
+      }
+    },
+    [onChanges, showToast],
+  );
+
+  // Ctrl+Z / Ctrl+Y (and Ctrl+Shift+Z) are the app's undo, not the browser's or the grid's — except inside
+  // a text box being edited, where they undo typing.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
+      const key = e.key.toLowerCase();
+      if (key !== 'z' && key !== 'y') return;
+      const target = e.target as HTMLElement | null;
+      if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable)) return;
+      if (document.querySelector('.modal-backdrop')) return;
+      e.preventDefault();
+      e.stopPropagation();
+      void undoRedo(key === 'y' || e.shiftKey ? 'redo' : 'undo');
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [undoRedo]);
+
+  // The desktop host's menus: 撤销/重做 act on an open text box first (its own typing), else on the budget.
+  useEffect(() => {
+    const shell = window.budgetShell;
+    if (!shell) return;
+    return shell.onCommand((cmd) => {
+      if (cmd.command === 'new-budget') {
+        setNewPath(cmd.path);
+        setDialog('new');
+        return;
+      }
+      const target = document.activeElement as HTMLElement | null;
+      if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA')) {
+        document.execCommand(cmd.command);
+        return;
+      }
+      void undoRedo(cmd.command);
+    });
+  }, [undoRedo]);
+
+  const doImport = async (file: File) => {
+    if (info?.open && info.lineCount > 0 && !window.confirm(`导入“${file.name}”将替换当前预算的全部内容（此操作不能撤销），是否继续？`)) return;
+    setBusy('正在导入交换文件…');
+    try {
+      const text = await file.text();
+      const next = await call('exchange.import', { text });
+      budgetReplaced(next);
+      showToast(`已导入“${file.name}”：共 ${next.lineCount} 行预算明细`, 'success');
+    } catch (err) {
+      showToast(errorMessage(err), 'error', 15000);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const doExport = async () => {
+    try {
+      const out = await call('exchange.export', {});
+      const blob = new Blob([out.text], { type: 'application/json;charset=utf-8' });
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = out.fileName;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+      showToast(`已导出交换文件“${out.fileName}”`, 'success');
+    } catch (err) {
+      showToast(errorMessage(err), 'error');
+    }
+  };
+
+  /** The table shown in 预算公开表 (kept here so 审核 can point at one). */
+  const [shownTable, setShownTable] = useState('T01');
+  const goToTable = useCallback((tableId: string) => {
+    setShownTable(tableId);
+    setTab('tables');
+  }, []);
+
+  const goToLine = useCallback((lineId: number, field?: LineField) => {
+    setTab('lines');
+    // The grid is kept mounted; selecting waits for the tab switch to lay it out.
+    requestAnimationFrame(() => grid.current?.selectLine(lineId, field));
+  }, []);
+
+  const open = info?.open ?? false;
+  const unitLabel = displayUnit;
+  const showAmount = (exact: string | undefined) =>
+    exact === undefined || !info ? '—' : formatExact(convertExact(exact, info.amountUnit, displayUnit), 2);
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand-mark">预</span>
+          <span className="brand-name">部门预算编制</span>
+        </div>
+        <div className="title-block">
+          {open && info ? (
+            <>
+              <span className="dept">{info.department.name}</span>
+              <span className="year">{info.fiscalYear} 年部门预算</span>
+              <span className="unit-note">录入单位：{info.amountUnit}</span>
+            </>
+          ) : (
+            <span className="dept muted">未打开预算</span>
+          )}
+        </div>
+        <nav className="toolbar" aria-label="工具栏">
+          <button type="button" onClick={() => setDialog('new')}>新建预算</button>
+          <button type="button" onClick={() => setDialog('open')}>打开</button>
+          <span className="sep" />
+          <button type="button" onClick={() => importInput.current?.click()}>导入交换文件</button>
+          <button type="button" disabled={!open} onClick={() => void doExport()}>导出交换文件</button>
+          <span className="sep" />
+          <button type="button" data-action="undo" disabled={!info?.canUndo} title="撤销 (Ctrl+Z)" onClick={() => void undoRedo('undo')}>撤销</button>
+          <button type="button" data-action="redo" disabled={!info?.canRedo} title="重做 (Ctrl+Y)" onClick={() => void undoRedo('redo')}>重做</button>
+          <span className="sep" />
+          <label className="unit-switch">
+            显示单位
+            <select aria-label="显示单位" value={displayUnit} onChange={(e) => setDisplayUnit(e.target.value as AmountUnitCode)}>
+              <option value="万元">万元</option>
+              <option value="元">元</option>
+            </select>
+          </label>
+        </nav>
+        <input
+          ref={importInput}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          data-testid="import-file"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            e.target.value = '';
+            if (f) void doImport(f);
+          }}
+        />
+      </header>
+
+      <div className="tabs" role="tablist">
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            className={tab === t.id ? 'tab active' : 'tab'}
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+            {t.id === 'audit' && info && info.audit.errors + info.audit.warnings > 0 ? (
+              <span className={info.audit.errors > 0 ? 'badge error' : 'badge warning'}>{info.audit.errors + info.audit.warnings}</span>
+            ) : null}
+          </button>
+        ))}
+      </div>
+
+      <main className="workspace">
+        {loadError ? <div className="empty-state error">{loadError}</div> : null}
+        {!loadError && info && !open ? (
+          <div className="empty-state">
+            <p>{info.path ? `预算文件“${info.path}”中还没有预算。` : '尚未打开预算。'}</p>
+            <p>
+              <button type="button" className="primary" onClick={() => setDialog('new')}>新建预算</button>{' '}
+              <button type="button" onClick={() => setDialog('open')}>打开预算文件</button>{' '}
+              <button type="button" onClick={() => importInput.current?.click()}>导入交换文件</button>
+            </p>
+          </div>
+        ) : null}
+        {open && info ? (
+          <>
+            <section className={tab === 'lines' ? 'pane' : 'pane hidden'} aria-hidden={tab !== 'lines'}>
+              <LineGrid
+                ref={grid}
+                generation={generation}
+                budgetUnit={info.amountUnit}
+                displayUnit={displayUnit}
+                onChanges={onChanges}
+                toast={showToast}
+              />
+            </section>
+            {tab === 'tables' ? (
+              <section className="pane">
+                <TablesView
+                  revision={revision}
+                  displayUnit={displayUnit}
+                  budgetUnit={info.amountUnit}
+                  selected={shownTable}
+                  onSelect={setShownTable}
+                  onPickLine={goToLine}
+                  toast={showToast}
+                />
+              </section>
+            ) : null}
+            {tab === 'audit' ? (
+              <section className="pane">
+                <AuditPanel revision={revision} onPickLine={goToLine} onPickTable={goToTable} toast={showToast} />
+              </section>
+            ) : null}
+            {tab === 'performance' ? (
+              <section className="pane">
+                <PerformancePane toast={showToast} onChanged={() => void loadInfo()} />
+              </section>
+            ) : null}
+          </>
+        ) : null}
+      </main>
+
+      <footer className="statusbar" data-testid="statusbar">
+        {open && info ? (
+          <>
+            <span className="stat">
+              合计 <b data-testid="total-all">{showAmount(info.totals.total)}</b>
+            </span>
+            <span className="stat">
+              基本支出 <b data-testid="total-basic">{showAmount(info.totals.basic)}</b>
+            </span>
+            <span className="stat">
+              项目支出 <b data-testid="total-project">{showAmount(info.totals.project)}</b>
+            </span>
+            <span className="stat muted">单位：{unitLabel}</span>
+            <span className="stat muted">{info.lineCount} 行</span>
+            <span className="spacer" />
+            <button type="button" className="audit-state" data-testid="audit-state" onClick={() => setTab('audit')}>
+              审核：
+              <span className={info.audit.errors > 0 ? 'err' : 'ok'}>{info.audit.errors} 项错误</span> /{' '}
+              <span className={info.audit.warnings > 0 ? 'warn' : 'ok'}>{info.audit.warnings} 项提示</span>
+            </button>
+            <span className="stat muted path" title={info.path ?? ''}>{info.path ? `已保存 · ${info.path}` : ''}</span>
+          </>
+        ) : (
+          <span className="stat muted">就绪</span>
+        )}
+      </footer>
+
+      {dialog === 'new' ? (
+        <NewBudgetDialog
+          initialPath={newPath}
+          onClose={() => {
+            setDialog(null);
+            setNewPath(undefined);
+          }}
+          onCreated={(next) => {
+            setDialog(null);
+            setNewPath(undefined);
+            budgetReplaced(next);
+            showToast(`已新建预算：${next.department.name} ${next.fiscalYear} 年`, 'success');
+          }}
+        />
+      ) : null}
+      {dialog === 'open' ? (
+        <OpenBudgetDialog
+          onClose={() => setDialog(null)}
+          onOpened={(next) => {
+            setDialog(null);
+            budgetReplaced(next);
+            showToast(`已打开：${next.department.name} ${next.fiscalYear} 年`, 'success');
+          }}
+        />
+      ) : null}
+      {busy ? (
+        <div className="modal-backdrop busy">
+          <div className="busy-box">{busy}</div>
+        </div>
+      ) : null}
+      <ToastHost toasts={toasts} />
+    </div>
+  );
+}

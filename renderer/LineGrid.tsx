@@ -1,0 +1,631 @@
+// The line grid (预算明细): one row per budget line, with subtotal rows by functional 类/款/项 built from the
+// service's subtotals (AG Grid's grouping is not in the community edition) and the total pinned on top.
+// Rows are kept in the service's order (functional code, then id) by a hidden sort key, so a change moves
+// only the rows it touches. Edits go to the service and come back as small change sets applied as grid
+// transactions — the grid never reloads all rows after one edit, which keeps 10,000 lines fluid.
+import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
+import { AgGridReact } from 'ag-grid-react';
+import type {
+  CellClassParams,
+  CellKeyDownEvent,
+  ColDef,
+  GetRowIdParams,
+  GridApi,
+  GridReadyEvent,
+  RowClassParams,
+  SuppressKeyboardEventParams,
+  ValueFormatterParams,
+  ValueGetterParams,
+  ValueSetterParams,
+} from 'ag-grid-community';
+import {
+  LINE_FIELDS,
+  LINE_FIELD_LABELS,
+  type AmountUnitCode,
+  type ChangeSet,
+  type LineField,
+  type LineRow,
+  type NameBook,
+  type Subtotal,
+  type Totals,
+} from '../api/contract.js';
+import { call, errorMessage } from './api.js';
+import { convertExact, formatExact } from './amounts.js';
+import { CodePickerEditor, pickerSuppressKeys, typeAhead, type PickerParams } from './editors.js';
+import { parseClipboardTable, toClipboardTable } from './clipboard.js';
+import { gridTheme, styleNonce } from './theme.js';
+import type { ShowToast } from './toast.js';
+
+export interface LineGridHandle {
+  applyChanges(cs: ChangeSet): void;
+  selectLine(id: number, field?: LineField): void;
+}
+
+interface GridRow {
+  key: string;
+  sortKey: string;
+  type: 'line' | 'subtotal' | 'total';
+  line?: LineRow;
+  sub?: Subtotal;
+  /** Exact amount in the budget unit. */
+  amount: string;
+  /** Text typed into a cell and being saved: shown until the service answers with the stored line. */
+  pending?: { field: LineField; text: string };
+}
+
+const KIND_TEXT: Record<string, string> = { basic: '基本支出', project: '项目支出' };
+const PICKER_FIELDS = new Set<string>(['unit', 'functional', 'economic', 'project', 'fund']);
+
+function lineKey(id: number): string {
+  return `L${id}`;
+}
+
+function lineRow(line: LineRow): GridRow {
+  // Lines sort after their 项 row ("2010350" < "2010350 ~…") and by id within it.
+  return { key: lineKey(line.id), sortKey: `${line.functional} ~${String(line.id).padStart(10, '0')}`, type: 'line', line, amount: line.amount };
+}
+
+function subRow(sub: Subtotal): GridRow {
+  // A space sorts before every digit, so a 类 row ("201 ") comes before its 款 rows ("20103 ").
+  return { key: `S${sub.code}`, sortKey: `${sub.code} `, type: 'subtotal', sub, amount: sub.amount };
+}
+
+function totalRow(totals: Totals): GridRow {
+  return { key: 'TOTAL', sortKey: '', type: 'total', amount: totals.total };
+}
+
+function mergeNames(into: NameBook, from: Partial<NameBook>): void {
+  for (const k of Object.keys(from) as (keyof NameBook)[]) Object.assign(into[k], from[k]);
+}
+
+const EMPTY_NAMES = (): NameBook => ({ units: {}, functional: {}, economic: {}, projects: {}, funds: {} });
+
+interface Props {
+  generation: number;
+  budgetUnit: AmountUnitCode;
+  displayUnit: AmountUnitCode;
+  onChanges(cs: ChangeSet): void;
+  toast: ShowToast;
+}
+
+export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ generation, budgetUnit, displayUnit, onChanges, toast }, ref) {
+  const apiRef = useRef<GridApi<GridRow> | null>(null);
+  const rows = useRef(new Map<string, GridRow>());
+  const names = useRef<NameBook>(EMPTY_NAMES());
+  const units = useRef({ budget: budgetUnit, display: displayUnit });
+  units.current = { budget: budgetUnit, display: displayUnit };
+  const refused = useRef(new Set<string>());
+  const [message, setMessage] = useState<{ kind: 'error' | 'info'; text: string } | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [rowCount, setRowCount] = useState(0);
+  const [selectedCount, setSelectedCount] = useState(0);
+  const [rowData, setRowData] = useState<GridRow[] | null>(null);
+  const [pinned, setPinned] = useState<GridRow[]>([]);
+  const nonce = useMemo(() => styleNonce(), []);
+
+  // ---- loading and applying changes -------------------------------------------------------------------
+
+  const load = useCallback(async () => {
+    setLoading(true);
+    try {
+      const list = await call('lines.list', {});
+      const map = new Map<string, GridRow>();
+      for (const l of list.lines) map.set(lineKey(l.id), lineRow(l));
+      for (const s of list.subtotals) {
+        const r = subRow(s);
+        map.set(r.key, r);
+      }
+      rows.current = map;
+      names.current = list.names;
+      setRowData([...map.values()]);
+      setPinned([totalRow(list.totals)]);
+      setRowCount(list.lines.length);
+      setMessage(null);
+    } catch (err) {
+      setMessage({ kind: 'error', text: errorMessage(err) });
+    } finally {
+      setLoading(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load, generation]);
+
+  const applyChanges = useCallback((cs: ChangeSet) => {
+    const api = apiRef.current;
+    mergeNames(names.current, cs.names);
+    const add: GridRow[] = [];
+    const update: GridRow[] = [];
+    const remove: GridRow[] = [];
+    const map = rows.current;
+    for (const l of cs.changed) {
+      const r = lineRow(l);
+      map.set(r.key, r);
+      update.push(r);
+    }
+    for (const l of cs.added) {
+      const r = lineRow(l);
+      if (map.has(r.key)) update.push(r);
+      else add.push(r);
+      map.set(r.key, r);
+    }
+    for (const id of cs.removed) {
+      const r = map.get(lineKey(id));
+      if (r) {
+        remove.push(r);
+        map.delete(r.key);
+      }
+    }
+    for (const s of cs.subtotals) {
+      const r = subRow(s);
+      if (map.has(r.key)) update.push(r);
+      else add.push(r);
+      map.set(r.key, r);
+    }
+    for (const code of cs.removedSubtotals) {
+      const r = map.get(`S${code}`);
+      if (r) {
+        remove.push(r);
+        map.delete(r.key);
+      }
+    }
+    if (api) {
+      api.applyTransaction({ add, update, remove });
+      api.setGridOption('pinnedTopRowData', [totalRow(cs.totals)]);
+    }
+    setRowCount((n) => n + cs.added.length - cs.removed.length);
+  }, []);
+
+  // ---- edits ------------------------------------------------------------------------------------------
+
+  const markRefused = useCallback((id: number, field: LineField) => {
+    const key = `${id}:${field}`;
+    refused.current.add(key);
+    const node = apiRef.current?.getRowNode(lineKey(id));
+    if (node) apiRef.current?.refreshCells({ rowNodes: [node], columns: [field], force: true });
+    window.setTimeout(() => {
+      refused.current.delete(key);
+      const n = apiRef.current?.getRowNode(lineKey(id));
+      if (n) apiRef.current?.refreshCells({ rowNodes: [n], columns: [field], force: true });
+    }, 4000);
+  }, []);
+
+  /** Drops a typed value still shown on a row (the service refused it, or stored nothing new). */
+  const clearPending = useCallback((id: number) => {
+    const key = lineKey(id);
+    const row = rows.current.get(key);
+    if (!row?.pending) return;
+    const clean: GridRow = { ...row };
+    delete clean.pending;
+    rows.current.set(key, clean);
+    apiRef.current?.applyTransaction({ update: [clean] });
+  }, []);
+
+  const commit = useCallback(
+    async (id: number, field: LineField, value: string) => {
+      try {
+        const cs = await call('lines.update', { id, field, value, unit: units.current.display });
+        applyChanges(cs);
+        onChanges(cs);
+        setMessage(null);
+      } catch (err) {
+        const reason = errorMessage(err);
+        const label = LINE_FIELD_LABELS[field];
+        const text = `${label}未保存：${reason.startsWith(`${label}：`) ? reason.slice(label.length + 1) : reason}`;
+        setMessage({ kind: 'error', text });
+        toast(text, 'error');
+        clearPending(id);
+        markRefused(id, field);
+        return;
+      }
+      clearPending(id);
+    },
+    [applyChanges, onChanges, toast, markRefused, clearPending],
+  );
+
+  const mutate = useCallback(
+    async (run: () => Promise<ChangeSet>, focusAdded = false) => {
+      setMessage(null);
+      try {
+        const cs = await run();
+        applyChanges(cs);
+        onChanges(cs);
+        const first = cs.added[0];
+        if (focusAdded && first) {
+          requestAnimationFrame(() => selectLineNow(first.id, 'amount'));
+        }
+        return cs;
+      } catch (err) {
+        const text = errorMessage(err);
+        setMessage({ kind: 'error', text });
+        toast(text, 'error');
+        return null;
+      }
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [applyChanges, onChanges, toast],
+  );
+
+  const focusedLine = (): { id: number; field: LineField } | null => {
+    const api = apiRef.current;
+    const cell = api?.getFocusedCell();
+    if (!api || !cell || cell.rowPinned) return null;
+    const node = api.getDisplayedRowAtIndex(cell.rowIndex);
+    const id = node?.data?.line?.id;
+    const field = cell.column.getColId() as LineField;
+    return id !== undefined && (LINE_FIELDS as readonly string[]).includes(field) ? { id, field } : null;
+  };
+
+  const selectedIds = (): number[] => {
+    const api = apiRef.current;
+    const ids = (api?.getSelectedRows() ?? []).flatMap((r) => (r.line ? [r.line.id] : []));
+    if (ids.length) return ids;
+    const f = focusedLine();
+    return f ? [f.id] : [];
+  };
+
+  const addLine = () => void mutate(() => call('lines.add', { like: focusedLine()?.id ?? selectedIds()[0] }), true);
+  const duplicate = () => {
+    const ids = selectedIds();
+    if (!ids.length) return toast('请先选择要复制的行', 'info');
+    void mutate(() => call('lines.duplicate', { ids }), true);
+  };
+  const remove = () => {
+    const ids = selectedIds();
+    if (!ids.length) return toast('请先选择要删除的行', 'info');
+    void mutate(async () => {
+      const cs = await call('lines.delete', { ids });
+      toast(`已删除 ${ids.length} 行（可撤销）`, 'info');
+      return cs;
+    });
+  };
+
+  // ---- selecting a line from elsewhere (审核, tables) ------------------------------------------------------
+
+  const selectLineNow = (id: number, field?: LineField) => {
+    const api = apiRef.current;
+    const node = api?.getRowNode(lineKey(id));
+    if (!api || !node || node.rowIndex === null) {
+      toast(`预算行 #${id} 已不存在`, 'info');
+      return;
+    }
+    api.deselectAll();
+    node.setSelected(true);
+    api.ensureNodeVisible(node, 'middle');
+    api.setFocusedCell(node.rowIndex, field ?? 'amount');
+    api.flashCells({ rowNodes: [node], columns: field ? [field] : undefined });
+  };
+
+  useImperativeHandle(ref, () => ({ applyChanges, selectLine: selectLineNow }));
+
+  // ---- keyboard: Delete clears, paste fills, copy copies ------------------------------------------------
+
+  const container = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = container.current;
+    if (!el) return;
+    const editing = () => (apiRef.current?.getEditingCells().length ?? 0) > 0;
+    const inGrid = (t: EventTarget | null) => t instanceof Node && !!el.querySelector('.ag-root-wrapper')?.contains(t);
+    const onKeyDown = (e: KeyboardEvent) => {
+      // A picker is opening but its text box is not there yet: keep what is typed for it.
+      const editingColumn = apiRef.current?.getEditingCells()[0]?.column?.getColId();
+      if (editingColumn && PICKER_FIELDS.has(editingColumn) && e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey && !(e.target instanceof HTMLInputElement)) {
+        typeAhead.keys += e.key;
+        e.preventDefault();
+        e.stopPropagation();
+        return;
+      }
+      // An input method (Chinese) announces itself with key "Process": open the editor at once so the
+      // composed text lands in it, as typing a letter would.
+      if ((e.key === 'Process' || e.keyCode === 229) && !editing() && inGrid(e.target)) {
+        const api = apiRef.current;
+        const cell = api?.getFocusedCell();
+        const node = cell && !cell.rowPinned ? api?.getDisplayedRowAtIndex(cell.rowIndex) : null;
+        if (api && cell && node?.data?.type === 'line') api.startEditingCell({ rowIndex: cell.rowIndex, colKey: cell.column });
+        return;
+      }
+      if (e.key !== 'Delete' || editing() || !inGrid(e.target)) return;
+      const f = focusedLine();
+      if (!f) return;
+      e.preventDefault();
+      e.stopPropagation();
+      void commit(f.id, f.field, f.field === 'amount' ? '0' : '');
+    };
+    const onPaste = (e: ClipboardEvent) => {
+      if (editing() || !inGrid(e.target)) return;
+      const text = e.clipboardData?.getData('text/plain') ?? '';
+      if (text === '') return;
+      e.preventDefault();
+      const block = parseClipboardTable(text);
+      if (block.length === 0) return;
+      const api = apiRef.current;
+      const cell = api?.getFocusedCell();
+      const node = cell && !cell.rowPinned ? api?.getDisplayedRowAtIndex(cell.rowIndex) : null;
+      const colId = cell?.column.getColId();
+      const startField = (LINE_FIELDS as readonly string[]).includes(colId ?? '') ? (colId as LineField) : 'unit';
+      // On a subtotal row or nowhere, the block is appended as new lines.
+      const startId = node?.data?.line?.id ?? null;
+      void mutate(async () => {
+        const r = await call('lines.paste', { rows: block, startId, startField, unit: units.current.display });
+        const parts = [];
+        if (r.updatedCount) parts.push(`修改 ${r.updatedCount} 行`);
+        if (r.addedCount) parts.push(`新增 ${r.addedCount} 行`);
+        if (r.rejected.length) {
+          const detail = r.rejected.slice(0, 5).map((x) => `第 ${x.row} 行：${x.reason}`).join('\n');
+          const more = r.rejected.length > 5 ? `\n……另有 ${r.rejected.length - 5} 行` : '';
+          toast(`粘贴完成：${parts.join('，') || '没有行被修改'}；${r.rejected.length} 行无法读取，未保存：\n${detail}${more}`, 'warning', 15000);
+          setMessage({ kind: 'error', text: `粘贴时有 ${r.rejected.length} 行无法读取：${r.rejected[0]!.reason}（第 ${r.rejected[0]!.row} 行）` });
+        } else toast(`粘贴完成：${parts.join('，') || '没有变化'}`, 'success');
+        return r;
+      });
+    };
+    const onCopy = (e: ClipboardEvent) => {
+      if (editing() || !inGrid(e.target)) return;
+      const api = apiRef.current;
+      if (!api) return;
+      const selected = api.getSelectedRows().filter((r) => r.line);
+      const u = units.current;
+      const cellText = (r: GridRow, f: LineField): string => {
+        const l = r.line!;
+        switch (f) {
+          case 'amount':
+            return convertExact(l.amount, u.budget, u.display);
+          case 'kind':
+            return KIND_TEXT[l.kind] ?? l.kind;
+          case 'project':
+            return l.project ?? '';
+          case 'fund':
+            return names.current.funds[l.fund] ?? l.fund;
+          case 'functional':
+            return `${l.functional} ${names.current.functional[l.functional] ?? ''}`.trim();
+          case 'economic':
+            return `${l.economic} ${names.current.economic[l.economic] ?? ''}`.trim();
+          default:
+            return String(l[f] ?? '');
+        }
+      };
+      let text: string;
+      if (selected.length > 1) text = toClipboardTable(selected.map((r) => LINE_FIELDS.map((f) => cellText(r, f))));
+      else {
+        const f = focusedLine();
+        const r = f ? rows.current.get(lineKey(f.id)) : undefined;
+        if (!f || !r) return;
+        text = cellText(r, f.field);
+      }
+      e.clipboardData?.setData('text/plain', text);
+      e.preventDefault();
+    };
+    el.addEventListener('keydown', onKeyDown, true);
+    el.addEventListener('paste', onPaste, true);
+    el.addEventListener('copy', onCopy, true);
+    return () => {
+      el.removeEventListener('keydown', onKeyDown, true);
+      el.removeEventListener('paste', onPaste, true);
+      el.removeEventListener('copy', onCopy, true);
+    };
+  }, [commit, mutate]);
+
+  // ---- columns ----------------------------------------------------------------------------------------
+
+  const columnDefs = useMemo<ColDef<GridRow>[]>(() => {
+    const isLine = (p: { data?: GridRow }) => p.data?.type === 'line';
+    const refusedClass = (field: LineField) => (p: CellClassParams<GridRow>) => !!p.data?.line && refused.current.has(`${p.data.line.id}:${field}`);
+    const setter = (field: LineField) => (p: ValueSetterParams<GridRow>) => {
+      const id = p.data?.line?.id;
+      if (id === undefined) return false;
+      const value = p.newValue === null || p.newValue === undefined ? '' : String(p.newValue);
+      if (value === String(p.oldValue ?? '')) return false;
+      // The typed text shows while it is saved; the service's answer replaces the row (or the refusal
+      // restores it), so the grid never holds a value the file does not.
+      p.data.pending = { field, text: value };
+      void commit(id, field, value);
+      return true;
+    };
+    const pendingOr = (field: LineField, get: (p: ValueGetterParams<GridRow>) => unknown) => (p: ValueGetterParams<GridRow>) =>
+      p.data?.pending?.field === field ? p.data.pending.text : get(p);
+    const picker = (field: LineField, params: PickerParams): Partial<ColDef<GridRow>> => ({
+      cellEditor: CodePickerEditor,
+      cellEditorParams: params,
+      cellEditorPopup: true,
+      cellEditorPopupPosition: 'under',
+      suppressKeyboardEvent: (p: SuppressKeyboardEventParams<GridRow>) => pickerSuppressKeys(p),
+      valueSetter: setter(field),
+    });
+    const named = (code: string | null | undefined, book: Record<string, string>) => (code ? `${code} ${book[code] ?? ''}`.trim() : '');
+    const cols: ColDef<GridRow>[] = [
+      {
+        colId: 'order',
+        hide: true,
+        sort: 'asc',
+        valueGetter: (p: ValueGetterParams<GridRow>) => p.data?.sortKey ?? '',
+        comparator: (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0),
+        suppressColumnsToolPanel: true,
+      },
+      {
+        colId: 'unit',
+        headerName: '单位',
+        width: 170,
+        pinned: 'left',
+        valueGetter: pendingOr('unit', (p: ValueGetterParams<GridRow>) => p.data?.line?.unit ?? ''),
+        valueFormatter: (p: ValueFormatterParams<GridRow>) => {
+          const d = p.data;
+          if (d?.type === 'total') return '合计';
+          if (d?.type === 'subtotal') return `${d.sub!.level}级小计`;
+          return names.current.units[p.value as string] ?? String(p.value ?? '');
+        },
+        tooltipValueGetter: (p) => (p.data?.line ? named(p.data.line.unit, names.current.units) : undefined),
+        ...picker('unit', { pickerKind: 'unit' }),
+      },
+      {
+        colId: 'functional',
+        headerName: '功能分类',
+        width: 300,
+        valueGetter: pendingOr('functional', (p: ValueGetterParams<GridRow>) => p.data?.line?.functional ?? p.data?.sub?.code ?? ''),
+        valueFormatter: (p: ValueFormatterParams<GridRow>) => {
+          const d = p.data;
+          if (d?.type === 'subtotal') return `${d.sub!.code} ${d.sub!.name}`;
+          if (d?.type === 'total') return '';
+          return named(p.value as string, names.current.functional);
+        },
+        tooltipValueGetter: (p) => (p.data?.line ? named(p.data.line.functional, names.current.functional) : undefined),
+        ...picker('functional', { pickerKind: 'functional' }),
+      },
+      {
+        colId: 'economic',
+        headerName: '经济分类',
+        width: 210,
+        valueGetter: pendingOr('economic', (p: ValueGetterParams<GridRow>) => p.data?.line?.economic ?? ''),
+        valueFormatter: (p: ValueFormatterParams<GridRow>) => named(p.value as string, names.current.economic),
+        tooltipValueGetter: (p) => (p.data?.line ? named(p.data.line.economic, names.current.economic) : undefined),
+        ...picker('economic', { pickerKind: 'economic' }),
+      },
+      {
+        colId: 'kind',
+        headerName: '支出类型',
+        width: 96,
+        valueGetter: pendingOr('kind', (p: ValueGetterParams<GridRow>) => (p.data?.line ? KIND_TEXT[p.data.line.kind] : '')),
+        cellEditor: 'agSelectCellEditor',
+        cellEditorParams: { values: ['基本支出', '项目支出'] },
+        valueSetter: setter('kind'),
+      },
+      {
+        colId: 'project',
+        headerName: '项目',
+        width: 230,
+        valueGetter: pendingOr('project', (p: ValueGetterParams<GridRow>) => p.data?.line?.project ?? ''),
+        valueFormatter: (p: ValueFormatterParams<GridRow>) => named(p.value as string, names.current.projects),
+        tooltipValueGetter: (p) => (p.data?.line?.project ? named(p.data.line.project, names.current.projects) : undefined),
+        ...picker('project', { pickerKind: 'project', allowEmpty: '（无项目，基本支出）' }),
+      },
+      {
+        colId: 'fund',
+        headerName: '资金来源',
+        width: 190,
+        valueGetter: pendingOr('fund', (p: ValueGetterParams<GridRow>) => p.data?.line?.fund ?? ''),
+        valueFormatter: (p: ValueFormatterParams<GridRow>) => names.current.funds[p.value as string] ?? String(p.value ?? ''),
+        ...picker('fund', { pickerKind: 'fund' }),
+      },
+      {
+        colId: 'amount',
+        headerName: `金额（${displayUnit}）`,
+        width: 150,
+        type: 'rightAligned',
+        valueGetter: pendingOr('amount', (p: ValueGetterParams<GridRow>) =>
+          p.data ? convertExact(p.data.amount, units.current.budget, units.current.display) : ''),
+        valueFormatter: (p: ValueFormatterParams<GridRow>) => formatExact(p.value as string, 2),
+        cellEditor: 'agTextCellEditor',
+        cellEditorParams: { maxLength: 40 },
+        valueSetter: setter('amount'),
+        cellClassRules: { 'cell-refused': refusedClass('amount') },
+      },
+      {
+        colId: 'remark',
+        headerName: '备注',
+        flex: 1,
+        minWidth: 160,
+        valueGetter: pendingOr('remark', (p: ValueGetterParams<GridRow>) => p.data?.line?.remark ?? ''),
+        cellEditor: 'agTextCellEditor',
+        cellEditorParams: { maxLength: 2000 },
+        valueSetter: setter('remark'),
+      },
+    ];
+    for (const c of cols) {
+      if (c.colId === 'order') continue;
+      c.editable = isLine;
+      c.cellClassRules = { ...(c.cellClassRules ?? {}), 'cell-refused': refusedClass(c.colId as LineField) };
+    }
+    return cols;
+  }, [commit, displayUnit]);
+
+  useEffect(() => {
+    apiRef.current?.refreshCells({ columns: ['amount'], force: true });
+  }, [displayUnit]);
+
+  const defaultColDef = useMemo<ColDef<GridRow>>(
+    () => ({ sortable: false, resizable: true, suppressMovable: true, filter: false, suppressHeaderMenuButton: true }),
+    [],
+  );
+
+  const getRowClass = useCallback((p: RowClassParams<GridRow>) => {
+    const d = p.data;
+    if (!d) return undefined;
+    if (d.type === 'total') return 'row-total';
+    if (d.type === 'subtotal') return `row-subtotal level-${d.sub!.code.length}`;
+    return undefined;
+  }, []);
+
+  const onCellKeyDown = useCallback((e: CellKeyDownEvent<GridRow>) => {
+    const ke = e.event as KeyboardEvent | undefined;
+    if (ke?.key === 'F2' && e.data?.type !== 'line') ke.preventDefault();
+  }, []);
+
+  return (
+    <div className="line-grid">
+      <div className="grid-toolbar">
+        <button type="button" data-action="add-line" onClick={addLine}>＋ 新增行</button>
+        <button type="button" data-action="duplicate-line" onClick={duplicate}>复制行</button>
+        <button type="button" data-action="delete-line" onClick={remove}>删除行{selectedCount > 1 ? `（${selectedCount}）` : ''}</button>
+        <span className="hint">直接输入或按 F2 编辑 · Enter 下移 · Tab 右移 · Delete 清除 · Ctrl+V 粘贴 Excel/WPS 数据 · Ctrl+Z 撤销</span>
+        <span className="spacer" />
+        <span className="muted">共 {rowCount} 行</span>
+      </div>
+      {message ? (
+        <div className={`grid-message ${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="grid-message">
+          {message.text}
+          <button type="button" className="link" onClick={() => setMessage(null)}>关闭</button>
+        </div>
+      ) : null}
+      <div className="grid-host" ref={container}>
+        {rowData ? (
+          <AgGridReact<GridRow>
+            theme={gridTheme}
+            styleNonce={nonce}
+            rowData={rowData}
+            pinnedTopRowData={pinned}
+            columnDefs={columnDefs}
+            defaultColDef={defaultColDef}
+            getRowId={(p: GetRowIdParams<GridRow>) => p.data.key}
+            getRowClass={getRowClass}
+            rowSelection={{
+              mode: 'multiRow',
+              checkboxes: false,
+              headerCheckbox: false,
+              enableClickSelection: true,
+              isRowSelectable: (node) => node.data?.type === 'line',
+            }}
+            onSelectionChanged={(e) => setSelectedCount(e.api.getSelectedRows().length)}
+            enterNavigatesVertically
+            enterNavigatesVerticallyAfterEdit
+            undoRedoCellEditing={false}
+            stopEditingWhenCellsLoseFocus
+            suppressClipboardPaste
+            tooltipShowDelay={600}
+            animateRows={false}
+            deltaSort
+            rowBuffer={20}
+            suppressDragLeaveHidesColumns
+            loading={loading}
+            onCellKeyDown={onCellKeyDown}
+            onCellEditingStopped={() => {
+              typeAhead.keys = '';
+            }}
+            onGridReady={(e: GridReadyEvent<GridRow>) => {
+              apiRef.current = e.api;
+            }}
+            overlayNoRowsTemplate="还没有预算行：点击“新增行”，或从 Excel/WPS 复制后按 Ctrl+V 粘贴"
+            localeText={LOCALE_TEXT}
+          />
+        ) : null}
+      </div>
+    </div>
+  );
+});
+
+const LOCALE_TEXT = {
+  loadingOoo: '正在加载…',
+  noRowsToShow: '没有数据',
+  page: '页',
+  to: '至',
+  of: '共',
+};

@@ -1,0 +1,98 @@
+// Starts the browser host as its own process (as a user would) on a fresh budget file, and talks to its API.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+
+export const ROOT = process.cwd();
+export const FIXTURE_PATH = join(ROOT, 'tests', 'fixtures', 'jiyuan-2020', 'budget.json');
+export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
+
+export interface RunningHost {
+  url: string;
+  origin: string;
+  token: string;
+  dbPath: string;
+  dir: string;
+  stop(): Promise<void>;
+  api<T = unknown>(method: string, input?: unknown): Promise<T>;
+}
+
+export function tempBudgetDir(): string {
+  return mkdtempSync(join(tmpdir(), 'budget-e2e-'));
+}
+
+export async function startHost(dir: string, dbPath = join(dir, 'budget.budget')): Promise<RunningHost> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'main.ts'), '--db', dbPath, '--quiet'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`host did not start in time: ${stderr}`)), 30_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /^(http:\/\/127\.0\.0\.1:\d+\/#token=\S+)$/m.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`host exited (${code}): ${stderr}`));
+    });
+  });
+  const parsed = new URL(url);
+  const token = parsed.hash.replace('#token=', '');
+  const origin = parsed.origin;
+  const host: RunningHost = {
+    url,
+    origin,
+    token,
+    dbPath,
+    dir,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+    async api<T>(method: string, input: unknown = {}): Promise<T> {
+      const res = await fetch(`${origin}/api/${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-budget-token': token },
+        body: JSON.stringify(input),
+      });
+      const body = (await res.json()) as { result?: T; error?: { message: string } };
+      if (body.error) throw new Error(`${method}: ${body.error.message}`);
+      return body.result as T;
+    },
+  };
+  return host;
+}
+
+/** A fresh budget file holding the 济源 2020 fixture (or the given exchange text). */
+export async function startWithFixture(text = readFileSync(FIXTURE_PATH, 'utf8')): Promise<RunningHost> {
+  const dir = tempBudgetDir();
+  const host = await startHost(dir);
+  await host.api('exchange.import', { text });
+  return host;
+}
+
+export function cleanup(host: RunningHost | undefined): Promise<void> {
+  if (!host) return Promise.resolve();
+  return host.stop().then(() => rmSync(host.dir, { recursive: true, force: true }));
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
+}
+
+/** The grid row of a line whose cells show the given texts (any columns). */
+export function gridRow(page: Page, rowIndex: number) {
+  return page.locator(`.ag-center-cols-container [row-index="${rowIndex}"]`);
+}
