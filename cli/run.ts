@@ -11,6 +11,8 @@ import { formatProblem } from '../core/problems.js';
 import { defaultCodeBook } from '../db/defaults.js';
 import { BudgetStore, StoreError } from '../db/store.js';
 import { PACKAGE_USAGE, runPackageCommand, runReceiveCommand } from '../submission/cli.js';
+import { LINES_USAGE, runLinesCommand } from './lines.js';
+import { budgetForTables, LOCK_USAGE, runDiffCommand, runStatusCommand, runUnlockCommand } from './lock.js';
 
 export interface CliIO {
   out(text: string): void;
@@ -35,12 +37,13 @@ export const USAGE = `部门预算编制 命令行工具
   codes import <科目表.csv> --kind functional|economic [--year <年度>] --db <预算文件>
       把某年度的科目表载入预算文件（不存在时新建），新增科目并更正名称。
       CSV 表头为 code,name,level,parent_code。年度默认为预算文件中预算的年度。
-  report <T01…T11|all> --db <预算文件> [--format text|json]
-      计算并输出公开表格，默认 text。
-  check --db <预算文件> [--format text|json]
-      审核预算，列出发现的问题。
-${PACKAGE_USAGE}
-退出码：0 成功；1 审核发现硬性问题；2 参数、文件或内容有误（未作改动）；3 程序内部错误。
+  report <T01…T11|all> --db <预算文件> [--format text|json] [--own-only]
+      计算并输出公开表格，默认 text。部门预算文件中已接收下级单位数据包时输出汇总后的表格
+      （每个单位一行，另有部门合计），--own-only 只算本部门自身的预算。
+  check --db <预算文件> [--format text|json] [--own-only]
+      审核预算（已接收下级单位数据包时审核汇总后的预算），列出发现的问题。
+${PACKAGE_USAGE}${LOCK_USAGE}${LINES_USAGE}
+退出码：0 成功；1 审核发现硬性问题（lines import-xlsx：部分行未能读取，其余已导入）；2 参数、文件或内容有误（未作改动）；3 程序内部错误。
 `;
 
 class UsageError extends Error {}
@@ -52,6 +55,8 @@ interface Parsed {
 }
 
 const VALUE_OPTIONS = new Set(['db', 'kind', 'year', 'format']);
+/** Options without a value; present means on. */
+const FLAG_OPTIONS = new Set(['own-only']);
 
 function parseArgs(argv: string[]): Parsed {
   const positional: string[] = [];
@@ -66,6 +71,11 @@ function parseArgs(argv: string[]): Parsed {
     if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
       const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+      if (FLAG_OPTIONS.has(name) && eq < 0) {
+        if (options.has(name)) throw new UsageError(`选项 --${name} 重复给出`);
+        options.set(name, 'on');
+        continue;
+      }
       if (!VALUE_OPTIONS.has(name)) throw new UsageError(`不认识的选项“${arg}”，可用 --help 查看用法`);
       const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) {
@@ -230,7 +240,7 @@ function codesCommand(p: Parsed, io: CliIO): number {
 }
 
 async function reportCommand(p: Parsed, io: CliIO): Promise<number> {
-  allowOnly(p, 'report', ['db', 'format'], 1);
+  allowOnly(p, 'report', ['db', 'format', 'own-only'], 1);
   const which = p.positional[0];
   if (!which) throw new UsageError('缺少表号：report <T01…T11|all> --db <预算文件>');
   const fmt = format(p);
@@ -241,8 +251,9 @@ async function reportCommand(p: Parsed, io: CliIO): Promise<number> {
   }
   const db = dbPath(p);
   const computed = withStore(db, {}, (store) => {
-    const budget = loadStoredBudget(store);
-    return tables.computeTables(budget, store.codeBook(budget.fiscalYear));
+    loadStoredBudget(store);
+    const { budget, book } = budgetForTables(store, p.options.has('own-only'), io);
+    return tables.computeTables(budget, book);
   });
   const chosen = wanted === null ? computed : computed.filter((t) => t.id === wanted);
   const rendered = fmt === 'json' ? tables.reportToJson(chosen) : tables.reportToText(chosen);
@@ -252,13 +263,13 @@ async function reportCommand(p: Parsed, io: CliIO): Promise<number> {
 }
 
 async function checkCommand(p: Parsed, io: CliIO): Promise<number> {
-  allowOnly(p, 'check', ['db', 'format'], 0);
+  allowOnly(p, 'check', ['db', 'format', 'own-only'], 0);
   const fmt = format(p);
   const [audit, tables] = await Promise.all([import('../core/audit/index.js'), import('../core/tables/index.js')]);
   const db = dbPath(p);
   const findings = withStore(db, {}, (store) => {
-    const budget = loadStoredBudget(store);
-    const book = store.codeBook(budget.fiscalYear);
+    loadStoredBudget(store);
+    const { budget, book } = budgetForTables(store, p.options.has('own-only'), io);
     // With the tables, the rules that compare published tables run too.
     return audit.auditBudget(budget, book, tables.computeTables(budget, book));
   });
@@ -283,6 +294,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   // The submission package commands parse their own options (--out, --notes, --check-only …).
   if (argv[0] === 'package') return runPackageCommand(argv.slice(1), io);
   if (argv[0] === 'receive') return runReceiveCommand(argv.slice(1), io);
+  // 上报 state and Excel line commands, likewise.
+  if (argv[0] === 'status') return runStatusCommand(argv.slice(1), io);
+  if (argv[0] === 'unlock') return runUnlockCommand(argv.slice(1), io);
+  if (argv[0] === 'diff') return runDiffCommand(argv.slice(1), io);
+  if (argv[0] === 'lines') return runLinesCommand(argv.slice(1), io);
   try {
     const p = parseArgs(argv);
     const command = p.positional.shift();

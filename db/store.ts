@@ -30,6 +30,7 @@ import type {
 import { PROJECT_CATEGORY_LABELS, UNIT_KINDS } from '../core/model.js';
 import { isFundCode } from '../core/funds.js';
 import { isAmountUnit, type AmountUnit, type Fen } from '../core/money.js';
+import { serializeManifest, type PackageManifest } from '../core/manifest.js';
 import { defaultCodeBook, defaultEntries, defaultMapping } from './defaults.js';
 import { StoreError, type StoreProblem } from './errors.js';
 import {
@@ -57,6 +58,44 @@ export interface OpenOptions {
 type Row = Record<string, unknown>;
 
 const CODE_LIST_KINDS: readonly CodeListKind[] = ['functional', 'economic', 'government-economic'];
+
+/** Why a change is refused while the budget is locked after 上报 (the lock triggers raise the same text). */
+export const LOCKED_MESSAGE = '预算已上报并锁定，如需修改请先解锁';
+
+/** One package exported from this file (上报), with the exact budget it carried. */
+export interface SubmissionRecord {
+  id: number;
+  createdAt: string;
+  /** The package's file name (without folder: the stick's path differs on every machine). */
+  fileName: string;
+  manifest: PackageManifest;
+  /** budget.json of the package (exchange format). */
+  snapshotJson: string;
+  /** Storage id of each snapshot line, in order, when the snapshot is this file's own budget; else null. */
+  lineIds: number[] | null;
+}
+
+export interface LockEvent {
+  id: number;
+  event: 'submitted' | 'unlocked';
+  at: string;
+  by: string | null;
+  reason: string | null;
+  submissionId: number | null;
+}
+
+/** A unit package received into a department's file (raw: the receiver checked it before storing). */
+export interface StoredReceivedPackage {
+  unitCode: string;
+  unitName: string;
+  fiscalYear: number;
+  fileName: string;
+  sha256: string;
+  createdAt: string;
+  receivedAt: string;
+  manifestJson: string;
+  budgetJson: string;
+}
 
 /** Maps SQLite failures that are about the file (not about our data) to a message for the user. */
 function fileError(err: unknown, file: string): StoreError {
@@ -174,7 +213,15 @@ export class BudgetStore {
   }
 
   private run(sql: string, ...params: unknown[]): Database.RunResult {
-    return this.q(sql).run(...params);
+    try {
+      return this.q(sql).run(...params);
+    } catch (err) {
+      // The lock triggers (migration NNNN_submission.sql) speak for the store when a write gets past its own check.
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_TRIGGER' && (err as Error).message === LOCKED_MESSAGE) {
+        throw new StoreError('locked', LOCKED_MESSAGE);
+      }
+      throw err;
+    }
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -275,6 +322,7 @@ export class BudgetStore {
    * Line ids are kept when they are distinct positive integers (an imported budget numbers them 1..n).
    */
   replaceBudget(budget: Budget): void {
+    this.assertUnlocked();
     this.transaction(() => {
       this.snapshotDefaults(budget.fiscalYear);
       const problems = budgetProblems(budget, this.codeBook(budget.fiscalYear));
@@ -307,6 +355,7 @@ export class BudgetStore {
   }
 
   setDepartment(department: Department): void {
+    this.assertUnlocked();
     this.header();
     if (department.code.trim() === '' || department.name.trim() === '') {
       throw new StoreError('invalid', '部门编码和名称不能为空');
@@ -316,6 +365,7 @@ export class BudgetStore {
 
   /** The unit amounts are shown in; amounts are stored in 分 and do not change. */
   setAmountUnit(unit: AmountUnit): void {
+    this.assertUnlocked();
     this.header();
     if (!isAmountUnit(unit)) throw new StoreError('invalid', `金额单位“${String(unit)}”无效，应为 万元 或 元`);
     this.run('UPDATE budget SET amount_unit = ? WHERE id = 1', unit);
@@ -396,6 +446,7 @@ export class BudgetStore {
    * entry does not fit: wrong length for its level, or a parent that exists neither in it nor in the year's list.
    */
   importCodeList(kind: CodeListKind, year: number, entries: CodeEntry[]): { added: number; changed: number } {
+    this.assertUnlocked();
     if (!CODE_LIST_KINDS.includes(kind)) throw new StoreError('invalid', `科目表类型“${String(kind)}”无效`);
     if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new StoreError('invalid', `年度“${year}”无效`);
     return this.transaction(() => {
@@ -478,6 +529,7 @@ export class BudgetStore {
   }
 
   insertLine(line: LineFields): BudgetLine {
+    this.assertUnlocked();
     return this.transaction(() => {
       const fields = normaliseLine(line);
       this.checkLine(fields);
@@ -488,6 +540,7 @@ export class BudgetStore {
 
   /** Changes some fields of a line. Making a line basic drops its project unless the patch names one. */
   updateLine(id: number, patch: Partial<LineFields>): { before: BudgetLine; after: BudgetLine } {
+    this.assertUnlocked();
     return this.transaction(() => {
       const before = this.mustGetLine(id);
       const { id: _ignored, ...rest } = { ...before, ...patch } as BudgetLine;
@@ -505,6 +558,7 @@ export class BudgetStore {
   }
 
   deleteLine(id: number): BudgetLine {
+    this.assertUnlocked();
     return this.transaction(() => {
       const before = this.mustGetLine(id);
       this.run('DELETE FROM lines WHERE id = ?', id);
@@ -514,6 +568,7 @@ export class BudgetStore {
 
   /** Puts a deleted line back under its own id (undo). */
   restoreLine(line: BudgetLine): BudgetLine {
+    this.assertUnlocked();
     return this.transaction(() => {
       if (!Number.isSafeInteger(line.id) || line.id <= 0) throw new StoreError('invalid', `预算行编号“${line.id}”无效`);
       if (this.getLine(line.id)) throw new StoreError('invalid', `预算行 #${line.id} 已存在，无法恢复`);
@@ -538,6 +593,7 @@ export class BudgetStore {
 
   /** Adds a unit, or changes one (renaming its code everywhere when `previousCode` differs). */
   upsertUnit(unit: Unit, previousCode: string = unit.code): { before: Unit | null; after: Unit } {
+    this.assertUnlocked();
     return this.transaction(() => {
       this.header();
       const problems: StoreProblem[] = [];
@@ -560,6 +616,7 @@ export class BudgetStore {
   }
 
   deleteUnit(code: string): Unit {
+    this.assertUnlocked();
     return this.transaction(() => {
       const unit = this.units().find((u) => u.code === code);
       if (!unit) throw new StoreError('not-found', `单位“${code}”不存在`);
@@ -588,6 +645,7 @@ export class BudgetStore {
    * when `previousCode` differs).
    */
   upsertProject(project: Project, previousCode: string = project.code): { before: Project | null; after: Project } {
+    this.assertUnlocked();
     return this.transaction(() => {
       const year = this.header().fiscalYear;
       const before = this.getProject(previousCode);
@@ -613,6 +671,7 @@ export class BudgetStore {
   }
 
   deleteProject(code: string): Project {
+    this.assertUnlocked();
     return this.transaction(() => {
       const project = this.getProject(code);
       if (!project) throw new StoreError('not-found', `项目“${code}”不存在`);
@@ -662,6 +721,7 @@ export class BudgetStore {
   // Income, procurement, department performance, prior year
 
   setIncome(income: IncomeLine[]): void {
+    this.assertUnlocked();
     this.transaction(() => {
       this.header();
       const units = new Set(this.units().map((u) => u.code));
@@ -677,6 +737,7 @@ export class BudgetStore {
   }
 
   setProcurement(procurement: Procurement[]): void {
+    this.assertUnlocked();
     this.transaction(() => {
       this.header();
       const projects = new Set(this.all('SELECT code FROM projects').map((r) => r.code as string));
@@ -694,6 +755,7 @@ export class BudgetStore {
   }
 
   setDepartmentPerformance(performance: DepartmentPerformance | null): void {
+    this.assertUnlocked();
     this.transaction(() => {
       this.header();
       this.writeDepartmentPerformance(performance);
@@ -716,6 +778,7 @@ export class BudgetStore {
   }
 
   setPriorYear(priorYear: PriorYear | null): void {
+    this.assertUnlocked();
     this.transaction(() => {
       this.header();
       for (const v of [priorYear?.total, priorYear?.threePublic]) {
@@ -731,6 +794,120 @@ export class BudgetStore {
       this.run('INSERT INTO prior_year (id, total, three_public) VALUES (1, ?, ?)', priorYear.total ?? null, priorYear.threePublic ?? null);
     }
   }
+
+  // -------------------------------------------------------------------------------------------------
+  // 上报: the submissions of this file, the lock that follows them, and the packages it received
+
+  /** Locked while the latest lock event is a submission: every change of the budget is refused. */
+  isLocked(): boolean {
+    return this.get('SELECT event FROM lock_events ORDER BY id DESC LIMIT 1')?.event === 'submitted';
+  }
+
+  private assertUnlocked(): void {
+    if (this.isLocked()) throw new StoreError('locked', LOCKED_MESSAGE);
+  }
+
+  /**
+   * Records a package written from this file and locks the budget (again, when it already was: a package
+   * exported twice is two submissions). Called once the package is written and verified.
+   */
+  lockForSubmission(input: {
+    manifest: PackageManifest;
+    snapshotJson: string;
+    /** The package file (its name is kept). */
+    file: string;
+    lineIds?: readonly number[] | null;
+    by?: string | null;
+    at?: Date;
+  }): SubmissionRecord {
+    return this.transaction(() => {
+      this.header();
+      const at = (input.at ?? new Date()).toISOString();
+      const fileName = input.file.split(/[\\/]/).pop() || input.file;
+      const lineIds = input.lineIds ? JSON.stringify([...input.lineIds]) : null;
+      const id = num(
+        this.run(
+          'INSERT INTO submissions (created_at, file_name, manifest, snapshot, line_ids) VALUES (?, ?, ?, ?, ?)',
+          at, fileName, serializeManifest(input.manifest), input.snapshotJson, lineIds,
+        ).lastInsertRowid,
+      );
+      this.run("INSERT INTO lock_events (event, at, actor, reason, submission_id) VALUES ('submitted', ?, ?, NULL, ?)", at, input.by ?? null, id);
+      return this.submission(id)!;
+    });
+  }
+
+  /** Unlocks the budget after a submission; the reason (and who) is recorded and kept. */
+  unlock(reason: string, options: { by?: string | null; at?: Date } = {}): LockEvent {
+    return this.transaction(() => {
+      if (typeof reason !== 'string' || reason.trim() === '') throw new StoreError('invalid', '解锁必须填写原因');
+      if (!this.isLocked()) throw new StoreError('invalid', '预算未锁定，无需解锁');
+      const at = (options.at ?? new Date()).toISOString();
+      const id = num(
+        this.run("INSERT INTO lock_events (event, at, actor, reason, submission_id) VALUES ('unlocked', ?, ?, ?, NULL)", at, options.by ?? null, reason.trim())
+          .lastInsertRowid,
+      );
+      return this.lockEvents().find((e) => e.id === id)!;
+    });
+  }
+
+  private submission(id: number): SubmissionRecord | null {
+    const r = this.get('SELECT * FROM submissions WHERE id = ?', id);
+    return r ? rowToSubmission(r) : null;
+  }
+
+  /** The latest package exported from this file, or null when it never submitted. */
+  lastSubmission(): SubmissionRecord | null {
+    const r = this.get('SELECT * FROM submissions ORDER BY id DESC LIMIT 1');
+    return r ? rowToSubmission(r) : null;
+  }
+
+  /** Every submission, oldest first. */
+  submissions(): SubmissionRecord[] {
+    return this.all('SELECT * FROM submissions ORDER BY id').map(rowToSubmission);
+  }
+
+  /** The lock's history, oldest first. */
+  lockEvents(): LockEvent[] {
+    return this.all('SELECT * FROM lock_events ORDER BY id').map((r) => ({
+      id: num(r.id),
+      event: r.event as LockEvent['event'],
+      at: r.at as string,
+      by: (r.actor as string | null) ?? null,
+      reason: (r.reason as string | null) ?? null,
+      submissionId: r.submission_id === null ? null : num(r.submission_id),
+    }));
+  }
+
+  /** The unit packages received into this (department's) file, by unit code. */
+  receivedPackages(): StoredReceivedPackage[] {
+    return this.all('SELECT * FROM received_packages ORDER BY unit_code').map((r) => ({
+      unitCode: r.unit_code as string,
+      unitName: r.unit_name as string,
+      fiscalYear: num(r.fiscal_year),
+      fileName: r.file_name as string,
+      sha256: r.package_sha256 as string,
+      createdAt: r.created_at as string,
+      receivedAt: r.received_at as string,
+      manifestJson: r.manifest as string,
+      budgetJson: r.budget as string,
+    }));
+  }
+}
+
+function rowToSubmission(r: Row): SubmissionRecord {
+  let lineIds: number[] | null = null;
+  if (typeof r.line_ids === 'string') {
+    const parsed = JSON.parse(r.line_ids) as unknown;
+    if (Array.isArray(parsed) && parsed.every((x) => Number.isSafeInteger(x))) lineIds = parsed as number[];
+  }
+  return {
+    id: num(r.id),
+    createdAt: r.created_at as string,
+    fileName: r.file_name as string,
+    manifest: JSON.parse(r.manifest as string) as PackageManifest,
+    snapshotJson: r.snapshot as string,
+    lineIds,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------

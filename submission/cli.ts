@@ -15,10 +15,11 @@ export interface PackageCliIO {
   err(text: string): void;
 }
 
-export const PACKAGE_USAGE = `  package --db <预算文件> --out <文件夹> [--notes <说明文件.json>]
+export const PACKAGE_USAGE = `  package --db <预算文件> --out <文件夹> [--notes <说明文件.json>] [--own-only]
       生成上报数据包（.zip，含 budget.json、T01–T11.xlsx、tables.pdf 和 manifest.json），写入 --out 指定的
       文件夹（如 U 盘）。有审核错误时不生成；每个审核提示都要有情况说明：说明文件是 JSON 对象，
-      键为提示的编号（缺少说明时会列出），值为说明文字。
+      键为提示的编号（缺少说明时会列出），值为说明文字。已接收下级单位数据包时上报汇总后的预算
+      （--own-only 只上报本部门自身的）。生成并校验后预算即锁定，修改前须用 unlock 解锁。
   receive <数据包.zip> --db <部门预算文件> [--check-only] [--allow-older] [--format text|json]
       检查并接收下级单位的上报数据包，存入部门预算文件；同一单位再次接收时替换旧包并列出变化。
       --check-only 只检查不接收。
@@ -119,7 +120,7 @@ export async function runPackageCommand(argv: string[], io: PackageCliIO): Promi
       io.out(PACKAGE_USAGE);
       return 0;
     }
-    const a = parse(argv, ['db', 'out', 'notes'], []);
+    const a = parse(argv, ['db', 'out', 'notes'], ['own-only']);
     if (a.positional.length > 0) throw new UsageError(`命令 package 多出了参数“${a.positional[0]}”`);
     const dbPath = required(a, 'db', '预算文件');
     if (!existsSync(dbPath)) throw new UsageError(`找不到预算文件“${dbPath}”`);
@@ -127,10 +128,12 @@ export async function runPackageCommand(argv: string[], io: PackageCliIO): Promi
     const notesFile = a.values.get('notes');
     const notes = notesFile ? readNotesFile(resolve(notesFile)) : [];
     try {
-      const r = await exportPackage({ dbPath, outDir, notes });
+      const r = await exportPackage({ dbPath, outDir, notes, ownOnly: a.flags.has('own-only') });
       io.out(`已生成上报数据包：${r.file}\n`);
       io.out(`  ${r.manifest.fiscalYear} 年 ${r.manifest.department.code} ${r.manifest.department.name}，支出总计 ${r.manifest.totals.expenditure} ${r.manifest.totals.unit}\n`);
       io.out(`  ${r.manifest.files.length + 1} 个文件已逐一校验；审核提示 ${r.manifest.audit.soft} 个，均已附情况说明。\n`);
+      if (r.consolidated) io.out(`  汇总了 ${r.manifest.units.length} 个单位的预算。\n`);
+      if (r.submission) io.out('  预算已锁定（已上报）；如需修改，请先解锁：unlock --db <预算文件> --reason "<原因>"\n');
       return 0;
     } catch (err) {
       if (err instanceof PackageError && err.code === 'notes-missing') {

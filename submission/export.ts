@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { auditBudget } from '../core/audit/index.js';
 import { serializeExchange } from '../core/exchange.js';
+import { templateChoicesFromWizardState, WIZARD_STATE_META_KEY, type TemplateChoices } from '../core/indicators.js';
 import {
   attachNotes,
   budgetTotals,
@@ -26,7 +27,8 @@ import {
 import type { Budget } from '../core/model.js';
 import { computeTables } from '../core/tables/index.js';
 import type { ReportTable } from '../core/tables/report.js';
-import { BudgetStore } from '../db/store.js';
+import { BudgetStore, type SubmissionRecord } from '../db/store.js';
+import { loadConsolidatedBudget } from './department.js';
 import { PackageError } from './errors.js';
 import { tablesPdf, type PdfFonts } from './pdf.js';
 import { checkArchive } from './receive.js';
@@ -45,11 +47,19 @@ export interface ExportOptions {
   /** Replaces file-system steps (tests make each one fail). */
   fileSystem?: Partial<PackageFileSystem>;
   fonts?: PdfFonts;
+  /** Export the file's own budget even when it holds received unit packages (normally they are 汇总 in). */
+  ownOnly?: boolean;
+  /** Record the submission and lock the budget once the package is verified (default true: that is 上报). */
+  lock?: boolean;
 }
 
 export interface ExportResult {
   file: string;
   manifest: PackageManifest;
+  /** The submission recorded in the budget file (null with lock: false). */
+  submission: SubmissionRecord | null;
+  /** The package carries the department's own budget with its received units (汇总). */
+  consolidated: boolean;
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -76,7 +86,7 @@ export async function buildPackage(
   budget: Budget,
   tables: readonly ReportTable[],
   findings: ReturnType<typeof auditBudget>,
-  options: { notes?: readonly FindingNote[]; now: Date; fonts?: PdfFonts },
+  options: { notes?: readonly FindingNote[]; now: Date; fonts?: PdfFonts; templateChoices?: TemplateChoices },
 ): Promise<{ name: string; bytes: Buffer; manifest: PackageManifest }> {
   const check = attachNotes(findings, options.notes ?? []);
   if (check.hard.length > 0) {
@@ -99,11 +109,11 @@ export async function buildPackage(
   for (const id of TABLE_FILE_IDS) {
     const table = tables.find((t) => t.id === id);
     if (!table) throw new PackageError('budget', `无法生成表 ${id}：报表计算结果中没有这张表`);
-    contents.push({ name: tableFileName(id), bytes: await tableWorkbook(table, now), compress: false });
+    contents.push({ name: tableFileName(id), bytes: await tableWorkbook(table, now, { templateChoices: options.templateChoices }), compress: false });
   }
   const title = `${budget.department.name}${budget.fiscalYear}年部门预算表`;
   const ordered = TABLE_FILE_IDS.map((id) => tables.find((t) => t.id === id)!);
-  contents.push({ name: TABLES_PDF_FILE, bytes: await tablesPdf(ordered, { created: now, title, fonts: options.fonts }), compress: true });
+  contents.push({ name: TABLES_PDF_FILE, bytes: await tablesPdf(ordered, { created: now, title, fonts: options.fonts, templateChoices: options.templateChoices }), compress: true });
 
   const files: ManifestFile[] = contents.map((c) => ({ name: c.name, size: c.bytes.length, sha256: sha256(c.bytes) }));
   const manifest: PackageManifest = {
@@ -143,15 +153,28 @@ export async function exportPackage(options: ExportOptions): Promise<ExportResul
   let budget: Budget;
   let tables: ReportTable[];
   let findings: ReturnType<typeof auditBudget>;
+  let consolidated: boolean;
+  let templateChoices: TemplateChoices;
   try {
-    budget = store.loadBudget();
-    const book = store.codeBook(budget.fiscalYear);
+    // The indicator trees chosen in the wizard: T10/T11 print on the tree the user saw.
+    templateChoices = templateChoicesFromWizardState(store.getMeta(WIZARD_STATE_META_KEY));
+    const loaded = loadConsolidatedBudget(store, { ownOnly: options.ownOnly });
+    if (!loaded.ok) {
+      throw new PackageError(
+        'budget',
+        '汇总下级单位的预算时发现问题，未生成上报数据包（可先处理这些数据包，或只上报本部门自身的预算）：',
+        loaded.problems.filter((p) => p.severity === 'error').map((p) => p.message),
+      );
+    }
+    budget = loaded.budget;
+    consolidated = loaded.consolidated;
+    const book = loaded.book;
     tables = computeTables(budget, book);
     findings = auditBudget(budget, book, tables);
   } finally {
     store.close();
   }
-  const built = await buildPackage(budget, tables, findings, { notes: options.notes ?? [], now, fonts: options.fonts });
+  const built = await buildPackage(budget, tables, findings, { notes: options.notes ?? [], now, fonts: options.fonts, templateChoices });
 
   // Two packages made in the same minute get _2, _3 … rather than replacing each other.
   let name = built.name;
@@ -173,5 +196,28 @@ export async function exportPackage(options: ExportOptions): Promise<ExportResul
     // Read it back as the receiver will: every entry and checksum.
     await checkArchive(written);
   });
-  return { file, manifest: built.manifest };
+  if (options.lock === false) return { file, manifest: built.manifest, submission: null, consolidated };
+  // 上报 done: keep what was submitted and lock the budget. Line ids let the diff since this submission follow
+  // each line of the file's own budget; a consolidated budget's received lines have no ids of their own.
+  let submission: SubmissionRecord;
+  try {
+    const again = BudgetStore.open(options.dbPath);
+    try {
+      submission = again.lockForSubmission({
+        manifest: built.manifest,
+        snapshotJson: serializeExchange(budget),
+        file,
+        lineIds: consolidated ? null : budget.lines.map((l) => l.id),
+        at: now,
+      });
+    } finally {
+      again.close();
+    }
+  } catch (err) {
+    throw new PackageError(
+      'database',
+      `上报数据包已写入“${file}”，但在预算文件中记录上报并锁定时出错：${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+  return { file, manifest: built.manifest, submission, consolidated };
 }

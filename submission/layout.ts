@@ -1,10 +1,17 @@
 // The printed form of a computed table: a grid of cells with merges, as the published document lays it out
 // (title block, nested header, `**` number row, body, note). The .xlsx writer and the PDF printer both
 // render this one grid, so the two files always agree cell for cell.
-import { publishedIndicatorRows, TEMPLATES, type IndicatorTemplate, type TemplateScope } from '../core/indicators.js';
+import {
+  publishedIndicatorRows,
+  templateForDepartment,
+  templateForProject,
+  type IndicatorTemplate,
+  type TemplateChoices,
+} from '../core/indicators.js';
 import type { Indicator, Project } from '../core/model.js';
 import { formatAmount, type AmountUnit, type Fen } from '../core/money.js';
-import type { AmountFormat, ReportColumn, ReportRow, ReportTable } from '../core/tables/report.js';
+import { headerGrid, type HeaderLeaf } from '../core/tables/header.js';
+import type { AmountFormat, ReportRow, ReportTable } from '../core/tables/report.js';
 
 export type CellRole =
   | 'header' // column header
@@ -75,60 +82,11 @@ export function formatCell(fen: Fen, unit: AmountUnit, format: AmountFormat): st
 // ---------------------------------------------------------------------------------------------------
 // Headers
 
-interface HeaderNode {
-  label: string;
-  /** Leaf: the cell key (amount columns) or label key; null for a synthetic group. */
-  key: string | null;
-  children: HeaderNode[];
-  /** Leaf kind. */
-  amount: boolean;
-}
-
-function isGroupKey(key: string): boolean {
-  return key.startsWith('group:');
-}
-
-/** A group whose children all have empty labels prints as one header cell over all their columns. */
-function toNode(c: ReportColumn, amount: boolean): HeaderNode {
-  const children = c.children ?? [];
-  if (children.length === 0) return { label: c.label, key: c.key, children: [], amount };
-  if (children.every((ch) => ch.label === '' && !(ch.children && ch.children.length))) {
-    return { label: c.label, key: null, children: children.map((ch) => toNode(ch, amount)), amount };
-  }
-  return { label: c.label, key: c.key, children: children.map((ch) => toNode(ch, amount)), amount };
-}
-
-function collapsed(n: HeaderNode): boolean {
-  return n.children.length === 0 || n.children.every((c) => c.label === '' && c.children.length === 0);
-}
-
-function depth(n: HeaderNode): number {
-  return collapsed(n) ? 1 : 1 + Math.max(...n.children.map(depth));
-}
-
-function leaves(n: HeaderNode): HeaderNode[] {
-  return n.children.length === 0 ? [n] : n.children.flatMap(leaves);
-}
-
-/** Lays out header nodes from row 0; returns the leaves in column order. */
-function layoutHeader(roots: HeaderNode[], cells: GridCell[]): { leaves: HeaderNode[]; rows: number } {
-  const rows = roots.length ? Math.max(...roots.map(depth)) : 0;
-  const out: HeaderNode[] = [];
-  const place = (n: HeaderNode, row: number, col: number): number => {
-    const width = leaves(n).length;
-    if (collapsed(n)) {
-      cells.push({ row, col, rowSpan: rows - row, colSpan: width, role: 'header', text: n.label, align: 'center' });
-      out.push(...leaves(n));
-    } else {
-      cells.push({ row, col, rowSpan: 1, colSpan: width, role: 'header', text: n.label, align: 'center' });
-      let c = col;
-      for (const child of n.children) c = place(child, row + 1, c);
-    }
-    return col + width;
-  };
-  let col = 0;
-  for (const r of roots) col = place(r, 0, col);
-  return { leaves: out, rows };
+/** The header grid (shared with the screen, core/tables/header.ts) as printed cells; returns the body columns. */
+function placeHeader(table: ReportTable, cells: GridCell[]): { leaves: HeaderLeaf[]; rows: number } {
+  const grid = headerGrid(table);
+  for (const c of grid.cells) cells.push({ ...c, role: 'header', align: 'center' });
+  return { leaves: grid.leaves, rows: grid.rows };
 }
 
 function captionsOf(table: ReportTable): GridBlock['captions'] {
@@ -176,8 +134,7 @@ function nameColumnKey(keys: string[], rows: readonly ReportRow[]): string | nul
 
 function listBlock(table: ReportTable): GridBlock {
   const cells: GridCell[] = [];
-  const roots = [...table.labelColumns.map((c) => toNode(c, false)), ...table.columns.map((c) => toNode(c, true))];
-  const { leaves: cols, rows: headerRows } = layoutHeader(roots, cells);
+  const { leaves: cols, rows: headerRows } = placeHeader(table, cells);
   let row = headerRows;
   if (table.numberRow) {
     let n = 0;
@@ -188,14 +145,14 @@ function listBlock(table: ReportTable): GridBlock {
     });
     row++;
   }
-  const labelKeys = cols.filter((c) => !c.amount).map((c) => c.key!);
+  const labelKeys = cols.filter((c) => !c.amount).map((c) => c.key);
   const nameKey = nameColumnKey(labelKeys, table.rows);
   for (const r of table.rows) {
     cols.forEach((c, i) => {
-      if (c.amount) cells.push(amountCell(row, i, r.cells[c.key!], table));
+      if (c.amount) cells.push(amountCell(row, i, r.cells[c.key], table));
       else {
         const cell: GridCell = {
-          row, col: i, rowSpan: 1, colSpan: 1, role: 'label', text: r.labels[c.key!] ?? '', align: 'left',
+          row, col: i, rowSpan: 1, colSpan: 1, role: 'label', text: r.labels[c.key] ?? '', align: 'left',
         };
         if (c.key === nameKey && (r.level ?? 0) >= 2) cell.indent = (r.level ?? 0) - 1;
         cells.push(cell);
@@ -219,16 +176,8 @@ function listBlock(table: ReportTable): GridBlock {
 
 function twoSidedBlock(table: ReportTable): GridBlock {
   const cells: GridCell[] = [];
-  const sides: ('income' | 'expenditure')[] = ['income', 'expenditure'];
-  const roots: HeaderNode[] = [];
-  for (const side of sides) {
-    const group = table.columns.find((c) => c.side === side);
-    const labels = table.labelColumns.filter((c) => c.side === side).map((c) => toNode(c, false));
-    const amounts = group ? (group.children ?? [group]).map((c) => toNode(c, true)) : [];
-    roots.push({ label: group?.label ?? '', key: null, children: [...labels, ...amounts], amount: false });
-  }
-  const { leaves: cols, rows: headerRows } = layoutHeader(roots, cells);
-  const colOf = new Map<string, number>(cols.map((c, i) => [c.key ?? `#${i}`, i]));
+  const { leaves: cols, rows: headerRows } = placeHeader(table, cells);
+  const colOf = new Map<string, number>(cols.map((c, i) => [c.key, i]));
   const incomeLabelCols = table.labelColumns
     .filter((c) => c.side === 'income')
     .flatMap((c) => (c.children && c.children.length ? c.children : [c]))
@@ -275,11 +224,9 @@ function twoSidedBlock(table: ReportTable): GridBlock {
       cells.push(cell);
       mark(row, col);
     }
-    const group = table.columns.find((c) => c.side === r.side);
-    const amountLeaves = group ? leaves(toNode(group, true)) : [];
-    for (const leaf of amountLeaves) {
-      const col = colOf.get(leaf.key!)!;
-      cells.push(amountCell(row, col, r.cells[leaf.key!], table));
+    for (const leaf of cols.filter((c) => c.amount && c.side === r.side)) {
+      const col = colOf.get(leaf.key)!;
+      cells.push(amountCell(row, col, r.cells[leaf.key], table));
       mark(row, col);
     }
   }
@@ -303,28 +250,6 @@ function twoSidedBlock(table: ReportTable): GridBlock {
 
 // ---------------------------------------------------------------------------------------------------
 // Indicator tables (T10 part 2, T11)
-
-/** The template whose (一级, 二级) pairs cover most of the indicators; null when none covers any. */
-export function bestTemplate(
-  indicators: readonly Indicator[],
-  scope: TemplateScope,
-  year: number,
-  templates: readonly IndicatorTemplate[] = TEMPLATES,
-): IndicatorTemplate | null {
-  let best: IndicatorTemplate | null = null;
-  let bestScore = 0;
-  for (const t of templates.filter((x) => x.scope === scope)) {
-    const pairs = new Set(t.levels.flatMap((l) => l.level2.map((l2) => `${l.level1}\u0000${l2}`)));
-    let score = indicators.filter((i) => pairs.has(`${i.level1}\u0000${i.level2}`)).length;
-    const applies = Array.isArray(t.years) ? t.years.includes(year) : year >= Number(/^(\d{4})/.exec(t.years)?.[1] ?? 0);
-    if (score > 0 && applies) score += 0.5; // a tie goes to the template of the budget's year
-    if (score > bestScore) {
-      best = t;
-      bestScore = score;
-    }
-  }
-  return best;
-}
 
 interface IndicatorRowOut {
   level1: string;
@@ -388,7 +313,7 @@ class FormBuilder {
   }
 }
 
-function departmentFormBlock(table: ReportTable): GridBlock {
+function departmentFormBlock(table: ReportTable, choices: TemplateChoices): GridBlock {
   const f = new FormBuilder(5);
   const dp = table.departmentPerformance;
   const perf = dp?.performance ?? null;
@@ -429,7 +354,8 @@ function departmentFormBlock(table: ReportTable): GridBlock {
   ]);
   const indicators = perf?.indicators ?? [];
   const year = yearOf(table);
-  const rows = indicatorRows(indicators, bestTemplate(indicators, 'department', year));
+  const template = templateForDepartment({ fiscalYear: year, departmentPerformance: perf }, { chosen: choices.department })?.template ?? null;
+  const rows = indicatorRows(indicators, template);
   const start = f.row;
   rows.forEach((r, i) => {
     const row = start + i;
@@ -457,11 +383,11 @@ function departmentFormBlock(table: ReportTable): GridBlock {
 }
 
 function yearOf(table: ReportTable): number {
-  const m = /(\d{4})/.exec(table.caption.join(' '));
+  const m = /(\d{4})\s*年/.exec(table.caption.join(' '));
   return m ? Number(m[1]) : new Date().getFullYear();
 }
 
-function projectBlock(table: ReportTable, project: Project, row: ReportRow | undefined): GridBlock {
+function projectBlock(table: ReportTable, project: Project, row: ReportRow | undefined, template: IndicatorTemplate | null): GridBlock {
   const f = new FormBuilder(4);
   const L = (text: string, span = 1) => ({ text, span, role: 'form-label' as const });
   const T = (text: string | undefined, span = 1) => ({ text: text ?? '', span, role: 'text' as const });
@@ -496,7 +422,7 @@ function projectBlock(table: ReportTable, project: Project, row: ReportRow | und
     { text: '三级指标', span: 1, role: 'header' },
     { text: '目标值', span: 1, role: 'header' },
   ]);
-  const rows = indicatorRows(project.indicators, bestTemplate(project.indicators, 'project', yearOf(table)));
+  const rows = indicatorRows(project.indicators, template);
   const start = f.row;
   rows.forEach((r, i) => {
     const at = start + i;
@@ -533,17 +459,26 @@ function measureColumns(blocks: GridBlock[], columnCount: number, bounds: { min:
   return widths.map((w, i) => (isAmount[i] ? Math.max(w, amountMin) : w));
 }
 
+export interface PrintOptions {
+  /** The indicator trees the user chose in the wizard (T10, T11); the others follow core/indicators.ts. */
+  templateChoices?: TemplateChoices;
+}
+
 /** The printed grid of one computed table. */
-export function printedTable(table: ReportTable): PrintedTable {
+export function printedTable(table: ReportTable, options: PrintOptions = {}): PrintedTable {
+  const choices = options.templateChoices ?? { projects: {} };
   let blocks: GridBlock[];
   let columnWidths: number[];
   if (table.layout === 'form') {
-    blocks = [departmentFormBlock(table)];
+    blocks = [departmentFormBlock(table, choices)];
     columnWidths = [9, 14, 26, 10, 55];
   } else if (table.layout === 'projects') {
     const byCode = new Map(table.rows.map((r) => [r.code ?? r.key, r]));
     const projects = table.projects ?? [];
-    blocks = projects.map((p) => projectBlock(table, p, byCode.get(p.code)));
+    const budget = { fiscalYear: yearOf(table), projects };
+    blocks = projects.map((p) =>
+      projectBlock(table, p, byCode.get(p.code), templateForProject(budget, p, { chosen: choices.projects[p.code] })?.template ?? null),
+    );
     if (blocks.length === 0) {
       blocks = [
         {

@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import type { ReportTable } from '../core/tables/report.js';
-import { printedTable, type GridBlock, type GridCell, type PrintedTable } from './layout.js';
+import { printedTable, type GridBlock, type GridCell, type PrintedTable, type PrintOptions } from './layout.js';
 
 const require = createRequire(import.meta.url);
 
@@ -344,9 +344,12 @@ class BlockPrinter {
 /** The PDF of the given tables, in order; each table (each T11 project) starts on a new page. */
 export async function tablesPdf(
   tables: readonly ReportTable[],
-  options: { created: Date; title?: string; fonts?: PdfFonts },
+  options: { created: Date; title?: string; fonts?: PdfFonts } & PrintOptions,
 ): Promise<Buffer> {
-  return printedTablesPdf(tables.map(printedTable), options);
+  return printedTablesPdf(
+    tables.map((t) => printedTable(t, options)),
+    options,
+  );
 }
 
 export async function printedTablesPdf(

@@ -20,14 +20,14 @@ import {
   type PackageManifest,
 } from '../core/manifest.js';
 import type { Budget } from '../core/model.js';
-import { toExactString, type AmountUnit, type Fen } from '../core/money.js';
 import { formatProblem } from '../core/problems.js';
 import { computeTables } from '../core/tables/index.js';
-import type { ReportColumn, ReportTable } from '../core/tables/report.js';
+import type { ReportTable } from '../core/tables/report.js';
+import { consolidate } from '../core/consolidate.js';
+import { diffBudgets, type BudgetDiff } from '../core/diff.js';
 import { defaultCodeBook } from '../db/defaults.js';
 import { BudgetStore, StoreError } from '../db/store.js';
 import { PackageError } from './errors.js';
-import { RECEIVED_PACKAGES_SCHEMA } from './received-schema.js';
 import { readZipEntries, type ZipEntryData } from './zip-read.js';
 
 export interface CheckedArchive {
@@ -191,117 +191,12 @@ export async function inspectPackage(
 // ---------------------------------------------------------------------------------------------------
 // Differences between the stored and the received budget of a unit
 
-export interface CellChange {
-  table: string;
-  tableTitle: string;
-  row: string;
-  rowLabel: string;
-  column: string;
-  columnLabel: string;
-  /** Exact decimal strings in the table's amount unit. */
-  before: string;
-  after: string;
-  unit: AmountUnit;
-}
+// One implementation of "what changed" (core/diff.ts), shared with the diff since the last 上报.
+export { diffTables, type CellChange, type LineDiff as LineChange } from '../core/diff.js';
 
-export interface LineChange {
-  unit: string;
-  functional: string;
-  economic: string;
-  kind: string;
-  project: string | null;
-  fund: string;
-  before: string;
-  after: string;
-  unitOfAmount: AmountUnit;
-}
-
-export interface PackageDiff {
+export interface PackageDiff extends BudgetDiff {
   /** The package it replaced; null for a unit received for the first time. */
   previous: { createdAt: string; receivedAt: string; appVersion: string } | null;
-  cells: CellChange[];
-  lines: LineChange[];
-}
-
-function columnLabels(columns: readonly ReportColumn[], prefix = ''): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const c of columns) {
-    const label = prefix && c.label ? `${prefix}·${c.label}` : prefix || c.label;
-    if (c.children && c.children.length) for (const [k, v] of columnLabels(c.children, label)) out.set(k, v);
-    else out.set(c.key, label);
-  }
-  return out;
-}
-
-/** Every amount cell that differs between two sets of tables (a row present on one side only counts as zeros). */
-export function diffTables(before: readonly ReportTable[], after: readonly ReportTable[]): CellChange[] {
-  const out: CellChange[] = [];
-  for (const next of after) {
-    const prev = before.find((t) => t.id === next.id);
-    const labels = columnLabels(next.columns);
-    if (prev) for (const [k, v] of columnLabels(prev.columns)) if (!labels.has(k)) labels.set(k, v);
-    const prevRows = new Map((prev?.rows ?? []).map((r) => [r.key, r]));
-    const nextRows = new Map(next.rows.map((r) => [r.key, r]));
-    const keys = [...nextRows.keys(), ...[...prevRows.keys()].filter((k) => !nextRows.has(k))];
-    for (const key of keys) {
-      const a = prevRows.get(key);
-      const b = nextRows.get(key);
-      const cols = new Set([...Object.keys(a?.cells ?? {}), ...Object.keys(b?.cells ?? {})]);
-      for (const col of cols) {
-        const x: Fen = a?.cells[col] ?? 0n;
-        const y: Fen = b?.cells[col] ?? 0n;
-        if (x === y) continue;
-        out.push({
-          table: next.id,
-          tableTitle: next.title,
-          row: key,
-          rowLabel: (b ?? a)!.label,
-          column: col,
-          columnLabel: labels.get(col) ?? col,
-          before: toExactString(x, next.amountUnit),
-          after: toExactString(y, next.amountUnit),
-          unit: next.amountUnit,
-        });
-      }
-    }
-  }
-  return out;
-}
-
-/** Budget lines summed by their identifying fields, compared. */
-export function diffLines(before: Budget | null, after: Budget): LineChange[] {
-  const key = (l: Budget['lines'][number]) => [l.unit, l.functional, l.economic, l.kind, l.project ?? '', l.fund].join('|');
-  const sum = (b: Budget | null) => {
-    const m = new Map<string, { line: Budget['lines'][number]; amount: Fen }>();
-    for (const l of b?.lines ?? []) {
-      const k = key(l);
-      const e = m.get(k);
-      if (e) e.amount += l.amount;
-      else m.set(k, { line: l, amount: l.amount });
-    }
-    return m;
-  };
-  const a = sum(before);
-  const b = sum(after);
-  const out: LineChange[] = [];
-  for (const k of new Set([...b.keys(), ...a.keys()])) {
-    const x = a.get(k)?.amount ?? 0n;
-    const y = b.get(k)?.amount ?? 0n;
-    if (x === y) continue;
-    const l = (b.get(k) ?? a.get(k))!.line;
-    out.push({
-      unit: l.unit,
-      functional: l.functional,
-      economic: l.economic,
-      kind: l.kind,
-      project: l.project,
-      fund: l.fund,
-      before: toExactString(x, after.amountUnit),
-      after: toExactString(y, after.amountUnit),
-      unitOfAmount: after.amountUnit,
-    });
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -326,6 +221,26 @@ export interface ReceiveOptions {
   now?: Date;
   /** Accept a package older than the one already received from the unit (normally refused). */
   allowOlder?: boolean;
+}
+
+/**
+ * Refuses a package that could not be consolidated into the department: a unit code the department or another
+ * received unit already uses, or units that differ from the ones its manifest declares.
+ */
+function refuseUnmergeable(store: BudgetStore, manifest: PackageManifest, budget: Budget): void {
+  const code = manifest.department.code;
+  const others = store
+    .receivedPackages()
+    .filter((p) => p.unitCode !== code)
+    .flatMap((p) => {
+      const parsed = parseExchange(p.budgetJson, (y) => store.codeBook(y));
+      return parsed.ok ? [{ budget: parsed.budget, source: p.unitCode, label: `${p.unitCode} ${p.unitName}` }] : [];
+    });
+  const mine = { budget, source: code, label: `${code} ${manifest.department.name}`, declaredUnits: manifest.units.map((u) => u.code) };
+  const refused = consolidate(store.loadBudget(), [...others, mine]).problems.filter((p) => p.severity === 'error' && p.source === code);
+  if (refused.length > 0) {
+    throw new PackageError('budget', '数据包不能汇总到本部门，未接收：', refused.map((p) => p.message));
+  }
 }
 
 function storeError(err: unknown): never {
@@ -366,12 +281,16 @@ export async function receivePackage(options: ReceiveOptions): Promise<{ unit: R
     if (!store.hasBudget()) {
       throw new PackageError('database', '部门数据库中还没有本部门的预算（预算年度未定），请先建立本部门预算再接收数据包');
     }
+    if (store.isLocked()) {
+      throw new PackageError('database', '本部门预算已上报并锁定，不能再接收下级单位的数据包；如需接收，请先解锁（解锁会被记录）');
+    }
     const year = store.fiscalYear();
     if (manifest.fiscalYear !== year) throw fiscalYearError(manifest, year);
     budget = checkBudget(checked, (y) => store.codeBook(y));
     book = store.codeBook(year);
     tables = computeTables(budget, book);
     refuseHardFindings(budget, book, tables);
+    refuseUnmergeable(store, manifest, budget);
   } catch (err) {
     store.close();
     storeError(err);
@@ -424,11 +343,9 @@ export async function receivePackage(options: ReceiveOptions): Promise<{ unit: R
     }
     const diff: PackageDiff = {
       previous: previousInfo,
-      cells: diffTables(previousTables, tables),
-      lines: diffLines(previousBudget, budget),
+      ...diffBudgets(previousBudget, budget, book, { tablesBefore: previousTables, tablesAfter: tables }),
     };
     db.transaction(() => {
-      db.exec(RECEIVED_PACKAGES_SCHEMA);
       db.prepare(
         `INSERT INTO received_packages (unit_code, unit_name, fiscal_year, file_name, package_sha256, created_at, received_at, manifest, budget)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -7,7 +7,7 @@
 import ExcelJS from 'exceljs';
 import { toExactString, type Fen } from '../core/money.js';
 import type { AmountFormat, ReportTable } from '../core/tables/report.js';
-import { displayWidth, printedTable, type GridBlock, type GridCell, type PrintedTable } from './layout.js';
+import { displayWidth, printedTable, type GridBlock, type GridCell, type PrintedTable, type PrintOptions } from './layout.js';
 
 /** The font the office PCs have; other machines substitute their CJK font. */
 const FONT_NAME = '宋体';
@@ -145,8 +145,8 @@ function writeBlock(ws: ExcelJS.Worksheet, table: PrintedTable, block: GridBlock
 }
 
 /** The workbook of one table, as .xlsx bytes. `created` fixes the document dates (the package's time). */
-export async function tableWorkbook(table: ReportTable, created: Date): Promise<Buffer> {
-  return printedTableWorkbook(printedTable(table), created);
+export async function tableWorkbook(table: ReportTable, created: Date, options: PrintOptions = {}): Promise<Buffer> {
+  return printedTableWorkbook(printedTable(table, options), created);
 }
 
 export async function printedTableWorkbook(table: PrintedTable, created: Date): Promise<Buffer> {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../cli/run.js';
 import { parseExchange, serializeExchange } from '../../core/exchange.js';
 import { defaultCodeBook } from '../../db/defaults.js';
+import { MIGRATIONS_DIR, loadMigrations } from '../../db/migrate.js';
 import { BudgetStore } from '../../db/store.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -253,12 +254,13 @@ describe('budget CLI (real process)', () => {
     const db = join(dir, 'newer.db');
     cli('import', FIXTURE, '--db', db);
     const raw = new Database(db);
-    raw.pragma('user_version = 5');
+    const known = loadMigrations(MIGRATIONS_DIR).length;
+    raw.pragma(`user_version = ${known + 4}`);
     raw.close();
     const before = state(db);
     const r = cli('import', FIXTURE, '--db', db);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe('此预算文件由更新版本的程序创建（架构版本 5），当前程序支持到 1，请升级程序后再打开');
+    expect(r.stderr.trim()).toBe(`此预算文件由更新版本的程序创建（架构版本 ${known + 4}），当前程序支持到 ${known}，请升级程序后再打开`);
     expect(state(db)).toEqual(before);
   });
 });

@@ -59,13 +59,22 @@ function expectStoreError(fn: () => unknown, kind: string, message?: string | Re
 }
 
 describe('BudgetStore: opening and migrations', () => {
+  // The app's own migrations: the tests below hold whatever their number.
+  const APP_MIGRATIONS = loadMigrations(MIGRATIONS_DIR);
+  const N = APP_MIGRATIONS.length;
+  const nextName = (suffix: string) => `${String(N + 1).padStart(4, '0')}_${suffix}.sql`;
+  const copyAppMigrations = (to: string) => {
+    for (const m of APP_MIGRATIONS) copyFileSync(join(MIGRATIONS_DIR, m.name), join(to, m.name));
+  };
+
   it('creates a file with every migration recorded, WAL and foreign keys on', () => {
     const file = join(dir, 'new.db');
     const store = BudgetStore.open(file, { create: true });
     expect(store.path).toBe(file);
-    expect(store.appliedMigrations().map((m) => m.name)).toEqual(['0001_initial.sql']);
+    expect(store.appliedMigrations().map((m) => m.name)).toEqual(APP_MIGRATIONS.map((m) => m.name));
+    expect(store.appliedMigrations()[0]!.name).toBe('0001_initial.sql');
     expect(store.appliedMigrations()[0]!.appliedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
-    expect(store.schemaVersion()).toBe(1);
+    expect(store.schemaVersion()).toBe(N);
     expect(store.hasBudget()).toBe(false);
     store.close();
     const raw = new Database(file, { readonly: true });
@@ -123,14 +132,14 @@ describe('BudgetStore: opening and migrations', () => {
   it('refuses a file written by a newer version and leaves it byte-identical', () => {
     const file = fixtureFile();
     const raw = new Database(file);
-    raw.pragma('user_version = 7');
+    raw.pragma(`user_version = ${N + 6}`);
     raw.close();
     const before = snapshot(file);
     expect(before).toEqual({ hash: before.hash, wal: false, shm: false });
     expectStoreError(
       () => BudgetStore.open(file),
       'newer',
-      '此预算文件由更新版本的程序创建（架构版本 7），当前程序支持到 1，请升级程序后再打开',
+      `此预算文件由更新版本的程序创建（架构版本 ${N + 6}），当前程序支持到 ${N}，请升级程序后再打开`,
     );
     expect(snapshot(file)).toEqual(before);
   });
@@ -139,15 +148,15 @@ describe('BudgetStore: opening and migrations', () => {
     const file = fixtureFile();
     const newer = join(dir, 'migrations-v2');
     mkdirSync(newer);
-    copyFileSync(join(MIGRATIONS_DIR, '0001_initial.sql'), join(newer, '0001_initial.sql'));
-    writeFileSync(join(newer, '0002_line_notes.sql'), 'CREATE TABLE line_notes (line INTEGER PRIMARY KEY, note TEXT);');
+    copyAppMigrations(newer);
+    writeFileSync(join(newer, nextName('line_notes')), 'CREATE TABLE line_notes (line INTEGER PRIMARY KEY, note TEXT);');
     const upgraded = BudgetStore.open(file, { migrationsDir: newer });
-    expect(upgraded.appliedMigrations().map((m) => m.name)).toEqual(['0001_initial.sql', '0002_line_notes.sql']);
-    expect(upgraded.schemaVersion()).toBe(2);
+    expect(upgraded.appliedMigrations().map((m) => m.name)).toEqual([...APP_MIGRATIONS.map((m) => m.name), nextName('line_notes')]);
+    expect(upgraded.schemaVersion()).toBe(N + 1);
     expect(upgraded.loadBudget().lines).toHaveLength(45);
     upgraded.close();
     const before = snapshot(file);
-    expectStoreError(() => BudgetStore.open(file), 'newer', /架构版本 2），当前程序支持到 1/);
+    expectStoreError(() => BudgetStore.open(file), 'newer', new RegExp(`架构版本 ${N + 1}），当前程序支持到 ${N}`));
     expect(snapshot(file)).toEqual(before);
   });
 
@@ -166,12 +175,12 @@ describe('BudgetStore: opening and migrations', () => {
     const file = fixtureFile();
     const broken = join(dir, 'migrations-broken');
     mkdirSync(broken);
-    copyFileSync(join(MIGRATIONS_DIR, '0001_initial.sql'), join(broken, '0001_initial.sql'));
-    writeFileSync(join(broken, '0002_broken.sql'), 'CREATE TABLE ok_table (x); CREATE TABLE lines (x);');
+    copyAppMigrations(broken);
+    writeFileSync(join(broken, nextName('broken')), 'CREATE TABLE ok_table (x); CREATE TABLE lines (x);');
     expect(() => BudgetStore.open(file, { migrationsDir: broken })).toThrow();
     const store = BudgetStore.open(file);
-    expect(store.schemaVersion()).toBe(1);
-    expect(store.appliedMigrations()).toHaveLength(1);
+    expect(store.schemaVersion()).toBe(N);
+    expect(store.appliedMigrations()).toHaveLength(N);
     store.close();
     const raw = new Database(file, { readonly: true });
     expect(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'ok_table'").get()).toBeUndefined();
