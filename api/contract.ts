@@ -4,6 +4,7 @@
 // Amounts cross this boundary as exact decimal strings in the budget's amount unit, never as JS numbers.
 import { z } from 'zod';
 import { WIZARD_API, type WizardOutputs } from './wizard.js';
+import { SUBMISSION_API, type SubmissionOutputs } from './submission.js';
 
 // ---- shared input pieces -------------------------------------------------------------------------------
 
@@ -25,6 +26,10 @@ const text = (max: number) => z.string().max(max);
 const unitKind = z.enum(['administrative', 'public-institution', 'civil-servant-managed']);
 const amountUnit = z.enum(['万元', '元']);
 const empty = z.object({}).strict();
+/** A full path on Windows (D:\…, \\server\…) or POSIX (/…); the host checks again on its own platform. */
+function isAbsolutePath(path: string): boolean {
+  return /^(\/|[A-Za-z]:[\\/]|\\\\[^\\])/.test(path);
+}
 
 /** A new line's fields as typed (all text, amount in the budget unit); missing fields are copied or defaulted. */
 const lineDraft = z
@@ -66,6 +71,20 @@ export const API = {
   'budget.open': { input: z.object({ path: text(4096).min(1) }).strict() },
   /** Recently opened budget files, newest first. */
   'budget.recent': { input: empty },
+  /**
+   * 另存为: copies the open budget file whole (lines, code lists, undo history, wizard state) to an absolute
+   * `path` and opens the copy. An existing file is replaced only with `overwrite: true`.
+   */
+  'budget.saveAs': {
+    input: z
+      .object({
+        path: text(4096)
+          .min(1)
+          .refine(isAbsolutePath, { message: '请给出完整路径（如 D:\\预算\\2026.budget 或 /home/…/2026.budget）' }),
+        overwrite: z.boolean().optional(),
+      })
+      .strict(),
+  },
   /** Replaces the open budget's content with an exchange file (budget-exchange/1), given as text or a path. */
   'exchange.import': {
     input: z
@@ -125,6 +144,20 @@ export const API = {
       })
       .strict(),
   },
+  /**
+   * Loads a year's official code list from CSV text (columns code,name,level,parent_code[,year]): new codes are
+   * added, names corrected. All or nothing: any problem refuses the whole file, each problem with its line.
+   * Default year: the open budget's.
+   */
+  'codes.import': {
+    input: z
+      .object({
+        kind: z.enum(['functional', 'economic', 'government-economic']),
+        year: z.number().int().min(2000).max(2100).optional(),
+        csvText: z.string().min(1).max(20_000_000),
+      })
+      .strict(),
+  },
   'projects.list': { input: empty },
   /** The eleven published tables, cells as exact decimal strings plus the display text. */
   'reports.tables': { input: z.object({ displayUnit: amountUnit.optional() }).strict() },
@@ -136,6 +169,8 @@ export const API = {
   'audit.run': { input: empty },
   /** 绩效目标 wizard (api/wizard.ts). */
   ...WIZARD_API,
+  /** 上报, receiving, consolidated tables, line items in .xlsx (api/submission.ts). */
+  ...SUBMISSION_API,
 } as const;
 
 export type ApiMethod = keyof typeof API;
@@ -260,6 +295,20 @@ export interface CodeOption {
   level?: string;
 }
 
+/** A code list loaded into the budget file (codes.import). */
+export interface CodeListImportResult {
+  kind: 'functional' | 'economic' | 'government-economic';
+  /** 支出功能分类科目 … */
+  kindLabel: string;
+  year: number;
+  /** Codes in the file. */
+  entries: number;
+  added: number;
+  changed: number;
+  /** Chinese summary, e.g. "已载入 2020 年支出功能分类科目（215 个科目）：新增 1 个，修改 1 个". */
+  message: string;
+}
+
 export interface ProjectInfo {
   code: string;
   unit: string;
@@ -346,11 +395,12 @@ export interface RecentBudget {
   openedAt: string;
 }
 
-export interface ApiOutputs extends WizardOutputs {
+export interface ApiOutputs extends WizardOutputs, SubmissionOutputs {
   'budget.info': BudgetInfo;
   'budget.create': BudgetInfo;
   'budget.open': BudgetInfo;
   'budget.recent': RecentBudget[];
+  'budget.saveAs': BudgetInfo;
   'exchange.import': BudgetInfo;
   'exchange.export': { text: string; fileName: string; path: string | null };
   'lines.list': LinesList;
@@ -362,6 +412,7 @@ export interface ApiOutputs extends WizardOutputs {
   'edit.undo': UndoResult;
   'edit.redo': UndoResult;
   'codes.search': CodeOption[];
+  'codes.import': CodeListImportResult;
   'projects.list': ProjectInfo[];
   'reports.tables': TablesReport;
   'reports.linesBehind': { title: string; total: string; lines: LineRow[]; names: NameBook };

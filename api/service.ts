@@ -5,10 +5,10 @@
 // so an undone edit is saved exactly like a typed one. The stack is also kept in the file, so it survives a
 // reload of the page or a restart of the host. The table engine is updated incrementally from the same line
 // changes, and every mutation answers with the few rows, subtotals and totals the UI must repaint.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
-import type { CodeBook } from '../core/codelists.js';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { CODE_LIST_KIND_LABELS, parseCodeListCsv, type CodeBook, type CsvProblem } from '../core/codelists.js';
 import { lineProblems, parseExchange, serializeExchange, type LineFields } from '../core/exchange.js';
 import { FUNDS, fundLabel } from '../core/funds.js';
 import {
@@ -23,6 +23,7 @@ import {
 import { toExactString, type AmountUnit, type Fen } from '../core/money.js';
 import { formatProblem } from '../core/problems.js';
 import { auditBudget, auditRule, type Finding as CoreFinding } from '../core/audit/index.js';
+import { templateChoicesFromWizardState, WIZARD_STATE_META_KEY } from '../core/indicators.js';
 import { TableEngine, type ChangedCell } from '../core/tables/index.js';
 import type { TableId as CoreTableId } from '../core/tables/report.js';
 import { BudgetStore, StoreError } from '../db/store.js';
@@ -49,6 +50,7 @@ import { ApiRefusal } from './dispatch.js';
 import { KIND_LABELS, readField, type FieldValue, type LineInputContext } from './line-input.js';
 import { reportToView } from './tables-view.js';
 import { WIZARD_HANDLERS, resetWizardState, type WizardSession } from './wizard-service.js';
+import { SUBMISSION_HANDLERS, SubmissionState, type FileChooser, type SubmissionSession } from './submission-service.js';
 import type { DepartmentPerformance, Project } from '../core/model.js';
 
 export interface BudgetServiceOptions {
@@ -58,6 +60,8 @@ export interface BudgetServiceOptions {
   budgetsDir?: string;
   /** JSON file of recently opened budgets. Default: beside the budgets. */
   recentFile?: string;
+  /** The desktop host's native file and folder dialogs (submission.choose); absent in the browser host. */
+  chooseFile?: FileChooser;
 }
 
 export const BUDGET_FILE_EXTENSION = '.budget';
@@ -67,6 +71,12 @@ const UNDO_MAX_LINE_CHANGES = 50_000;
 /** More changed cells than this (a large paste) are not listed one by one: the UI refetches the tables. */
 const CHANGED_CELLS_LIMIT = 2000;
 const RECENT_LIMIT = 12;
+/** A code list with more problems than this lists the first ones (the count is in the message). */
+const CODE_IMPORT_PROBLEMS_SHOWN = 500;
+
+function codeProblemText(p: CsvProblem): string {
+  return `第 ${p.line} 行${p.field ? `（${p.field}）` : ''}：${p.message}`;
+}
 
 /** One undoable step: the line changes it made, in order. */
 interface EditStep {
@@ -136,16 +146,20 @@ export class BudgetSession implements ApiService {
   private auditCache: { findings: CoreFinding[]; summary: AuditSummary } | null = null;
   private readonly budgetsDir: string;
   private readonly recentFile: string;
+  /** 上报 work of this session: export jobs, inspected packages (temporary copies); its file system is replaceable in tests. */
+  readonly submission: SubmissionState;
 
   constructor(options: BudgetServiceOptions = {}) {
     this.budgetsDir = resolve(options.budgetsDir ?? (options.dbPath ? dirname(resolve(options.dbPath)) : join(homedir(), '部门预算')));
     this.recentFile = options.recentFile ?? join(this.budgetsDir, '.recent-budgets.json');
+    this.submission = new SubmissionState({ chooseFile: options.chooseFile });
     if (options.dbPath) this.openFile(resolve(options.dbPath), true);
   }
 
   close(): void {
     this.store?.close();
     this.store = null;
+    this.submission.dispose();
   }
 
   // ---- session state ------------------------------------------------------------------------------------
@@ -512,6 +526,31 @@ export class BudgetSession implements ApiService {
     const path = resolve(input.path);
     if (!existsSync(path)) throw new ApiRefusal(`找不到预算文件“${path}”`);
     this.openFile(path, false);
+    return this.info();
+  }
+
+  /**
+   * 另存为 by SQLite's backup of the open file: the copy holds everything the file holds (lines, code lists,
+   * undo history, wizard state, submissions), then it is the budget open. On failure the original stays open.
+   */
+  async 'budget.saveAs'(input: ApiParsedInput<'budget.saveAs'>): Promise<BudgetInfo> {
+    const { store } = this.requireBudget();
+    if (!isAbsolute(input.path)) throw new ApiRefusal(`“${input.path}”不是完整路径：请给出包含文件夹的完整路径`);
+    const target = resolve(input.path);
+    if (target === resolve(store.path)) throw new ApiRefusal('这就是当前打开的预算文件：每次修改都已立即保存，无需另存');
+    if (!existsSync(dirname(target))) throw new ApiRefusal(`文件夹“${dirname(target)}”不存在`);
+    if (existsSync(target)) {
+      if (statSync(target).isDirectory()) throw new ApiRefusal(`“${target}”是文件夹，不能作为预算文件`);
+      if (!input.overwrite) throw new ApiRefusal(`文件“${target}”已存在：请换一个文件名，或确认替换它`);
+      // A write-ahead log beside it means another program has it open (or crashed while writing it).
+      if (existsSync(`${target}-wal`)) throw new ApiRefusal(`文件“${target}”正被其他程序使用，不能替换`);
+    }
+    try {
+      await store.backupTo(target);
+    } catch (err) {
+      refusalFrom(err);
+    }
+    this.openFile(target, false);
     return this.info();
   }
 
@@ -894,6 +933,54 @@ export class BudgetSession implements ApiService {
     return rankOptions(options, q, input.kind === 'fund').slice(0, limit);
   }
 
+  /**
+   * Loads a year's code list into the file, all or nothing. Problems are reported by CSV line (the file's own
+   * lines and the parents the year's list lacks); afterwards the pickers, names, tables and 审核 use the list.
+   */
+  'codes.import'(input: ApiParsedInput<'codes.import'>): ApiOutputs['codes.import'] {
+    const store = this.store;
+    if (!store) throw new ApiRefusal('尚未打开预算文件：请新建预算或打开预算文件');
+    const year = input.year ?? this.budget?.fiscalYear;
+    if (year === undefined) throw new ApiRefusal('预算文件中还没有预算，无法确定科目表的年度：请指定年度');
+    const label = CODE_LIST_KIND_LABELS[input.kind];
+    const parsed = parseCodeListCsv(input.csvText, input.kind);
+    const problems: CsvProblem[] = parsed.ok ? [] : parsed.problems;
+    if (parsed.ok) {
+      // A parent must be in the file or already in the year's list (the store checks the same, by entry).
+      const current = store.codeBook(year)[input.kind === 'government-economic' ? 'government' : input.kind];
+      const incoming = new Set(parsed.entries.map((e) => e.code));
+      parsed.entries.forEach((e, i) => {
+        if (e.parent !== null && !incoming.has(e.parent) && !current.has(e.parent)) {
+          problems.push({ line: i + 2, field: 'parent_code', message: `上级科目“${e.parent}”既不在此表中，也不在 ${year} 年的科目表中` });
+        }
+      });
+    }
+    if (!parsed.ok || problems.length > 0) {
+      const shown = problems.slice(0, CODE_IMPORT_PROBLEMS_SHOWN);
+      throw new ApiRefusal(
+        `科目表有 ${problems.length} 处问题，未导入（预算文件未作改动）。${codeProblemText(problems[0]!)}` +
+          (problems.length > shown.length ? `（以下列出前 ${shown.length} 处）` : ''),
+        shown.map((p) => ({ path: `第 ${p.line} 行${p.field ? `（${p.field}）` : ''}`, message: p.message })),
+      );
+    }
+    let counts: { added: number; changed: number };
+    try {
+      counts = store.importCodeList(input.kind, year, parsed.entries);
+    } catch (err) {
+      refusalFrom(err);
+    }
+    // Names, pickers, tables and 审核 read the year's lists: start them afresh from the file.
+    if (this.budget?.fiscalYear === year) this.load();
+    return {
+      kind: input.kind,
+      kindLabel: label,
+      year,
+      entries: parsed.entries.length,
+      ...counts,
+      message: `已载入 ${year} 年${label}（${parsed.entries.length} 个科目）：新增 ${counts.added} 个，修改 ${counts.changed} 个`,
+    };
+  }
+
   'projects.list'(): ApiOutputs['projects.list'] {
     const { budget, engine } = this.requireBudget();
     const sums = engine.projectLineTotals();
@@ -911,9 +998,11 @@ export class BudgetSession implements ApiService {
   // ---- API: reports and audit ---------------------------------------------------------------------------
 
   'reports.tables'(input: ApiParsedInput<'reports.tables'>): ApiOutputs['reports.tables'] {
-    const { engine, budget } = this.requireBudget();
+    const { engine, budget, store } = this.requireBudget();
     const displayUnit = input.displayUnit ?? this.unit;
-    return { displayUnit, tables: engine.tables().flatMap((t) => reportToView(t, displayUnit, budget.fiscalYear)) };
+    // The indicator trees chosen in the wizard, so the T10/T11 sheets follow the same tree as the wizard.
+    const choices = templateChoicesFromWizardState(store.getMeta(WIZARD_STATE_META_KEY));
+    return { displayUnit, tables: engine.tables().flatMap((t) => reportToView(t, displayUnit, budget.fiscalYear, choices)) };
   }
 
   'reports.linesBehind'(input: ApiParsedInput<'reports.linesBehind'>): ApiOutputs['reports.linesBehind'] {
@@ -1029,6 +1118,61 @@ export class BudgetSession implements ApiService {
   }
   'wizard.saveDepartment'(input: ApiParsedInput<'wizard.saveDepartment'>): ApiOutputs['wizard.saveDepartment'] {
     return WIZARD_HANDLERS['wizard.saveDepartment'](this.wizardSession(), input);
+  }
+
+  // ---- API: 上报 (api/submission-service.ts) -------------------------------------------------------------
+
+  private submissionSession(): SubmissionSession {
+    return {
+      store: this.store,
+      state: this.submission,
+      requireBudget: () => this.requireBudget(),
+      lines: () => [...this.lines.values()].sort((a, b) => a.id - b.id),
+      commitLines: (label, changes) => this.commit({ label, changes }),
+    };
+  }
+
+  'submission.status'(): ApiOutputs['submission.status'] {
+    return SUBMISSION_HANDLERS['submission.status'](this.submissionSession());
+  }
+  'submission.prepare'(): ApiOutputs['submission.prepare'] {
+    return SUBMISSION_HANDLERS['submission.prepare'](this.submissionSession());
+  }
+  'submission.saveNotes'(input: ApiParsedInput<'submission.saveNotes'>): ApiOutputs['submission.saveNotes'] {
+    return SUBMISSION_HANDLERS['submission.saveNotes'](this.submissionSession(), input);
+  }
+  'submission.export'(input: ApiParsedInput<'submission.export'>): ApiOutputs['submission.export'] {
+    return SUBMISSION_HANDLERS['submission.export'](this.submissionSession(), input);
+  }
+  'submission.exportProgress'(input: ApiParsedInput<'submission.exportProgress'>): ApiOutputs['submission.exportProgress'] {
+    return SUBMISSION_HANDLERS['submission.exportProgress'](this.submissionSession(), input);
+  }
+  'submission.unlock'(input: ApiParsedInput<'submission.unlock'>): ApiOutputs['submission.unlock'] {
+    return SUBMISSION_HANDLERS['submission.unlock'](this.submissionSession(), input);
+  }
+  'submission.diff'(input: ApiParsedInput<'submission.diff'>): ApiOutputs['submission.diff'] {
+    return SUBMISSION_HANDLERS['submission.diff'](this.submissionSession(), input);
+  }
+  'submission.choose'(input: ApiParsedInput<'submission.choose'>): Promise<ApiOutputs['submission.choose']> {
+    return SUBMISSION_HANDLERS['submission.choose'](this.submissionSession(), input);
+  }
+  'submission.inspect'(input: ApiParsedInput<'submission.inspect'>): Promise<ApiOutputs['submission.inspect']> {
+    return SUBMISSION_HANDLERS['submission.inspect'](this.submissionSession(), input);
+  }
+  'submission.receive'(input: ApiParsedInput<'submission.receive'>): Promise<ApiOutputs['submission.receive']> {
+    return SUBMISSION_HANDLERS['submission.receive'](this.submissionSession(), input);
+  }
+  'submission.discard'(input: ApiParsedInput<'submission.discard'>): ApiOutputs['submission.discard'] {
+    return SUBMISSION_HANDLERS['submission.discard'](this.submissionSession(), input);
+  }
+  'submission.tables'(input: ApiParsedInput<'submission.tables'>): ApiOutputs['submission.tables'] {
+    return SUBMISSION_HANDLERS['submission.tables'](this.submissionSession(), input);
+  }
+  'submission.linesTemplate'(input: ApiParsedInput<'submission.linesTemplate'>): Promise<ApiOutputs['submission.linesTemplate']> {
+    return SUBMISSION_HANDLERS['submission.linesTemplate'](this.submissionSession(), input);
+  }
+  'submission.importLines'(input: ApiParsedInput<'submission.importLines'>): Promise<ApiOutputs['submission.importLines']> {
+    return SUBMISSION_HANDLERS['submission.importLines'](this.submissionSession(), input);
   }
 }
 

@@ -1,39 +1,29 @@
 // A computed table (core/tables ReportTable) as the screen shows it: header rows with their merged cells,
 // body rows with the text as published (rounded from the exact value, zero blank) and the exact value beside
 // it, and for every amount the address of the lines behind it.
-import { TEMPLATES, publishedIndicatorRows, skeleton, templateFor, type IndicatorTemplate } from '../core/indicators.js';
+import {
+  publishedIndicatorRows,
+  templateForDepartment,
+  templateForProject,
+  type IndicatorTemplate,
+  type TemplateChoices,
+} from '../core/indicators.js';
 import type { Indicator, Project } from '../core/model.js';
 import { formatAmount, toExactString, type AmountUnit, type Fen } from '../core/money.js';
-import { leafColumns, type AmountFormat, type ReportColumn, type ReportRow, type ReportTable } from '../core/tables/report.js';
+import { headerGrid } from '../core/tables/header.js';
+import { leafColumns, type AmountFormat, type ReportRow, type ReportTable } from '../core/tables/report.js';
 import type { HeaderCell, TableCell, TableRow, TableView, TableId } from './contract.js';
 
-function depth(columns: readonly ReportColumn[]): number {
-  let d = 0;
-  for (const c of columns) d = Math.max(d, 1 + (c.children?.length ? depth(c.children) : 0));
-  return d;
-}
-
-function leafCount(c: ReportColumn): number {
-  return c.children?.length ? c.children.reduce((n, k) => n + leafCount(k), 0) : 1;
-}
-
-/** Header rows of nested columns: a group spans its leaves; a leaf above the bottom spans down to it. */
-function headerRows(columns: readonly ReportColumn[]): HeaderCell[][] {
-  const total = depth(columns);
-  const rows: HeaderCell[][] = Array.from({ length: total }, () => []);
-  const walk = (cs: readonly ReportColumn[], level: number) => {
-    for (const c of cs) {
-      const span = leafCount(c);
-      const cell: HeaderCell = { text: c.label };
-      if (span > 1) cell.colSpan = span;
-      // Children without labels (T01's two income label columns under 项目) print as one merged cell.
-      const labelledChildren = c.children?.some((k) => k.label !== '' || k.children?.length);
-      if (c.children?.length && labelledChildren) walk(c.children, level + 1);
-      else if (total - level > 1) cell.rowSpan = total - level;
-      rows[level]!.push(cell);
-    }
-  };
-  walk(columns, 0);
+/** The shared header grid (core/tables/header.ts) as rows of cells for the screen. */
+function headerView(table: ReportTable): HeaderCell[][] {
+  const grid = headerGrid(table);
+  const rows: HeaderCell[][] = Array.from({ length: grid.rows }, () => []);
+  for (const c of grid.cells) {
+    const cell: HeaderCell = { text: c.text };
+    if (c.colSpan > 1) cell.colSpan = c.colSpan;
+    if (c.rowSpan > 1) cell.rowSpan = c.rowSpan;
+    rows[c.row]!.push(cell);
+  }
   return rows;
 }
 
@@ -72,20 +62,7 @@ function listView(table: ReportTable, unit: AmountUnit): TableView {
   const format = displayFormat(table, unit);
   const labels = leafColumns(table.labelColumns);
   const amounts = leafColumns(table.columns);
-  const labelHeader = headerRows(table.labelColumns);
-  const amountHeader = headerRows(table.columns);
-  const height = Math.max(labelHeader.length, amountHeader.length);
-  // Stretch the shallower side's bottom cells so both sides fill the same number of header rows.
-  const pad = (rows: HeaderCell[][]) => {
-    const extra = height - rows.length;
-    if (extra <= 0) return rows;
-    const out = rows.map((r) => r.map((c) => ({ ...c })));
-    for (const c of out[0] ?? []) c.rowSpan = (c.rowSpan ?? 1) + extra;
-    return [...out, ...Array.from({ length: extra }, () => [] as HeaderCell[])];
-  };
-  const lh = pad(labelHeader);
-  const ah = pad(amountHeader);
-  const header = Array.from({ length: height }, (_, i) => [...(lh[i] ?? []), ...(ah[i] ?? [])]);
+  const header = headerView(table);
   const rows: TableRow[] = [];
   if (table.numberRow) {
     rows.push({
@@ -126,8 +103,7 @@ function twoSidedView(table: ReportTable, unit: AmountUnit): TableView {
   });
   const inc = side('income');
   const exp = side('expenditure');
-  const ordered = [...inc.labels, ...inc.amounts, ...exp.labels, ...exp.amounts];
-  const header = headerRows(ordered);
+  const header = headerView(table);
   const incLabelLeaves = leafColumns(inc.labels);
   const incAmountLeaves = leafColumns(inc.amounts);
   const expLabelLeaves = leafColumns(exp.labels);
@@ -201,29 +177,8 @@ function twoSidedView(table: ReportTable, unit: AmountUnit): TableView {
 
 const text = (t: string, extra: Partial<TableCell> = {}): TableCell => ({ exact: null, text: t, ...extra });
 
-/**
- * The template a table was written against: the budget names no region, so the template whose (一级, 二级)
- * pairs hold most of the indicators wins; with no indicators, the year's default.
- */
-function templateOf(indicators: readonly Indicator[], year: number, scope: 'project' | 'department'): IndicatorTemplate | null {
-  const fallback = templateFor(year, null, scope);
-  let best: IndicatorTemplate | null = null;
-  let bestScore = 0;
-  for (const t of TEMPLATES) {
-    if (t.scope !== scope) continue;
-    const pairs = new Set(skeleton(t).map((s) => `${s.level1}\u0000${s.level2}`));
-    const score = indicators.filter((i) => pairs.has(`${i.level1}\u0000${i.level2}`)).length;
-    if (score > bestScore || (score === bestScore && score > 0 && t === fallback)) {
-      best = t;
-      bestScore = score;
-    }
-  }
-  return best ?? fallback;
-}
-
 /** Indicator rows with the 一级 / 二级 cells merged down, following the template's skeleton when there is one. */
-function indicatorRows(indicators: readonly Indicator[], year: number, scope: 'project' | 'department', withNote: boolean): TableRow[] {
-  const template = templateOf(indicators, year, scope);
+function indicatorRows(indicators: readonly Indicator[], template: IndicatorTemplate | null, withNote: boolean): TableRow[] {
   const width = withNote ? 5 : 4;
   if (template) {
     return publishedIndicatorRows(indicators, template).map((r) => {
@@ -260,7 +215,7 @@ function indicatorRows(indicators: readonly Indicator[], year: number, scope: 'p
 }
 
 /** T10: the department's performance form, its budget block from the lines, then its indicators. */
-function departmentView(table: ReportTable, unit: AmountUnit, year: number): TableView {
+function departmentView(table: ReportTable, unit: AmountUnit, year: number, choices: TemplateChoices): TableView {
   const format = displayFormat(table, unit);
   const dp = table.departmentPerformance;
   const perf = dp?.performance ?? null;
@@ -281,7 +236,8 @@ function departmentView(table: ReportTable, unit: AmountUnit, year: number): Tab
     rows.push({ key: r.key, kind: 'budget', cells });
   });
   rows.push({ kind: 'head', cells: ['一级指标', '二级指标', '三级指标', '指标值', '指标值说明'].map((t) => text(t)) });
-  rows.push(...indicatorRows(perf?.indicators ?? [], year, 'department', true));
+  const template = templateForDepartment({ fiscalYear: year, departmentPerformance: perf }, { chosen: choices.department })?.template ?? null;
+  rows.push(...indicatorRows(perf?.indicators ?? [], template, true));
   const caption = captionOf(table, unit);
   return {
     id: table.id,
@@ -295,10 +251,13 @@ function departmentView(table: ReportTable, unit: AmountUnit, year: number): Tab
 }
 
 /** T11: one form per project. */
-function projectViews(table: ReportTable, unit: AmountUnit, year: number): TableView[] {
+function projectViews(table: ReportTable, unit: AmountUnit, year: number, choices: TemplateChoices): TableView[] {
   const format = displayFormat(table, unit);
   const byCode = new Map<string, Project>((table.projects ?? []).map((p) => [p.code, p]));
   const caption = captionOf(table, unit);
+  const budget = { fiscalYear: year, projects: table.projects ?? [] };
+  const projectTemplate = (p: Project | undefined) =>
+    templateForProject(budget, p ?? null, { chosen: p ? choices.projects[p.code] : undefined })?.template ?? null;
   return table.rows.map((r) => {
     const p = byCode.get(r.key);
     const amount = (key: string) => amountCell(r.cells[key], key, r.key, unit, format, true);
@@ -322,7 +281,7 @@ function projectViews(table: ReportTable, unit: AmountUnit, year: number): Table
       full('项目总目标', p?.overallGoal ?? ''),
       full('年度绩效目标', p?.annualGoal ?? ''),
       { kind: 'head', cells: ['一级指标', '二级指标', '三级指标', '目标值'].map((t) => text(t)) },
-      ...indicatorRows(p?.indicators ?? [], year, 'project', false),
+      ...indicatorRows(p?.indicators ?? [], projectTemplate(p), false),
     ];
     return {
       id: `T11:${r.key}`,
@@ -338,15 +297,18 @@ function projectViews(table: ReportTable, unit: AmountUnit, year: number): Table
   });
 }
 
-/** One table as the screen shows it (T11 gives one view per project). */
-export function reportToView(table: ReportTable, unit: AmountUnit, fiscalYear: number): TableView[] {
+/**
+ * One table as the screen shows it (T11 gives one view per project). `choices` are the indicator trees the user
+ * chose in the wizard; the others follow core/indicators.ts, as the wizard and the printed files do.
+ */
+export function reportToView(table: ReportTable, unit: AmountUnit, fiscalYear: number, choices: TemplateChoices = { projects: {} }): TableView[] {
   switch (table.layout) {
     case 'two-sided':
       return [twoSidedView(table, unit)];
     case 'form':
-      return [departmentView(table, unit, fiscalYear)];
+      return [departmentView(table, unit, fiscalYear, choices)];
     case 'projects':
-      return projectViews(table, unit, fiscalYear);
+      return projectViews(table, unit, fiscalYear, choices);
     default:
       return [listView(table, unit)];
   }

@@ -18,7 +18,12 @@ import {
   suggestions,
   templateById,
   templateFor,
+  templateForDepartment,
+  templateForProject,
+  WIZARD_STATE_META_KEY,
   type IndicatorTemplate,
+  type TemplateChoice,
+  type TemplateReason,
   type TemplateScope,
 } from '../core/indicators.js';
 import {
@@ -82,7 +87,7 @@ export interface WizardSession {
 
 // ---- the wizard's own state in the budget file ---------------------------------------------------------
 
-const META_KEY = 'wizard.state';
+const META_KEY = WIZARD_STATE_META_KEY;
 
 interface ProjectDraftState {
   position?: WizardStep;
@@ -153,58 +158,32 @@ function templatesFor(scope: TemplateScope, year: number): WizardTemplateInfo[] 
     .sort((a, b) => Number(b.appliesToYear) - Number(a.appliesToYear));
 }
 
-/**
- * The tree that holds the most of the given indicators (by their 一级/二级 pairs); null when none holds any.
- * Ties go to the tree the year would pick, then to the first listed.
- */
-export function bestFit(scope: TemplateScope, year: number, indicators: readonly Indicator[]): IndicatorTemplate | null {
-  if (indicators.length === 0) return null;
-  const byYear = templateFor(year, null, scope);
-  let best: IndicatorTemplate | null = null;
-  let bestScore = 0;
-  for (const t of TEMPLATES) {
-    if (t.scope !== scope) continue;
-    const pairs = new Set(skeleton(t).map((s) => pairKey(s.level1, s.level2)));
-    const score = indicators.filter((x) => pairs.has(pairKey(x.level1, x.level2))).length;
-    if (score > bestScore || (score === bestScore && score > 0 && t === byYear)) {
-      best = t;
-      bestScore = score;
-    }
-  }
-  return best;
-}
-
 interface ResolvedTemplate {
   template: IndicatorTemplate;
   chosen: boolean;
   reason: string;
 }
 
-/**
- * A project's tree: the user's choice; else the tree its own indicators fit; else the tree the budget's other
- * projects fit (a new project follows its department); else the year's tree.
- */
+function resolved(choice: TemplateChoice | null, year: number, scope: TemplateScope): ResolvedTemplate | null {
+  if (!choice) return null;
+  const reasons: Record<TemplateReason, string> = {
+    chosen: '由用户选择',
+    own: scope === 'project' ? '按本项目已有的指标自动匹配' : '按已有的指标自动匹配',
+    budget: '按本预算其他项目的指标自动匹配',
+    year: `${year} 年度适用的模板`,
+  };
+  return { template: choice.template, chosen: choice.reason === 'chosen', reason: reasons[choice.reason] };
+}
+
+/** A project's tree (core/indicators.ts templateForProject, the same choice the tables and the files make). */
 function projectTemplate(s: WizardSession, project: Project | null, meta: WizardMeta): ResolvedTemplate | null {
-  const year = s.budget.fiscalYear;
-  const chosenId = project ? draftOf(meta, project.code).template : undefined;
-  const chosen = chosenId ? templateById(chosenId) : undefined;
-  if (chosen) return { template: chosen, chosen: true, reason: '由用户选择' };
-  const own = project ? bestFit('project', year, project.indicators) : null;
-  if (own) return { template: own, chosen: false, reason: '按本项目已有的指标自动匹配' };
-  const budgetWide = bestFit('project', year, s.budget.projects.flatMap((p) => p.indicators));
-  if (budgetWide) return { template: budgetWide, chosen: false, reason: '按本预算其他项目的指标自动匹配' };
-  const byYear = templateFor(year, null, 'project');
-  return byYear ? { template: byYear, chosen: false, reason: `${year} 年度适用的模板` } : null;
+  const chosen = project ? draftOf(meta, project.code).template : undefined;
+  return resolved(templateForProject(s.budget, project, { chosen }), s.budget.fiscalYear, 'project');
 }
 
 function departmentTemplate(s: WizardSession, meta: WizardMeta, indicators: readonly Indicator[]): ResolvedTemplate | null {
-  const year = s.budget.fiscalYear;
-  const chosen = meta.department.template ? templateById(meta.department.template) : undefined;
-  if (chosen) return { template: chosen, chosen: true, reason: '由用户选择' };
-  const own = bestFit('department', year, indicators);
-  if (own) return { template: own, chosen: false, reason: '按已有的指标自动匹配' };
-  const byYear = templateFor(year, null, 'department');
-  return byYear ? { template: byYear, chosen: false, reason: `${year} 年度适用的模板` } : null;
+  const choice = templateForDepartment(s.budget, { chosen: meta.department.template, indicators });
+  return resolved(choice, s.budget.fiscalYear, 'department');
 }
 
 function templateView(r: ResolvedTemplate | null, year: number): WizardTemplate | null {

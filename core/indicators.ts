@@ -5,7 +5,7 @@
 // optional argument so a loaded parameter package can replace the shipped one.
 import templatesJson from '../data/indicators/templates.json' with { type: 'json' };
 import libraryJson from '../data/indicators/library.json' with { type: 'json' };
-import type { Indicator, Project } from './model.js';
+import type { DepartmentPerformance, Indicator, Project } from './model.js';
 
 export type TemplateScope = 'project' | 'department';
 
@@ -64,6 +64,8 @@ export interface LibraryEntry {
 
 export const TEMPLATES: readonly IndicatorTemplate[] = templatesJson as unknown as IndicatorTemplate[];
 export const LIBRARY: readonly LibraryEntry[] = libraryJson as unknown as LibraryEntry[];
+
+const pairKey = (level1: string, level2: string): string => `${level1}\u0000${level2}`;
 
 /** The project type that means "fits any project". */
 export const GENERAL_PROJECT_TYPE = '通用';
@@ -127,6 +129,128 @@ export function templateFor(
     if (regional) return regional;
   }
   return mostSpecific(applicable.filter((c) => isNational(c.t)));
+}
+
+// ---- which tree a table follows ---------------------------------------------------------------------------
+
+/**
+ * Why a tree was taken for a table, in the order they are tried: the user's choice, the tree its own
+ * indicators fit, the tree the budget's other projects fit (a new project follows its department), the year's.
+ */
+export type TemplateReason = 'chosen' | 'own' | 'budget' | 'year';
+
+export interface TemplateChoice {
+  template: IndicatorTemplate;
+  reason: TemplateReason;
+}
+
+/** The trees the user chose per table (the wizard keeps them in the budget file). */
+export interface TemplateChoices {
+  /** Project code → template id. */
+  projects: Record<string, string>;
+  department?: string;
+}
+
+export interface TemplateChoiceOptions {
+  /** The template id the user chose for this table; an id no template has is ignored. */
+  chosen?: string | null;
+  templates?: readonly IndicatorTemplate[];
+}
+
+/** The meta key of the wizard's state in a budget file (positions, chosen trees, 完成 per project). */
+export const WIZARD_STATE_META_KEY = 'wizard.state';
+
+/** The chosen trees out of the wizard's stored state; a damaged state is no choice at all. */
+export function templateChoicesFromWizardState(raw: string | null | undefined): TemplateChoices {
+  const out: TemplateChoices = { projects: {} };
+  if (!raw) return out;
+  try {
+    const state = JSON.parse(raw) as { projects?: unknown; department?: unknown };
+    if (state.projects && typeof state.projects === 'object') {
+      for (const [code, draft] of Object.entries(state.projects as Record<string, unknown>)) {
+        const template = draft && typeof draft === 'object' ? (draft as { template?: unknown }).template : undefined;
+        if (typeof template === 'string' && template !== '') out.projects[code] = template;
+      }
+    }
+    const department = state.department && typeof state.department === 'object' ? (state.department as { template?: unknown }).template : undefined;
+    if (typeof department === 'string' && department !== '') out.department = department;
+  } catch {
+    // As the wizard itself does: the state costs the choices, never the data.
+  }
+  return out;
+}
+
+/** Lexicographic: the first place where the two differ decides. */
+function outranks(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! > b[i]!;
+  return false;
+}
+
+function appliesTo(t: IndicatorTemplate, year: number): boolean {
+  return yearMatch(t, year) !== null;
+}
+
+/**
+ * The tree whose (一级, 二级) pairs hold the most of the indicators; null when none holds any. A tie goes to a
+ * tree that applies to the year, then to the one the year would pick, then to the first listed.
+ */
+export function bestFitTemplate(
+  scope: TemplateScope,
+  year: number,
+  indicators: readonly Pick<Indicator, 'level1' | 'level2'>[],
+  templates: readonly IndicatorTemplate[] = TEMPLATES,
+): IndicatorTemplate | null {
+  if (indicators.length === 0) return null;
+  const byYear = templateFor(year, null, scope, { templates });
+  let best: { t: IndicatorTemplate; rank: number[] } | null = null;
+  for (const t of templates) {
+    if (t.scope !== scope) continue;
+    const pairs = new Set(skeleton(t).map((s) => pairKey(s.level1, s.level2)));
+    const score = indicators.filter((i) => pairs.has(pairKey(i.level1, i.level2))).length;
+    if (score === 0) continue;
+    const rank = [score, appliesTo(t, year) ? 1 : 0, t === byYear ? 1 : 0];
+    if (!best || outranks(rank, best.rank)) best = { t, rank };
+  }
+  return best?.t ?? null;
+}
+
+/**
+ * The tree a project's 绩效目标表 (T11) follows. The budget names no region, so: the user's choice; else the
+ * tree the project's own indicators fit; else the tree the budget's projects fit; else the year's default.
+ * Null only when no tree applies at all. The wizard, the tables on screen and the printed files all ask here.
+ */
+export function templateForProject(
+  budget: { fiscalYear: number; projects: readonly Pick<Project, 'indicators'>[] },
+  project: Pick<Project, 'indicators'> | null,
+  options: TemplateChoiceOptions = {},
+): TemplateChoice | null {
+  const templates = options.templates ?? TEMPLATES;
+  const chosen = options.chosen ? templateById(options.chosen, templates) : undefined;
+  if (chosen && chosen.scope === 'project') return { template: chosen, reason: 'chosen' };
+  const own = project ? bestFitTemplate('project', budget.fiscalYear, project.indicators, templates) : null;
+  if (own) return { template: own, reason: 'own' };
+  const budgetWide = bestFitTemplate('project', budget.fiscalYear, budget.projects.flatMap((p) => p.indicators), templates);
+  if (budgetWide) return { template: budgetWide, reason: 'budget' };
+  const byYear = templateFor(budget.fiscalYear, null, 'project', { templates });
+  return byYear ? { template: byYear, reason: 'year' } : null;
+}
+
+/**
+ * The tree the department's 整体绩效目标表 (T10) follows: the user's choice; else the tree its indicators fit
+ * (`indicators`, default the stored table's); else the year's default (null where the year has none).
+ */
+export function templateForDepartment(
+  budget: { fiscalYear: number; departmentPerformance?: Pick<DepartmentPerformance, 'indicators'> | null },
+  options: TemplateChoiceOptions & { indicators?: readonly Indicator[] } = {},
+): TemplateChoice | null {
+  const templates = options.templates ?? TEMPLATES;
+  const chosen = options.chosen ? templateById(options.chosen, templates) : undefined;
+  if (chosen && chosen.scope === 'department') return { template: chosen, reason: 'chosen' };
+  const indicators = options.indicators ?? budget.departmentPerformance?.indicators ?? [];
+  const own = bestFitTemplate('department', budget.fiscalYear, indicators, templates);
+  if (own) return { template: own, reason: 'own' };
+  const byYear = templateFor(budget.fiscalYear, null, 'department', { templates });
+  return byYear ? { template: byYear, reason: 'year' } : null;
 }
 
 export interface SkeletonSlot {
@@ -239,7 +363,6 @@ export interface PublishedIndicatorRow {
   inTemplate: boolean;
 }
 
-const pairKey = (level1: string, level2: string): string => `${level1}\u0000${level2}`;
 
 /**
  * The printed rows of an indicator table: every 二级 of the template in order, each with its indicators in

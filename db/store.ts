@@ -3,8 +3,8 @@
 //
 // Amounts are INTEGER 分 in SQLite and bigint in memory; every statement reads integers as bigint
 // (safe integers), so no amount ever passes through a float.
-import { existsSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   EconomicMapping,
@@ -188,6 +188,22 @@ export class BudgetStore {
   /** Closes the file; the write-ahead log is folded into it, so the file alone is the whole budget. */
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  /**
+   * Copies the whole file — budget, code lists, meta (undo history, wizard state), submissions — to `target`
+   * with SQLite's online backup, consistent while this file stays open. The copy is written beside the target
+   * and renamed into place, so a failure never leaves a half-written target (or spoils one being replaced).
+   */
+  async backupTo(target: string): Promise<void> {
+    const temp = join(dirname(target), `.${basename(target)}.${process.pid}-${Date.now()}.part`);
+    try {
+      await this.db.backup(temp);
+      renameSync(temp, target);
+    } catch (err) {
+      for (const f of [temp, `${temp}-wal`, `${temp}-shm`, `${temp}-journal`]) rmSync(f, { force: true });
+      throw err instanceof StoreError ? err : fileError(err, target);
+    }
   }
 
   /** Runs `fn` in one transaction: all of its changes are stored, or none. */

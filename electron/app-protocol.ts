@@ -1,23 +1,11 @@
 // Serves the built renderer under app://bundle/ (registered with protocol.handle). Only files inside the
 // renderer folder are served, checked on the resolved real path too, so a symbolic link cannot lead out.
 // The page gets the same CSP as in the browser host: scripts from the bundle only, styles from the bundle or
-// carrying this page's nonce (AG Grid injects its theme with styleNonce).
-import { randomBytes } from 'node:crypto';
+// carrying this page's nonce (AG Grid injects its theme with styleNonce): server/page.ts, shared by both hosts.
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, resolve, sep } from 'node:path';
-import { contentSecurityPolicy, MIME } from '../server/host.js';
+import { contentSecurityPolicy, MIME, newNonce, pageWithNonce } from '../server/page.js';
 import { resolveAppUrl } from './security.js';
-
-export function newNonce(): string {
-  return randomBytes(18).toString('base64');
-}
-
-/** The page as served: the nonce in a meta tag (read by the renderer for AG Grid) and on any <style>. */
-export function pageWithNonce(html: string, nonce: string): string {
-  return html
-    .replace('<head>', `<head>\n    <meta name="csp-nonce" content="${nonce}" />`)
-    .replace(/<style(\s|>)/g, `<style nonce="${nonce}"$1`);
-}
 
 function plain(status: number, text: string): Response {
   return new Response(text, {

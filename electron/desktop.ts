@@ -30,6 +30,8 @@ import {
   type GuardedSession,
 } from './security.js';
 import { createShellActions, type ShellActions } from './shell-actions.js';
+import { pageFileChooser } from './page-dialogs.js';
+import type { FileChooser } from '../api/submission-service.js';
 
 export const PRODUCT_NAME = '部门预算编制';
 
@@ -64,6 +66,8 @@ export interface BudgetServiceOptions {
   dbPath?: string;
   budgetsDir?: string;
   recentFile?: string;
+  /** The page's own file and folder dialogs (submission.choose). */
+  chooseFile?: FileChooser;
 }
 
 export type ClosableService = ApiService & { close(): void };
@@ -122,7 +126,13 @@ function run(electron: ElectronModules, options: DesktopOptions, dataFolder: str
   const named = budgetFileFromArgs(options.argv);
   const dbPath = named ? resolve(options.cwd, named) : defaultBudgetFile(options.platform);
   mkdirSync(dirname(dbPath), { recursive: true });
-  const serviceOptions = { budgetsDir: join(app.getPath('documents'), PRODUCT_NAME), recentFile: join(dataFolder, 'recent.json') };
+  // The page's dialogs are modal to the window, which exists by the time the page can ask.
+  let dialogParent: BrowserWindow | null = null;
+  const serviceOptions = {
+    budgetsDir: join(app.getPath('documents'), PRODUCT_NAME),
+    recentFile: join(dataFolder, 'recent.json'),
+    chooseFile: pageFileChooser(dialog, () => dialogParent),
+  };
   let startupProblem: string | null = null;
   let service: ClosableService;
   try {
@@ -149,6 +159,7 @@ function run(electron: ElectronModules, options: DesktopOptions, dataFolder: str
 
   // Dialogs are modal to the window; the stand-in window of the tests is not a real BrowserWindow.
   const parent = window as unknown as BrowserWindow;
+  dialogParent = parent;
   const messageBox = (type: 'error' | 'info' | 'warning', message: string, detail?: string, buttons = ['确定']) =>
     dialog.showMessageBox(parent, {
       type,

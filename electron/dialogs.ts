@@ -19,14 +19,17 @@ interface DialogChoice {
   title: string;
   buttonLabel?: string;
   filter: FileFilter;
-  /** Exchange files may be replaced; budget.create never replaces a budget file, it says so instead. */
+  /**
+   * The system dialog asks before replacing a file: exchange files and 另存为 (budget.saveAs with overwrite)
+   * may replace one; budget.create never replaces a budget file, it says so instead.
+   */
   confirmOverwrite?: boolean;
 }
 
 const DIALOGS: Record<FileDialogKind, DialogChoice> = {
   'open-budget': { mode: 'open', title: '打开预算', filter: BUDGET_FILTER },
   'new-budget': { mode: 'save', title: '新建预算：选择保存位置', buttonLabel: '新建', filter: BUDGET_FILTER },
-  'save-budget-as': { mode: 'save', title: '预算另存为', buttonLabel: '保存', filter: BUDGET_FILTER },
+  'save-budget-as': { mode: 'save', title: '预算另存为', buttonLabel: '保存', filter: BUDGET_FILTER, confirmOverwrite: true },
   'import-exchange': { mode: 'open', title: '导入交换文件', filter: EXCHANGE_FILTER },
   'export-exchange': { mode: 'save', title: '导出交换文件', buttonLabel: '导出', filter: EXCHANGE_FILTER, confirmOverwrite: true },
 };

@@ -8,6 +8,7 @@ export interface MenuActions {
   saveBudgetAs(): void;
   importExchange(): void;
   exportExchange(): void;
+  importCodeList(): void;
   undo(): void;
   redo(): void;
   about(): void;
@@ -51,6 +52,7 @@ export function buildMenuTemplate({ actions, recent, dev, platform }: MenuInput)
       { type: 'separator' },
       { label: '导入交换文件…', click: () => actions.importExchange() },
       { label: '导出交换文件…', click: () => actions.exportExchange() },
+      { label: '导入科目代码表…', click: () => actions.importCodeList() },
       { type: 'separator' },
       { label: '退出', role: 'quit', accelerator: platform === 'darwin' ? 'Cmd+Q' : 'Ctrl+Q' },
     ],

@@ -10,6 +10,7 @@ export const API_METHODS = [
   'budget.create',
   'budget.open',
   'budget.recent',
+  'budget.saveAs',
   'exchange.import',
   'exchange.export',
   'lines.list',
@@ -21,6 +22,7 @@ export const API_METHODS = [
   'edit.undo',
   'edit.redo',
   'codes.search',
+  'codes.import',
   'projects.list',
   'reports.tables',
   'reports.linesBehind',
@@ -40,6 +42,20 @@ export const API_METHODS = [
   'wizard.deleteProject',
   'wizard.department',
   'wizard.saveDepartment',
+  'submission.status',
+  'submission.prepare',
+  'submission.saveNotes',
+  'submission.export',
+  'submission.exportProgress',
+  'submission.unlock',
+  'submission.diff',
+  'submission.choose',
+  'submission.inspect',
+  'submission.receive',
+  'submission.discard',
+  'submission.tables',
+  'submission.linesTemplate',
+  'submission.importLines',
 ] as const;
 
 /** Channel of one API method; the main process registers exactly these (electron/ipc.ts). */
@@ -53,10 +69,16 @@ export const SHELL_COMMAND_CHANNEL = 'shell:command';
 /**
  * What the menus ask of the page. The page owns the grid, so it decides what 撤销/重做 mean (an open cell
  * editor undoes its own typing; otherwise edit.undo / edit.redo). 新建预算 carries the file chosen in the
- * save dialog for budget.create({ path, … }). After open, import and save-as the main process reloads the page.
+ * save dialog for budget.create({ path, … }). 导入科目代码表 opens the page's dialog (it asks for the kind and
+ * the file, calls codes.import and shows every problem). After open, import and save-as the main process
+ * reloads the page.
  * A page that handles Ctrl+Z / Ctrl+Y itself calls preventDefault(), so the menu accelerator does not fire too.
  */
-export type ShellCommand = { command: 'undo' } | { command: 'redo' } | { command: 'new-budget'; path: string };
+export type ShellCommand =
+  | { command: 'undo' }
+  | { command: 'redo' }
+  | { command: 'new-budget'; path: string }
+  | { command: 'import-code-list' };
 
 export interface BudgetShell {
   readonly host: 'electron';

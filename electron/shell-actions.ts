@@ -84,8 +84,9 @@ export function createShellActions(deps: ShellDeps): ShellActions {
   }
 
   /**
-   * 另存为: the open budget, carried whole through the exchange format into a new file, which is then the
-   * one open (as in any editor). Should anything fail after the new file exists, the original is reopened.
+   * 另存为: a copy of the whole budget file (SQLite backup: lines, code lists, undo history, wizard state),
+   * which is then the one open, as in any editor. The system dialog has asked before replacing a file. On a
+   * refusal the original stays open and unchanged.
    */
   async function saveBudgetAs(): Promise<void> {
     const infoResponse = await request(call, 'budget.info', {});
@@ -96,22 +97,8 @@ export function createShellActions(deps: ShellDeps): ShellActions {
     const target = await deps.chooseFile('save-budget-as', siblingName(original, '（副本）', BUDGET_FILE_EXTENSION));
     if (!target) return;
     if (resolve(target) === resolve(original)) return deps.showInfo('预算已保存。', '每次修改都会立即写入文件，无需另行保存。');
-    const exported = await request(call, 'exchange.export', {});
-    if ('error' in exported) return deps.showError('另存为失败', exported.error.message);
-    const created = await request(call, 'budget.create', {
-      path: target,
-      department: info.department,
-      units: info.units.map(({ code, name, kind }) => ({ code, name, kind })),
-      fiscalYear: info.fiscalYear,
-      amountUnit: info.amountUnit,
-    });
-    if ('error' in created) return deps.showError('另存为失败', created.error.message);
-    const imported = await request(call, 'exchange.import', { text: exported.result.text });
-    if ('error' in imported) {
-      await request(call, 'budget.open', { path: original });
-      deps.reloadPage();
-      return deps.showError('另存为失败', `${imported.error.message}\n已重新打开原预算文件。`);
-    }
+    const saved = await request(call, 'budget.saveAs', { path: resolve(target), overwrite: true });
+    if ('error' in saved) return deps.showError('另存为失败', saved.error.message);
     deps.reloadPage();
   }
 
@@ -126,6 +113,8 @@ export function createShellActions(deps: ShellDeps): ShellActions {
     saveBudgetAs: run(saveBudgetAs),
     importExchange: run(importExchange),
     exportExchange: run(exportExchange),
+    // The page asks for the kind and the file, and shows what was loaded or every problem.
+    importCodeList: () => deps.sendCommand({ command: 'import-code-list' }),
     undo: () => deps.sendCommand({ command: 'undo' }),
     redo: () => deps.sendCommand({ command: 'redo' }),
     about: () => deps.showAbout(),

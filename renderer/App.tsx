@@ -9,7 +9,9 @@ import { LineGrid, type LineGridHandle } from './LineGrid.js';
 import { TablesView } from './TablesView.js';
 import { AuditPanel } from './AuditPanel.js';
 import { NewBudgetDialog, OpenBudgetDialog } from './dialogs.js';
+import { CodeListDialog } from './CodeListDialog.js';
 import { ToastHost, useToasts } from './toast.js';
+import { decideShellCommand, decideUndoKey, readFocus } from './shell-commands.js';
 import { PerformancePane } from './wizard/PerformancePane.js';
 
 type Tab = 'lines' | 'tables' | 'performance' | 'audit';
@@ -25,7 +27,7 @@ export function App() {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [tab, setTab] = useState<Tab>('lines');
   const [displayUnit, setDisplayUnit] = useState<AmountUnitCode>('万元');
-  const [dialog, setDialog] = useState<'new' | 'open' | null>(null);
+  const [dialog, setDialog] = useState<'new' | 'open' | 'codes' | null>(null);
   /** The file chosen in the desktop host's save dialog for 新建预算. */
   const [newPath, setNewPath] = useState<string | undefined>(undefined);
   /** Bumped after every change so the tables and audit views refetch when shown. */
@@ -92,15 +94,12 @@ export function App() {
   // a text box being edited, where they undo typing.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
-      const key = e.key.toLowerCase();
-      if (key !== 'z' && key !== 'y') return;
-      const target = e.target as HTMLElement | null;
-      if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable)) return;
-      if (document.querySelector('.modal-backdrop')) return;
+      const { handle, decision } = decideUndoKey(e, readFocus(document));
+      if (!handle || decision.kind !== 'budget') return;
+      // Taken here, so the desktop menu's accelerator for the same key does not undo a second time.
       e.preventDefault();
       e.stopPropagation();
-      void undoRedo(key === 'y' || e.shiftKey ? 'redo' : 'undo');
+      void undoRedo(decision.command);
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
@@ -110,18 +109,18 @@ export function App() {
   useEffect(() => {
     const shell = window.budgetShell;
     if (!shell) return;
-    return shell.onCommand((cmd) => {
-      if (cmd.command === 'new-budget') {
-        setNewPath(cmd.path);
+    return shell.onCommand((payload) => {
+      const decision = decideShellCommand(payload, readFocus(document));
+      if (decision.kind === 'new-budget') {
+        setNewPath(decision.path);
         setDialog('new');
-        return;
+      } else if (decision.kind === 'import-code-list') {
+        setDialog('codes');
+      } else if (decision.kind === 'text') {
+        document.execCommand(decision.command);
+      } else if (decision.kind === 'budget') {
+        void undoRedo(decision.command);
       }
-      const target = document.activeElement as HTMLElement | null;
-      if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA')) {
-        document.execCommand(cmd.command);
-        return;
-      }
-      void undoRedo(cmd.command);
     });
   }, [undoRedo]);
 
@@ -199,6 +198,7 @@ export function App() {
           <span className="sep" />
           <button type="button" onClick={() => importInput.current?.click()}>导入交换文件</button>
           <button type="button" disabled={!open} onClick={() => void doExport()}>导出交换文件</button>
+          <button type="button" disabled={!open} onClick={() => setDialog('codes')}>导入科目代码表…</button>
           <span className="sep" />
           <button type="button" data-action="undo" disabled={!info?.canUndo} title="撤销 (Ctrl+Z)" onClick={() => void undoRedo('undo')}>撤销</button>
           <button type="button" data-action="redo" disabled={!info?.canRedo} title="重做 (Ctrl+Y)" onClick={() => void undoRedo('redo')}>重做</button>
@@ -323,6 +323,7 @@ export function App() {
 
       {dialog === 'new' ? (
         <NewBudgetDialog
+          key={newPath ?? ''}
           initialPath={newPath}
           onClose={() => {
             setDialog(null);
@@ -333,6 +334,19 @@ export function App() {
             setNewPath(undefined);
             budgetReplaced(next);
             showToast(`已新建预算：${next.department.name} ${next.fiscalYear} 年`, 'success');
+          }}
+        />
+      ) : null}
+      {dialog === 'codes' && info?.open ? (
+        <CodeListDialog
+          fiscalYear={info.fiscalYear}
+          onClose={() => setDialog(null)}
+          onImported={(r) => {
+            // Names in the grid, the pickers, the tables and 审核 all read the new list.
+            setGeneration((g) => g + 1);
+            setRevision((v) => v + 1);
+            void loadInfo();
+            showToast(r.message, 'success');
           }}
         />
       ) : null}

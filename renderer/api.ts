@@ -8,7 +8,11 @@ type PreloadApi = Record<string, (input: unknown) => Promise<ApiResponse>> & {
 };
 
 /** What the desktop host's menus ask of the page (Electron only). */
-export type ShellCommand = { command: 'undo' } | { command: 'redo' } | { command: 'new-budget'; path: string };
+export type ShellCommand =
+  | { command: 'undo' }
+  | { command: 'redo' }
+  | { command: 'new-budget'; path: string }
+  | { command: 'import-code-list' };
 
 declare global {
   interface Window {

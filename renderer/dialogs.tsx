@@ -9,7 +9,7 @@ const KIND_OPTIONS: { value: UnitKindCode; label: string }[] = [
   { value: 'civil-servant-managed', label: '参照公务员法管理的事业单位' },
 ];
 
-function Modal({ title, onClose, children, footer }: { title: string; onClose(): void; children: ReactNode; footer: ReactNode }) {
+export function Modal({ title, onClose, children, footer }: { title: string; onClose(): void; children: ReactNode; footer: ReactNode }) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
     window.addEventListener('keydown', onKey);

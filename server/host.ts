@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { dispatch } from '../api/dispatch.js';
 import type { ApiService } from '../api/contract.js';
+import { contentSecurityPolicy, MIME, newNonce, pageWithNonce } from './page.js';
 
 export const TOKEN_HEADER = 'x-budget-token';
 const LOOPBACK = '127.0.0.1';
@@ -41,36 +42,8 @@ export interface BrowserHost {
   close(): Promise<void>;
 }
 
-export const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.ttf': 'font/ttf',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
-export function contentSecurityPolicy(nonce: string): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    `style-src 'self' 'nonce-${nonce}'`,
-    "img-src 'self' data:",
-    "font-src 'self' data:",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
+// The page and its CSP are the same in both hosts (server/page.ts); re-exported for callers of this module.
+export { MIME, contentSecurityPolicy } from './page.js';
 
 function baseHeaders(res: ServerResponse): void {
   res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -179,17 +152,12 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     let body = await readFile(file);
     const type = MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
     if (isIndex) {
-      const nonce = randomBytes(18).toString('base64');
-      // The page reads the nonce from this meta tag and hands it to AG Grid (styleNonce) and our own <style>s.
-      const html = body
-        .toString('utf8')
-        .replace('<head>', `<head>\n    <meta name="csp-nonce" content="${nonce}" />`)
-        .replace(/<style(\s|>)/g, `<style nonce="${nonce}"$1`);
-      body = Buffer.from(html, 'utf8');
+      const nonce = newNonce();
+      body = Buffer.from(pageWithNonce(body.toString('utf8'), nonce), 'utf8');
       res.setHeader('Content-Security-Policy', contentSecurityPolicy(nonce));
       res.setHeader('Cache-Control', 'no-store');
     } else {
-      res.setHeader('Content-Security-Policy', contentSecurityPolicy(randomBytes(18).toString('base64')));
+      res.setHeader('Content-Security-Policy', contentSecurityPolicy(newNonce()));
       res.setHeader('Cache-Control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     }
     res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length });

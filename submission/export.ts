@@ -51,7 +51,12 @@ export interface ExportOptions {
   ownOnly?: boolean;
   /** Record the submission and lock the budget once the package is verified (default true: that is 上报). */
   lock?: boolean;
+  /** Told as each step begins, so a UI can show where the export is. */
+  onStep?: (step: ExportStep) => void;
 }
+
+/** The steps of an export as the user sees them: the .xlsx tables, the PDF, writing, reading back. */
+export type ExportStep = 'tables' | 'pdf' | 'write' | 'verify';
 
 export interface ExportResult {
   file: string;
@@ -86,7 +91,7 @@ export async function buildPackage(
   budget: Budget,
   tables: readonly ReportTable[],
   findings: ReturnType<typeof auditBudget>,
-  options: { notes?: readonly FindingNote[]; now: Date; fonts?: PdfFonts; templateChoices?: TemplateChoices },
+  options: { notes?: readonly FindingNote[]; now: Date; fonts?: PdfFonts; templateChoices?: TemplateChoices; onStep?: (step: ExportStep) => void },
 ): Promise<{ name: string; bytes: Buffer; manifest: PackageManifest }> {
   const check = attachNotes(findings, options.notes ?? []);
   if (check.hard.length > 0) {
@@ -104,6 +109,7 @@ export async function buildPackage(
     );
   }
   const now = options.now;
+  options.onStep?.('tables');
   const contents: { name: string; bytes: Buffer; compress: boolean }[] = [];
   contents.push({ name: BUDGET_FILE, bytes: Buffer.from(serializeExchange(budget), 'utf8'), compress: true });
   for (const id of TABLE_FILE_IDS) {
@@ -111,6 +117,7 @@ export async function buildPackage(
     if (!table) throw new PackageError('budget', `无法生成表 ${id}：报表计算结果中没有这张表`);
     contents.push({ name: tableFileName(id), bytes: await tableWorkbook(table, now, { templateChoices: options.templateChoices }), compress: false });
   }
+  options.onStep?.('pdf');
   const title = `${budget.department.name}${budget.fiscalYear}年部门预算表`;
   const ordered = TABLE_FILE_IDS.map((id) => tables.find((t) => t.id === id)!);
   contents.push({ name: TABLES_PDF_FILE, bytes: await tablesPdf(ordered, { created: now, title, fonts: options.fonts, templateChoices: options.templateChoices }), compress: true });
@@ -144,7 +151,12 @@ export async function buildPackage(
  * the destination holds either the complete, verified package or nothing.
  */
 export async function exportPackage(options: ExportOptions): Promise<ExportResult> {
-  const fs: PackageFileSystem = { ...nodeFileSystem, ...options.fileSystem };
+  const base: PackageFileSystem = { ...nodeFileSystem, ...options.fileSystem };
+  const onStep = options.onStep;
+  // Writing starts with the first write and checking with the read-back (safe-write.ts's order).
+  const fs: PackageFileSystem = onStep
+    ? { ...base, write: (p, d) => (onStep('write'), base.write(p, d)), read: (p) => (onStep('verify'), base.read(p)) }
+    : base;
   const now = options.now ?? new Date();
   if (!(await fs.isDirectory(options.outDir))) {
     throw new PackageError('destination', `目标文件夹“${options.outDir}”不存在或无法访问（U 盘是否已插好？）`);
@@ -174,7 +186,7 @@ export async function exportPackage(options: ExportOptions): Promise<ExportResul
   } finally {
     store.close();
   }
-  const built = await buildPackage(budget, tables, findings, { notes: options.notes ?? [], now, fonts: options.fonts, templateChoices });
+  const built = await buildPackage(budget, tables, findings, { notes: options.notes ?? [], now, fonts: options.fonts, templateChoices, onStep });
 
   // Two packages made in the same minute get _2, _3 … rather than replacing each other.
   let name = built.name;

@@ -125,10 +125,19 @@ test('after import, 部门支出总体情况表 shows 合计 1,740.2 and every s
   await shot(page, '02-table-T03');
   const t01 = await showTable(page, 'T01');
   await expect(t01).toContainText('一般公共预算收入');
+  // As published: 收入 over the income 项目 and 金额 (c1–c3), 支出 over c4–c18 with its own 项目 inside.
+  const top = t01.locator('thead tr').first().locator('th');
+  await expect(top).toHaveText(['收入', '支出']);
+  await expect(top.nth(0)).toHaveAttribute('colspan', '3');
+  await expect(top.nth(1)).toHaveAttribute('colspan', '15');
+  await expect(t01.locator('thead tr').nth(1).locator('th').first()).toHaveText('项目');
+  await expect(t01.locator('thead tr').nth(1).locator('th').first()).toHaveAttribute('colspan', '2');
   await shot(page, '03-table-T01');
   await showTable(page, 'T06');
   await shot(page, '04-table-T06');
-  await showTable(page, 'T04');
+  const t04 = await showTable(page, 'T04');
+  await expect(t04.locator('thead tr').first().locator('th')).toHaveText(['收入', '支出']);
+  await expect(t04.locator('thead tr').first().locator('th').nth(1)).toHaveAttribute('colspan', '6');
   await shot(page, '05-table-T04');
   await showTable(page, 'T10');
   await shot(page, '06-table-T10');

@@ -128,7 +128,7 @@ describe('desktop host start', () => {
     const dev = (await launch()).fake.record.menus.at(-1)!;
     expect(dev.map((m) => m.label)).toEqual(['文件', '编辑', '视图', '帮助']);
     const labels = (menu: any) => menu.submenu.filter((i: any) => i.label).map((i: any) => i.label);
-    expect(labels(dev[0])).toEqual(['新建预算…', '打开…', '最近打开', '另存为…', '导入交换文件…', '导出交换文件…', '退出']);
+    expect(labels(dev[0])).toEqual(['新建预算…', '打开…', '最近打开', '另存为…', '导入交换文件…', '导出交换文件…', '导入科目代码表…', '退出']);
     expect(labels(dev[1])).toEqual(['撤销', '重做', '剪切', '复制', '粘贴']);
     expect(labels(dev[2])).toContain('重新加载');
     expect(labels(dev[3])).toEqual(['关于']);
@@ -238,34 +238,49 @@ describe('文件 menu', () => {
     expect(window.reloads).toBe(1);
   });
 
-  it('另存为… writes a copy that is then the open budget, leaving the original as it was', async () => {
+  it('另存为… writes a copy (undo history included) that is then the open budget, leaving the original as it was', async () => {
     const { fake, dir, window } = await launch(['--db', 'original.budget']);
     await withFixture(fake);
+    await fake.invoke('lines.delete', { ids: [2] });
     const copy = join(dir, 'copy.budget');
     fake.dialogAnswers.push(copy);
     fake.click('文件', '另存为…');
     await settle();
+    expect(fake.record.dialogs.at(-1)).toMatchObject({ kind: 'save', options: { properties: expect.arrayContaining(['showOverwriteConfirmation']) } });
     expect(window.reloads).toBe(1);
-    const info = (await fake.invoke('budget.info', {})) as { result: { path: string; totals: { total: string } } };
-    expect(info.result.path).toBe(copy);
+    const info = (await fake.invoke('budget.info', {})) as { result: { path: string; canUndo: boolean } };
+    expect(info.result).toMatchObject({ path: copy, canUndo: true });
+    // The copy's history undoes the delete made before 另存为.
+    const undone = (await fake.invoke('edit.undo', {})) as { result: { done: boolean } };
+    expect(undone.result.done).toBe(true);
     await fake.invoke('lines.delete', { ids: [1] });
     const reopened = createBudgetService({ dbPath: join(dir, 'original.budget'), budgetsDir: dir, recentFile: join(dir, 'r.json') });
     try {
-      expect(reopened['lines.list']().lines).toHaveLength(fixtureLines);
+      expect(reopened['lines.list']().lines).toHaveLength(fixtureLines - 1);
     } finally {
       reopened.close();
     }
   });
 
-  it('另存为… onto an existing file is refused with the reason', async () => {
-    const { fake, dir } = await launch(['--db', 'a.budget']);
+  it('另存为… onto an existing file replaces it once the system dialog has asked; a refusal keeps the original open', async () => {
+    const { fake, dir, window } = await launch(['--db', 'a.budget']);
     await withFixture(fake);
     writeFileSync(join(dir, 'taken.budget'), 'x');
     fake.dialogAnswers.push(join(dir, 'taken.budget'));
     fake.click('文件', '另存为…');
     await settle();
-    expect(fake.record.messageBoxes.at(-1)).toMatchObject({ type: 'error', message: '另存为失败', detail: expect.stringContaining('已存在') });
-    expect(readFileSync(join(dir, 'taken.budget'), 'utf8')).toBe('x');
+    expect(window.reloads).toBe(1);
+    expect(readSqliteHeader(join(dir, 'taken.budget'))?.applicationId).toBe(APPLICATION_ID);
+    const lines = (await fake.invoke('lines.list', {})) as { result: { lines: unknown[] } };
+    expect(lines.result.lines).toHaveLength(fixtureLines);
+
+    fake.dialogAnswers.push(join(dir, 'no-such-folder', 'b.budget'));
+    fake.click('文件', '另存为…');
+    await settle();
+    expect(fake.record.messageBoxes.at(-1)).toMatchObject({ type: 'error', message: '另存为失败', detail: expect.stringContaining('不存在') });
+    const info = (await fake.invoke('budget.info', {})) as { result: { path: string } };
+    expect(info.result.path).toBe(join(dir, 'taken.budget'));
+    expect(window.reloads).toBe(1);
   });
 
   it('新建预算… hands the chosen file to the page, which asks for the department', async () => {
@@ -277,6 +292,12 @@ describe('文件 menu', () => {
     fake.click('文件', '新建预算…'); // cancelled
     await settle();
     expect(window.sent).toHaveLength(1);
+  });
+
+  it('导入科目代码表… opens the page\'s dialog (it asks for the kind and the file)', async () => {
+    const { fake, window } = await launch();
+    fake.click('文件', '导入科目代码表…');
+    expect(window.sent).toEqual([['shell:command', { command: 'import-code-list' }]]);
   });
 
   it('撤销 and 重做 are the page\'s to do', async () => {

@@ -2,7 +2,8 @@ import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAppRequestHandler, pageWithNonce } from '../../electron/app-protocol.js';
+import { createAppRequestHandler } from '../../electron/app-protocol.js';
+import { pageWithNonce } from '../../server/page.js';
 import {
   APP_ENTRY_URL,
   APP_SCHEME_PRIVILEGES,

@@ -1,0 +1,714 @@
+// The 上报 handlers behind api/submission.ts. The session (api/service.ts) hands in its open file and the hook
+// that records line changes as one undoable step; the work itself is done by submission/ (export, receive,
+// consolidation, .xlsx), so the desktop host, the browser host and the command line do exactly the same thing.
+//
+// Export runs as a job: submission.export starts it and answers at once, and the page polls
+// submission.exportProgress for the step under way (the package is a few MB of tables and PDF, written to a
+// USB stick and read back). The page keeps a modal open meanwhile; should an edit slip in anyway, the package
+// still carries the budget as it was read and the diff since that submission shows the edit.
+//
+// Packages and workbooks chosen in the browser are uploaded as bytes and written to a temporary folder of
+// this session (deleted on close); a package is copied there on inspection too, so what is received is
+// exactly what the user saw inspected, even if the stick changes in between.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { auditBudget, auditRule, type Finding as CoreFinding } from '../core/audit/index.js';
+import type { CodeBook } from '../core/codelists.js';
+import { diffBudgets, type BudgetDiff, type FieldChange } from '../core/diff.js';
+import { parseExchange } from '../core/exchange.js';
+import { fundLabel, isFundCode } from '../core/funds.js';
+import { templateChoicesFromWizardState, WIZARD_STATE_META_KEY } from '../core/indicators.js';
+import {
+  budgetTotals,
+  findingKey,
+  PACKAGE_LIMITS,
+  type FindingNote,
+  type ManifestTotals,
+  type PackageManifest,
+} from '../core/manifest.js';
+import { UNIT_KIND_LABELS, type Budget, type BudgetLine } from '../core/model.js';
+import { computeTables } from '../core/tables/index.js';
+import { BudgetStore, LOCKED_MESSAGE, StoreError, type SubmissionRecord } from '../db/store.js';
+import { loadConsolidatedBudget, diffSinceSubmission } from '../submission/department.js';
+import { PackageError } from '../submission/errors.js';
+import { exportPackage } from '../submission/export.js';
+import { exportLinesTemplate, importLinesXlsx, LinesXlsxError } from '../submission/lines-xlsx.js';
+import { inspectPackage, receivePackage } from '../submission/receive.js';
+import type { PackageFileSystem } from '../submission/safe-write.js';
+import type { ChangeSet, Finding } from './contract.js';
+import { ApiRefusal } from './dispatch.js';
+import { reportToView } from './tables-view.js';
+import {
+  UPLOAD_MAX_BYTES,
+  type BudgetDiffView,
+  type ChooseKind,
+  type DiffFieldView,
+  type ExportProgressView,
+  type ExportResultView,
+  type ExportStepCode,
+  type ReceivedUnitView,
+  type SubmissionFinding,
+  type SubmissionOutputs,
+  type SubmissionRecordView,
+  type SubmissionStatusView,
+  type SUBMISSION_API,
+  type TotalsView,
+} from './submission.js';
+import type { z } from 'zod';
+
+/** 说明 drafts of the soft findings, { "rule@place": note }, kept in the budget file. */
+export const NOTES_META_KEY = 'submission.notes';
+/** The folder of the last successful 上报 from this file. */
+export const LAST_FOLDER_META_KEY = 'submission.lastFolder';
+
+/** Lists shown in a diff are cut here (the counts stay exact). */
+const DIFF_LIST_LIMIT = 2000;
+const JOBS_KEPT = 8;
+const INSPECTIONS_KEPT = 4;
+
+export interface LineChange {
+  before: BudgetLine | null;
+  after: BudgetLine | null;
+}
+
+/** A native dialog of the desktop host: the chosen path, or null when cancelled. */
+export type FileChooser = (request: { kind: ChooseKind; suggested?: string }) => Promise<string | null>;
+
+/** What a handler needs of the session. */
+export interface SubmissionSession {
+  /** The open file (it may hold no budget yet); null when none is open. */
+  store: BudgetStore | null;
+  state: SubmissionState;
+  /** The open budget, or a refusal saying there is none. */
+  requireBudget(): { store: BudgetStore; budget: Budget; book: CodeBook };
+  /** The budget's lines as the session holds them now. */
+  lines(): BudgetLine[];
+  /** Records line changes already written to the store as one undoable step and describes them. */
+  commitLines(label: string, changes: LineChange[]): ChangeSet;
+}
+
+interface ExportJob {
+  id: string;
+  state: 'running' | 'done' | 'failed';
+  step: ExportStepCode | null;
+  result?: ExportResultView;
+  error?: { message: string; details: string[]; code: string };
+}
+
+interface Inspection {
+  ticket: string;
+  /** The temporary copy of the package. */
+  path: string;
+  unitCode: string;
+}
+
+/** One session's 上报 work in progress: export jobs, inspected packages and their temporary copies. */
+export class SubmissionState {
+  /** The desktop host's dialogs (null in the browser host). */
+  chooseFile: FileChooser | null;
+  /** Replaces file-system steps of writing a package (tests make one fail). */
+  fileSystem: Partial<PackageFileSystem> | undefined;
+  readonly jobs = new Map<string, ExportJob>();
+  readonly inspections = new Map<string, Inspection>();
+  private tempRoot: string | null = null;
+
+  constructor(options: { chooseFile?: FileChooser | null; fileSystem?: Partial<PackageFileSystem> } = {}) {
+    this.chooseFile = options.chooseFile ?? null;
+    this.fileSystem = options.fileSystem;
+  }
+
+  /** A fresh temporary folder for one file, inside this session's own temporary folder. */
+  tempFolder(): string {
+    this.tempRoot ??= mkdtempSync(join(tmpdir(), 'budget-submission-'));
+    const dir = join(this.tempRoot, randomBytes(6).toString('hex'));
+    mkdirSync(dir);
+    return dir;
+  }
+
+  forget(ticket: string): boolean {
+    const inspection = this.inspections.get(ticket);
+    if (!inspection) return false;
+    this.inspections.delete(ticket);
+    rmSync(dirname(inspection.path), { recursive: true, force: true });
+    return true;
+  }
+
+  remember(inspection: Inspection): void {
+    this.inspections.set(inspection.ticket, inspection);
+    while (this.inspections.size > INSPECTIONS_KEPT) this.forget(this.inspections.keys().next().value!);
+  }
+
+  addJob(job: ExportJob): void {
+    this.jobs.set(job.id, job);
+    for (const [id, j] of this.jobs) {
+      if (this.jobs.size <= JOBS_KEPT) break;
+      if (j.state !== 'running') this.jobs.delete(id);
+    }
+  }
+
+  /** Deletes the temporary files (the session closes). */
+  dispose(): void {
+    this.inspections.clear();
+    if (this.tempRoot) rmSync(this.tempRoot, { recursive: true, force: true });
+    this.tempRoot = null;
+  }
+}
+
+type Input<M extends keyof typeof SUBMISSION_API> = z.output<(typeof SUBMISSION_API)[M]['input']>;
+
+// ---- helpers -------------------------------------------------------------------------------------------
+
+function currentUser(): string | null {
+  try {
+    return userInfo().username || null;
+  } catch {
+    return null;
+  }
+}
+
+function refusal(err: unknown): never {
+  if (err instanceof ApiRefusal) throw err;
+  if (err instanceof PackageError) {
+    const head = err.message.split('\n')[0]!;
+    throw new ApiRefusal(head, err.details.length ? err.details.map((d) => ({ path: '数据包', message: d })) : undefined);
+  }
+  if (err instanceof StoreError) {
+    throw new ApiRefusal(err.message, err.problems.length ? err.problems.map((p) => ({ path: p.field ?? '$', message: p.message })) : undefined);
+  }
+  if (err instanceof LinesXlsxError) throw new ApiRefusal(err.message);
+  throw err;
+}
+
+function totalsView(t: ManifestTotals): TotalsView {
+  return { unit: t.unit, expenditure: t.expenditure, income: t.income, basic: t.basic, project: t.project, lines: t.lines, projects: t.projects };
+}
+
+function readDrafts(store: BudgetStore): Record<string, string> {
+  try {
+    const raw = JSON.parse(store.getMeta(NOTES_META_KEY) ?? '{}') as unknown;
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {};
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') out[k] = v;
+    return out;
+  } catch {
+    // Damaged drafts cost the drafts, never the budget.
+    return {};
+  }
+}
+
+function recordView(s: SubmissionRecord): SubmissionRecordView {
+  return {
+    createdAt: s.createdAt,
+    fileName: s.fileName,
+    totals: totalsView(s.manifest.totals),
+    consolidated: s.lineIds === null,
+    unitCount: s.manifest.units.length,
+  };
+}
+
+function findingView(f: CoreFinding, drafts: Record<string, string>): SubmissionFinding {
+  const key = findingKey(f);
+  const view: Finding = {
+    severity: f.severity === 'hard' ? 'error' : 'warning',
+    rule: f.rule,
+    ruleDescription: auditRule(f.rule)?.description ?? '',
+    message: f.message,
+    place: { ...f.place },
+  };
+  return { ...view, key, note: drafts[key] ?? '' };
+}
+
+/** The budget a package made now would carry (汇总 with the received units), its 审核 and its totals. */
+function packageAudit(store: BudgetStore) {
+  const loaded = loadConsolidatedBudget(store);
+  const tables = computeTables(loaded.budget, loaded.book);
+  const findings = auditBudget(loaded.budget, loaded.book, tables);
+  return { loaded, findings };
+}
+
+function readUpload(source: { path?: string; upload?: { fileName: string; base64: string } }, limit: number): { bytes: Buffer; fileName: string } {
+  if (source.path !== undefined) {
+    const path = resolve(source.path);
+    let size: number;
+    try {
+      const info = statSync(path);
+      if (!info.isFile()) throw new ApiRefusal(`“${path}”不是文件`);
+      size = info.size;
+    } catch (err) {
+      if (err instanceof ApiRefusal) throw err;
+      throw new ApiRefusal(`找不到或无法读取文件“${path}”（U 盘是否已拔出？）`);
+    }
+    if (size > limit) throw new ApiRefusal(`文件“${basename(path)}”过大（${size} 字节），已拒绝`);
+    try {
+      return { bytes: readFileSync(path), fileName: basename(path) };
+    } catch {
+      throw new ApiRefusal(`无法读取文件“${path}”（U 盘是否已拔出？）`);
+    }
+  }
+  const up = source.upload!;
+  const bytes = Buffer.from(up.base64, 'base64');
+  if (bytes.length > Math.min(limit, UPLOAD_MAX_BYTES)) throw new ApiRefusal(`文件“${up.fileName}”过大（${bytes.length} 字节），已拒绝`);
+  return { bytes, fileName: safeBaseName(up.fileName) };
+}
+
+/** A name from the page used as a file name here: no folders, no characters a file system refuses. */
+function safeBaseName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  const cleaned = (name.split(/[\\/]/).pop() ?? '').replace(/[:*?"<>|\u0000-\u001f\u007f]/g, '_').trim();
+  const short = [...cleaned].slice(0, 120).join('');
+  return short === '' || short === '.' || short === '..' ? '上传的文件' : short;
+}
+
+function safeFileStem(name: string): string {
+  return name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').trim().slice(0, 80) || '部门预算';
+}
+
+// ---- diff views ----------------------------------------------------------------------------------------
+
+interface NameLookup {
+  unit(code: string): string;
+  project(code: string): string;
+  book: CodeBook;
+}
+
+function named(code: string, name: string): string {
+  return name ? `${code} ${name}` : code;
+}
+
+const KIND_TEXT: Record<string, string> = { basic: '基本支出', project: '项目支出' };
+
+function valueText(field: string, value: string | null, names: NameLookup): string | null {
+  if (value === null || value === '') return value;
+  switch (field) {
+    case 'unit':
+      return named(value, names.unit(value));
+    case 'functional':
+      return named(value, names.book.functional.name(value));
+    case 'economic':
+      return named(value, names.book.economic.name(value));
+    case 'project':
+      return named(value, names.project(value));
+    case 'fund':
+      return isFundCode(value) ? fundLabel(value) : value;
+    case 'kind':
+      return KIND_TEXT[value] ?? value;
+    default:
+      return value;
+  }
+}
+
+function fieldView(f: FieldChange, names: NameLookup): DiffFieldView {
+  return { field: f.field, label: f.label, before: valueText(f.field, f.before, names), after: valueText(f.field, f.after, names) };
+}
+
+function count(list: readonly { change: string }[]) {
+  const c = { added: 0, removed: 0, changed: 0 };
+  for (const x of list) c[x.change as keyof typeof c]++;
+  return c;
+}
+
+function diffView(diff: BudgetDiff, names: NameLookup): BudgetDiffView {
+  return {
+    amountUnit: diff.amountUnit,
+    totals: diff.totals,
+    unchanged: diff.unchanged,
+    counts: { lines: count(diff.lines), projects: count(diff.projects), cells: diff.cells.length },
+    lines: diff.lines.slice(0, DIFF_LIST_LIMIT).map((d) => ({
+      change: d.change,
+      lineId: diff.matchedBy === 'id' && d.afterLine ? d.afterLine.id : null,
+      unit: valueText('unit', d.unit, names) ?? '',
+      functional: valueText('functional', d.functional, names) ?? '',
+      economic: valueText('economic', d.economic, names) ?? '',
+      kind: KIND_TEXT[d.kind] ?? d.kind,
+      project: valueText('project', d.project, names) ?? '',
+      fund: valueText('fund', d.fund, names) ?? '',
+      before: d.before,
+      after: d.after,
+      fields: d.fields.map((f) => fieldView(f, names)),
+    })),
+    projects: diff.projects.map((p) => ({ change: p.change, code: p.code, name: p.name, fields: p.fields.map((f) => fieldView(f, names)) })),
+    units: diff.units.map((u) => ({ change: u.change, code: u.code, name: u.name, fields: u.fields.map((f) => fieldView(f, names)) })),
+    other: diff.other.map((f) => fieldView(f, names)),
+    cells: diff.cells.slice(0, DIFF_LIST_LIMIT).map((c) => ({
+      table: c.table,
+      tableTitle: c.tableTitle,
+      row: c.row,
+      rowLabel: c.rowLabel,
+      column: c.column,
+      columnLabel: c.columnLabel,
+      before: c.before,
+      after: c.after,
+    })),
+    omitted: { lines: Math.max(0, diff.lines.length - DIFF_LIST_LIMIT), cells: Math.max(0, diff.cells.length - DIFF_LIST_LIMIT) },
+  };
+}
+
+/** Names of units and projects from any of the given budgets (the later ones win). */
+function namesFrom(book: CodeBook, budgets: readonly (Budget | null)[]): NameLookup {
+  const units = new Map<string, string>();
+  const projects = new Map<string, string>();
+  for (const b of budgets) {
+    if (!b) continue;
+    for (const u of b.units) units.set(u.code, u.name);
+    for (const p of b.projects) projects.set(p.code, p.name);
+  }
+  return { book, unit: (c) => units.get(c) ?? '', project: (c) => projects.get(c) ?? '' };
+}
+
+// ---- handlers ------------------------------------------------------------------------------------------
+
+function status(session: SubmissionSession): SubmissionStatusView {
+  const store = session.store;
+  if (!store || !store.hasBudget()) {
+    return { open: false, locked: false, lockedAt: null, last: null, submissions: [], events: [], received: [], lastFolder: null };
+  }
+  const events = store.lockEvents();
+  const locked = store.isLocked();
+  const submissions = store.submissions().map(recordView);
+  const received: ReceivedUnitView[] = store.receivedPackages().map((p) => {
+    let manifest: PackageManifest | null = null;
+    try {
+      manifest = JSON.parse(p.manifestJson) as PackageManifest;
+    } catch {
+      manifest = null;
+    }
+    return {
+      code: p.unitCode,
+      name: p.unitName,
+      createdAt: p.createdAt,
+      receivedAt: p.receivedAt,
+      fileName: p.fileName,
+      sha256: p.sha256,
+      totals: manifest?.totals ? totalsView(manifest.totals) : null,
+      units: manifest?.units?.map((u) => ({ code: u.code, name: u.name })) ?? [],
+    };
+  });
+  return {
+    open: true,
+    locked,
+    lockedAt: locked ? (events.at(-1)?.at ?? null) : null,
+    last: submissions.at(-1) ?? null,
+    submissions,
+    events: events.map((e) => ({ event: e.event, at: e.at, by: e.by, reason: e.reason })),
+    received,
+    lastFolder: store.getMeta(LAST_FOLDER_META_KEY),
+  };
+}
+
+function prepare(session: SubmissionSession): SubmissionOutputs['submission.prepare'] {
+  const { store } = session.requireBudget();
+  let audit: ReturnType<typeof packageAudit>;
+  try {
+    audit = packageAudit(store);
+  } catch (err) {
+    refusal(err);
+  }
+  const { loaded, findings } = audit;
+  const drafts = readDrafts(store);
+  const locked = store.isLocked();
+  return {
+    locked,
+    lockedAt: locked ? (store.lockEvents().at(-1)?.at ?? null) : null,
+    consolidated: loaded.consolidated,
+    receivedCount: loaded.received.length,
+    blocking: loaded.problems.filter((p) => p.severity === 'error').map((p) => p.message),
+    warnings: loaded.problems.filter((p) => p.severity === 'warning').map((p) => p.message),
+    hard: findings.filter((f) => f.severity === 'hard').map((f) => findingView(f, drafts)),
+    soft: findings.filter((f) => f.severity === 'soft').map((f) => findingView(f, drafts)),
+    totals: totalsView(budgetTotals(loaded.budget)),
+    lastFolder: store.getMeta(LAST_FOLDER_META_KEY),
+  };
+}
+
+function saveNotes(session: SubmissionSession, input: Input<'submission.saveNotes'>): SubmissionOutputs['submission.saveNotes'] {
+  const { store } = session.requireBudget();
+  const drafts = readDrafts(store);
+  for (const { key, note } of input.notes) {
+    if (note.trim() === '') delete drafts[key];
+    else drafts[key] = note;
+  }
+  store.setMeta(NOTES_META_KEY, JSON.stringify(drafts));
+  return { saved: input.notes.length };
+}
+
+function startExport(session: SubmissionSession, input: Input<'submission.export'>): SubmissionOutputs['submission.export'] {
+  const { store } = session.requireBudget();
+  const state = session.state;
+  const outDir = input.outDir.trim();
+  if (!isAbsolute(outDir)) {
+    throw new ApiRefusal(`请填写目标文件夹的完整路径（如 E:\\ 或 /media/U盘），而不是“${outDir}”`);
+  }
+  for (const j of state.jobs.values()) if (j.state === 'running') throw new ApiRefusal('正在生成上报数据包，请等待完成');
+  const job: ExportJob = { id: randomBytes(9).toString('base64url'), state: 'running', step: null };
+  state.addJob(job);
+  const dbPath = store.path;
+  void (async () => {
+    try {
+      // The 说明 drafts of the findings a package made now has (a draft of a finding that is gone is not sent).
+      const drafts = readDrafts(store);
+      const notes: FindingNote[] = [];
+      for (const f of packageAudit(store).findings) {
+        const note = f.severity === 'soft' ? drafts[findingKey(f)] : undefined;
+        if (note !== undefined && note.trim() !== '') notes.push({ rule: f.rule, place: f.place, note });
+      }
+      const r = await exportPackage({
+        dbPath,
+        outDir,
+        notes,
+        fileSystem: state.fileSystem,
+        onStep: (step) => {
+          job.step = step;
+        },
+      });
+      let size = 0;
+      try {
+        size = statSync(r.file).size;
+      } catch {
+        size = 0;
+      }
+      try {
+        store.setMeta(LAST_FOLDER_META_KEY, outDir);
+      } catch {
+        // Another budget was opened meanwhile: the folder is only a convenience.
+      }
+      job.result = {
+        file: r.file,
+        fileName: basename(r.file),
+        folder: dirname(r.file),
+        size,
+        createdAt: r.submission?.createdAt ?? r.manifest.createdAt,
+        totals: totalsView(r.manifest.totals),
+        consolidated: r.consolidated,
+      };
+      job.state = 'done';
+    } catch (err) {
+      job.state = 'failed';
+      if (err instanceof PackageError) job.error = { message: err.message.split('\n')[0]!, details: err.details, code: err.code };
+      else if (err instanceof StoreError) job.error = { message: err.message, details: err.problems.map((p) => p.message), code: `store:${err.kind}` };
+      else job.error = { message: `生成上报数据包时出错：${err instanceof Error ? err.message : String(err)}`, details: [], code: 'internal' };
+    }
+  })();
+  return { job: job.id };
+}
+
+function exportProgress(session: SubmissionSession, input: Input<'submission.exportProgress'>): ExportProgressView {
+  const job = session.state.jobs.get(input.job);
+  if (!job) throw new ApiRefusal('找不到这次导出（程序可能已重新启动），请重新上报');
+  return {
+    job: job.id,
+    state: job.state,
+    step: job.step,
+    ...(job.result ? { result: job.result } : {}),
+    ...(job.error ? { error: job.error } : {}),
+  };
+}
+
+function unlock(session: SubmissionSession, input: Input<'submission.unlock'>): SubmissionStatusView {
+  const { store } = session.requireBudget();
+  const reason = input.reason.trim();
+  if (reason === '') throw new ApiRefusal('解锁必须填写原因');
+  try {
+    store.unlock(reason, { by: currentUser() });
+  } catch (err) {
+    refusal(err);
+  }
+  return status(session);
+}
+
+function diff(session: SubmissionSession, input: Input<'submission.diff'>): SubmissionOutputs['submission.diff'] {
+  const { store, budget, book } = session.requireBudget();
+  let result: ReturnType<typeof diffSinceSubmission>;
+  try {
+    result = diffSinceSubmission(store, { ownOnly: input.ownOnly });
+  } catch (err) {
+    refusal(err);
+  }
+  if (!result) return null;
+  const last = store.lastSubmission();
+  const snapshot = last ? parseExchange(last.snapshotJson, (y) => store.codeBook(y)) : null;
+  const names = namesFrom(book, [snapshot?.ok ? snapshot.budget : null, ...receivedBudgets(store), budget]);
+  return {
+    submittedAt: result.submission.createdAt,
+    fileName: result.submission.fileName,
+    consolidated: result.consolidated,
+    diff: diffView(result.diff, names),
+  };
+}
+
+function receivedBudgets(store: BudgetStore): Budget[] {
+  return store.receivedPackages().flatMap((p) => {
+    const parsed = parseExchange(p.budgetJson, (y) => store.codeBook(y));
+    return parsed.ok ? [parsed.budget] : [];
+  });
+}
+
+async function choose(session: SubmissionSession, input: Input<'submission.choose'>): Promise<SubmissionOutputs['submission.choose']> {
+  const chooser = session.state.chooseFile;
+  if (!chooser) return { available: false, path: null };
+  let suggested = input.suggested;
+  if (suggested === undefined && input.kind === 'package-folder') suggested = session.store?.getMeta(LAST_FOLDER_META_KEY) ?? undefined;
+  const path = await chooser({ kind: input.kind, ...(suggested ? { suggested } : {}) });
+  return { available: true, path };
+}
+
+async function inspect(session: SubmissionSession, input: Input<'submission.inspect'>): Promise<SubmissionOutputs['submission.inspect']> {
+  const { store, book } = session.requireBudget();
+  const { bytes, fileName } = readUpload(input, PACKAGE_LIMITS.maxArchiveBytes);
+  const state = session.state;
+  const folder = state.tempFolder();
+  const path = join(folder, fileName);
+  writeFileSync(path, bytes);
+  const year = store.fiscalYear();
+  try {
+    const inspected = await inspectPackage(path, { fiscalYear: year, bookFor: (y) => store.codeBook(y) });
+    const m = inspected.manifest;
+    const previous = store.receivedPackages().find((p) => p.unitCode === m.department.code) ?? null;
+    let diffOut: BudgetDiffView | null = null;
+    if (previous) {
+      const old = parseExchange(previous.budgetJson, (y) => store.codeBook(y));
+      const before = old.ok ? old.budget : null;
+      const d = diffBudgets(before, inspected.budget, book, { tablesAfter: inspected.tables });
+      diffOut = diffView(d, namesFrom(book, [before, inspected.budget]));
+    }
+    const ticket = randomBytes(9).toString('base64url');
+    state.remember({ ticket, path, unitCode: m.department.code });
+    return {
+      ticket,
+      fileName,
+      size: bytes.length,
+      sha256: inspected.sha256,
+      checksumsOk: true,
+      fileCount: m.files.length,
+      unit: { code: m.department.code, name: m.department.name },
+      units: m.units.map((u) => ({ code: u.code, name: u.name, kindLabel: UNIT_KIND_LABELS[u.kind] ?? u.kind })),
+      fiscalYear: m.fiscalYear,
+      createdAt: m.createdAt,
+      appVersion: m.app.version,
+      totals: totalsView(m.totals),
+      notes: m.audit.findings.filter((f) => f.severity === 'soft').map((f) => ({ message: f.message, note: f.note ?? '' })),
+      previous: previous ? { createdAt: previous.createdAt, receivedAt: previous.receivedAt, fileName: previous.fileName } : null,
+      older: previous !== null && Date.parse(previous.createdAt) > Date.parse(m.createdAt),
+      diff: diffOut,
+      blocked: store.isLocked() ? '本部门预算已上报并锁定，不能接收下级单位的数据包；如需接收，请先解锁（解锁会被记录）' : null,
+    };
+  } catch (err) {
+    rmSync(folder, { recursive: true, force: true });
+    refusal(err);
+  }
+}
+
+async function receive(session: SubmissionSession, input: Input<'submission.receive'>): Promise<SubmissionOutputs['submission.receive']> {
+  const { store } = session.requireBudget();
+  const inspection = session.state.inspections.get(input.ticket);
+  if (!inspection) throw new ApiRefusal('这个数据包的检查结果已失效，请重新选择数据包');
+  let result: Awaited<ReturnType<typeof receivePackage>>;
+  try {
+    result = await receivePackage({ zipPath: inspection.path, dbPath: store.path, allowOlder: input.allowOlder });
+  } catch (err) {
+    refusal(err);
+  }
+  session.state.forget(input.ticket);
+  const u = result.unit;
+  return {
+    unit: { code: u.code, name: u.name, createdAt: u.createdAt, receivedAt: u.receivedAt, replaced: u.replaced },
+    status: status(session),
+  };
+}
+
+function tables(session: SubmissionSession, input: Input<'submission.tables'>): SubmissionOutputs['submission.tables'] {
+  const { store, budget } = session.requireBudget();
+  const displayUnit = input.displayUnit ?? budget.amountUnit;
+  let loaded: ReturnType<typeof loadConsolidatedBudget>;
+  try {
+    loaded = loadConsolidatedBudget(store, { ownOnly: input.ownOnly });
+  } catch (err) {
+    refusal(err);
+  }
+  const choices = templateChoicesFromWizardState(store.getMeta(WIZARD_STATE_META_KEY));
+  const views = computeTables(loaded.budget, loaded.book).flatMap((t) => reportToView(t, displayUnit, loaded.budget.fiscalYear, choices));
+  if (loaded.consolidated) {
+    // The lines behind a consolidated figure include other units' lines, which the editor does not hold.
+    for (const v of views) for (const r of v.rows) for (const c of r.cells) if (c.drillable) c.drillable = false;
+  }
+  return {
+    displayUnit,
+    tables: views,
+    consolidated: loaded.consolidated,
+    parts: loaded.parts.map((p) => ({ label: p.label, units: p.units })),
+    problems: loaded.problems.map((p) => p.message),
+  };
+}
+
+async function linesTemplate(session: SubmissionSession, input: Input<'submission.linesTemplate'>): Promise<SubmissionOutputs['submission.linesTemplate']> {
+  const { budget, book } = session.requireBudget();
+  const bytes = await exportLinesTemplate({ ...budget, lines: session.lines() }, book);
+  const fileName = `${safeFileStem(budget.department.name)}-${budget.fiscalYear}年预算明细.xlsx`;
+  if (input.path === undefined) return { fileName, path: null, base64: bytes.toString('base64') };
+  const path = resolve(input.path);
+  try {
+    writeFileSync(path, bytes);
+  } catch {
+    throw new ApiRefusal(`无法写入“${path}”：请检查文件夹是否存在、是否有写入权限`);
+  }
+  return { fileName, path, base64: null };
+}
+
+async function importLines(session: SubmissionSession, input: Input<'submission.importLines'>): Promise<SubmissionOutputs['submission.importLines']> {
+  const { store, budget, book } = session.requireBudget();
+  if (store.isLocked()) throw new ApiRefusal(LOCKED_MESSAGE);
+  const { bytes } = readUpload(input, UPLOAD_MAX_BYTES);
+  const current = session.lines();
+  let result: Awaited<ReturnType<typeof importLinesXlsx>>;
+  try {
+    result = await importLinesXlsx(bytes, { ...budget, lines: current }, book);
+  } catch (err) {
+    refusal(err);
+  }
+  const view: SubmissionOutputs['submission.importLines'] = {
+    applied: false,
+    mode: input.mode,
+    sheet: result.sheet,
+    amountUnit: result.amountUnit,
+    accepted: result.lines.length,
+    rejected: result.rejected.map((r) => ({ row: r.row, column: r.column ?? null, cell: r.cell ?? null, reason: r.reason })),
+    skipped: result.skipped.length,
+    replacing: input.mode === 'replace' ? current.length : 0,
+    undoable: true,
+    changes: null,
+  };
+  if (!input.apply) return view;
+  if (result.lines.length === 0) throw new ApiRefusal('工作簿中没有可以导入的行，预算未作改动');
+  let changes: LineChange[];
+  try {
+    changes = store.transaction(() => [
+      ...(input.mode === 'replace' ? current.map((l) => ({ before: store.deleteLine(l.id), after: null })) : []),
+      ...result.lines.map((l) => ({ before: null, after: store.insertLine(l.line) })),
+    ]);
+  } catch (err) {
+    refusal(err);
+  }
+  const label = input.mode === 'replace' ? `从 Excel 导入明细（替换为 ${result.lines.length} 行）` : `从 Excel 导入明细（追加 ${result.lines.length} 行）`;
+  return { ...view, applied: true, changes: session.commitLines(label, changes) };
+}
+
+/** One handler per method of SUBMISSION_API. */
+export const SUBMISSION_HANDLERS = {
+  'submission.status': (s: SubmissionSession) => status(s),
+  'submission.prepare': (s: SubmissionSession) => prepare(s),
+  'submission.saveNotes': saveNotes,
+  'submission.export': startExport,
+  'submission.exportProgress': exportProgress,
+  'submission.unlock': unlock,
+  'submission.diff': diff,
+  'submission.choose': choose,
+  'submission.inspect': inspect,
+  'submission.receive': receive,
+  'submission.discard': (s: SubmissionSession, input: Input<'submission.discard'>) => ({ discarded: s.state.forget(input.ticket) }),
+  'submission.tables': tables,
+  'submission.linesTemplate': linesTemplate,
+  'submission.importLines': importLines,
+} satisfies {
+  [M in keyof SubmissionOutputs]: (s: SubmissionSession, input: Input<M>) => SubmissionOutputs[M] | Promise<SubmissionOutputs[M]>;
+};
