@@ -13,13 +13,15 @@ import { CodeListDialog } from './CodeListDialog.js';
 import { ToastHost, useToasts } from './toast.js';
 import { decideShellCommand, decideUndoKey, readFocus } from './shell-commands.js';
 import { PerformancePane } from './wizard/PerformancePane.js';
+import { LockScope, SUBMISSION_TAB, useSubmission } from './submission/useSubmission.js';
 
-type Tab = 'lines' | 'tables' | 'performance' | 'audit';
+type Tab = 'lines' | 'tables' | 'performance' | 'audit' | typeof SUBMISSION_TAB.id;
 const TABS: { id: Tab; label: string }[] = [
   { id: 'lines', label: '预算明细' },
   { id: 'tables', label: '预算公开表' },
   { id: 'performance', label: '绩效目标' },
   { id: 'audit', label: '审核' },
+  SUBMISSION_TAB,
 ];
 
 export function App() {
@@ -169,6 +171,21 @@ export function App() {
     requestAnimationFrame(() => grid.current?.selectLine(lineId, field));
   }, []);
 
+  // 上报: the locked state, its badge, banner, dialogs and tab (renderer/submission/).
+  const submission = useSubmission({
+    info,
+    generation,
+    revision,
+    goToLine,
+    goToTable,
+    showTab: () => setTab(SUBMISSION_TAB.id),
+    applyChanges: (cs) => {
+      grid.current?.applyChanges(cs);
+      onChanges(cs);
+    },
+    toast: showToast,
+  });
+
   const open = info?.open ?? false;
   const unitLabel = displayUnit;
   const showAmount = (exact: string | undefined) =>
@@ -184,6 +201,7 @@ export function App() {
         <div className="title-block">
           {open && info ? (
             <>
+              {submission.badge}
               <span className="dept">{info.department.name}</span>
               <span className="year">{info.fiscalYear} 年部门预算</span>
               <span className="unit-note">录入单位：{info.amountUnit}</span>
@@ -200,8 +218,11 @@ export function App() {
           <button type="button" disabled={!open} onClick={() => void doExport()}>导出交换文件</button>
           <button type="button" disabled={!open} onClick={() => setDialog('codes')}>导入科目代码表…</button>
           <span className="sep" />
-          <button type="button" data-action="undo" disabled={!info?.canUndo} title="撤销 (Ctrl+Z)" onClick={() => void undoRedo('undo')}>撤销</button>
-          <button type="button" data-action="redo" disabled={!info?.canRedo} title="重做 (Ctrl+Y)" onClick={() => void undoRedo('redo')}>重做</button>
+          <span className="sep" />
+          {submission.toolbarButton}
+          <span className="sep" />
+          <button type="button" data-action="undo" disabled={!info?.canUndo || submission.locked} title="撤销 (Ctrl+Z)" onClick={() => void undoRedo('undo')}>撤销</button>
+          <button type="button" data-action="redo" disabled={!info?.canRedo || submission.locked} title="重做 (Ctrl+Y)" onClick={() => void undoRedo('redo')}>重做</button>
           <span className="sep" />
           <label className="unit-switch">
             显示单位
@@ -243,6 +264,7 @@ export function App() {
         ))}
       </div>
 
+      {submission.banner}
       <main className="workspace">
         {loadError ? <div className="empty-state error">{loadError}</div> : null}
         {!loadError && info && !open ? (
@@ -265,6 +287,8 @@ export function App() {
                 displayUnit={displayUnit}
                 onChanges={onChanges}
                 toast={showToast}
+                readOnly={submission.locked}
+                tools={submission.lineTools}
               />
             </section>
             {tab === 'tables' ? (
@@ -277,6 +301,7 @@ export function App() {
                   onSelect={setShownTable}
                   onPickLine={goToLine}
                   toast={showToast}
+                  consolidation={submission.hasReceived ? submission.status?.received.map((r) => r.receivedAt).join('|') : undefined}
                 />
               </section>
             ) : null}
@@ -285,9 +310,12 @@ export function App() {
                 <AuditPanel revision={revision} onPickLine={goToLine} onPickTable={goToTable} toast={showToast} />
               </section>
             ) : null}
+            {tab === SUBMISSION_TAB.id ? <section className="pane">{submission.pane}</section> : null}
             {tab === 'performance' ? (
               <section className="pane">
-                <PerformancePane toast={showToast} onChanged={() => void loadInfo()} />
+                <LockScope locked={submission.locked}>
+                  <PerformancePane toast={showToast} onChanged={() => void loadInfo()} />
+                </LockScope>
               </section>
             ) : null}
           </>
@@ -308,6 +336,7 @@ export function App() {
             </span>
             <span className="stat muted">单位：{unitLabel}</span>
             <span className="stat muted">{info.lineCount} 行</span>
+            {submission.statusText}
             <span className="spacer" />
             <button type="button" className="audit-state" data-testid="audit-state" onClick={() => setTab('audit')}>
               审核：
@@ -365,6 +394,7 @@ export function App() {
           <div className="busy-box">{busy}</div>
         </div>
       ) : null}
+      {submission.dialogs}
       <ToastHost toasts={toasts} />
     </div>
   );

@@ -3,7 +3,7 @@
 // Rows are kept in the service's order (functional code, then id) by a hidden sort key, so a change moves
 // only the rows it touches. Edits go to the service and come back as small change sets applied as grid
 // transactions — the grid never reloads all rows after one edit, which keeps 10,000 lines fluid.
-import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
+import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type ReactNode } from 'react';
 import { AgGridReact } from 'ag-grid-react';
 import type {
   CellClassParams,
@@ -86,15 +86,23 @@ interface Props {
   displayUnit: AmountUnitCode;
   onChanges(cs: ChangeSet): void;
   toast: ShowToast;
+  /** The budget is locked after 上报: nothing can be edited (the host refuses anyway). */
+  readOnly?: boolean;
+  /** More buttons for the toolbar (.xlsx import/export). */
+  tools?: ReactNode;
 }
 
-export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ generation, budgetUnit, displayUnit, onChanges, toast }, ref) {
+const READ_ONLY_MESSAGE = '预算已上报并锁定，如需修改请先解锁';
+
+export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ generation, budgetUnit, displayUnit, onChanges, toast, readOnly = false, tools }, ref) {
   const apiRef = useRef<GridApi<GridRow> | null>(null);
   const rows = useRef(new Map<string, GridRow>());
   const names = useRef<NameBook>(EMPTY_NAMES());
   const units = useRef({ budget: budgetUnit, display: displayUnit });
   units.current = { budget: budgetUnit, display: displayUnit };
   const refused = useRef(new Set<string>());
+  const locked = useRef(readOnly);
+  locked.current = readOnly;
   const [message, setMessage] = useState<{ kind: 'error' | 'info'; text: string } | null>(null);
   const [loading, setLoading] = useState(true);
   const [rowCount, setRowCount] = useState(0);
@@ -330,10 +338,19 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
       if (!f) return;
       e.preventDefault();
       e.stopPropagation();
+      if (locked.current) {
+        toast(READ_ONLY_MESSAGE, 'info');
+        return;
+      }
       void commit(f.id, f.field, f.field === 'amount' ? '0' : '');
     };
     const onPaste = (e: ClipboardEvent) => {
       if (editing() || !inGrid(e.target)) return;
+      if (locked.current) {
+        e.preventDefault();
+        toast(READ_ONLY_MESSAGE, 'info');
+        return;
+      }
       const text = e.clipboardData?.getData('text/plain') ?? '';
       if (text === '') return;
       e.preventDefault();
@@ -532,11 +549,11 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
     ];
     for (const c of cols) {
       if (c.colId === 'order') continue;
-      c.editable = isLine;
+      c.editable = readOnly ? false : isLine;
       c.cellClassRules = { ...(c.cellClassRules ?? {}), 'cell-refused': refusedClass(c.colId as LineField) };
     }
     return cols;
-  }, [commit, displayUnit]);
+  }, [commit, displayUnit, readOnly]);
 
   useEffect(() => {
     apiRef.current?.refreshCells({ columns: ['amount'], force: true });
@@ -563,10 +580,15 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
   return (
     <div className="line-grid">
       <div className="grid-toolbar">
-        <button type="button" data-action="add-line" onClick={addLine}>＋ 新增行</button>
-        <button type="button" data-action="duplicate-line" onClick={duplicate}>复制行</button>
-        <button type="button" data-action="delete-line" onClick={remove}>删除行{selectedCount > 1 ? `（${selectedCount}）` : ''}</button>
-        <span className="hint">直接输入或按 F2 编辑 · Enter 下移 · Tab 右移 · Delete 清除 · Ctrl+V 粘贴 Excel/WPS 数据 · Ctrl+Z 撤销</span>
+        <button type="button" data-action="add-line" disabled={readOnly} onClick={addLine}>＋ 新增行</button>
+        <button type="button" data-action="duplicate-line" disabled={readOnly} onClick={duplicate}>复制行</button>
+        <button type="button" data-action="delete-line" disabled={readOnly} onClick={remove}>删除行{selectedCount > 1 ? `（${selectedCount}）` : ''}</button>
+        {tools}
+        <span className="hint">
+          {readOnly
+            ? '预算已上报锁定，只能查看 · Ctrl+C 复制 · 可导出明细模板'
+            : '直接输入或按 F2 编辑 · Enter 下移 · Tab 右移 · Delete 清除 · Ctrl+V 粘贴 Excel/WPS 数据 · Ctrl+Z 撤销'}
+        </span>
         <span className="spacer" />
         <span className="muted">共 {rowCount} 行</span>
       </div>

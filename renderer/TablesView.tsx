@@ -15,6 +15,11 @@ interface Props {
   onSelect(id: string): void;
   onPickLine(id: number, field?: LineField): void;
   toast: ShowToast;
+  /**
+   * Set when the file holds received unit packages (a key that changes with them): the tables show the
+   * consolidated department (汇总), with a switch to 仅本级.
+   */
+  consolidation?: string;
 }
 
 interface Behind {
@@ -26,7 +31,9 @@ interface Behind {
 
 const KIND_TEXT: Record<string, string> = { basic: '基本支出', project: '项目支出' };
 
-export function TablesView({ revision, displayUnit, budgetUnit, selected, onSelect, onPickLine, toast }: Props) {
+export function TablesView({ revision, displayUnit, budgetUnit, selected, onSelect, onPickLine, toast, consolidation }: Props) {
+  const [ownOnly, setOwnOnly] = useState(false);
+  const consolidated = consolidation !== undefined && !ownOnly;
   const [report, setReport] = useState<TablesReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [behind, setBehind] = useState<Behind | null>(null);
@@ -35,7 +42,7 @@ export function TablesView({ revision, displayUnit, budgetUnit, selected, onSele
 
   useEffect(() => {
     let live = true;
-    call('reports.tables', { displayUnit })
+    (consolidated ? call('submission.tables', { displayUnit }) : call('reports.tables', { displayUnit }))
       .then((r) => {
         if (!live) return;
         // Cells whose printed text changed since the last look are highlighted briefly.
@@ -53,7 +60,7 @@ export function TablesView({ revision, displayUnit, budgetUnit, selected, onSele
     return () => {
       live = false;
     };
-  }, [revision, displayUnit]);
+  }, [revision, displayUnit, consolidated, consolidation]);
 
   useEffect(() => {
     if (changed.size === 0) return;
@@ -83,6 +90,18 @@ export function TablesView({ revision, displayUnit, budgetUnit, selected, onSele
   return (
     <div className="tables-view">
       <aside className="table-list" aria-label="表格列表">
+        {consolidation !== undefined ? (
+          <div className="sub-consolidation" data-testid="consolidation-switch">
+            <label>
+              <input type="radio" name="tables-scope" checked={!ownOnly} onChange={() => setOwnOnly(false)} />
+              汇总（本级＋下属单位）
+            </label>
+            <label>
+              <input type="radio" name="tables-scope" checked={ownOnly} onChange={() => setOwnOnly(true)} />
+              仅本级
+            </label>
+          </div>
+        ) : null}
         {mainTables.map((t) => (
           <button key={t.id} type="button" className={t.id === view.id ? 'active' : ''} data-table={t.id} onClick={() => onSelect(t.id)}>
             <span className="tid">{t.id}</span>

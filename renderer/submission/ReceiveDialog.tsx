@@ -12,6 +12,7 @@ export function ReceiveDialog({ onClose, onReceived }: { onClose(): void; onRece
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [allowOlder, setAllowOlder] = useState(false);
+  const [picked, setPicked] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const desktop = hostKind() === 'electron';
 
@@ -24,6 +25,7 @@ export function ReceiveDialog({ onClose, onReceived }: { onClose(): void; onRece
     setInspection(null);
     setProblem(null);
     setAllowOlder(false);
+    setPicked('path' in source ? (source.path.split(/[\\/]/).pop() ?? source.path) : source.file.name);
     setBusy('正在检查数据包…');
     try {
       let input: { path: string } | { upload: { fileName: string; base64: string } };
@@ -102,7 +104,7 @@ export function ReceiveDialog({ onClose, onReceived }: { onClose(): void; onRece
     >
       <div className="sub-folder">
         <button type="button" data-action="pick-package" disabled={!!busy} onClick={() => void pick()}>选择数据包（.zip）…</button>
-        <span className="muted">{i ? i.fileName : '下属单位“上报”生成的 .zip 文件，通常在 U 盘上'}</span>
+        <span className={picked ? 'path' : 'muted'}>{picked ?? '下属单位“上报”生成的 .zip 文件，通常在 U 盘上'}</span>
         <input
           ref={fileInput}
           type="file"

@@ -83,8 +83,8 @@ export function useSubmission({ info, generation, revision, goToLine, goToTable,
 
   const banner = locked ? (
     <div className="sub-banner" role="status" data-testid="locked-banner">
-      <span className="lock-icon" aria-hidden="true">🔒</span>
-      预算已于 {showTime(status?.lockedAt)} 上报并锁定：明细、项目和绩效目标只能查看。如需修改，请先
+      <b className="sub-banner-tag">已上报锁定</b>
+      预算已于 {showTime(status?.lockedAt)} 上报并锁定：明细、项目和绩效目标只能查看（各项目的绩效目标表见“预算公开表”T11）。如需修改，请先
       <button type="button" className="link" data-action="banner-unlock" onClick={openUnlock}>解锁</button>
       （原因会被记录）。
     </div>

@@ -451,3 +451,27 @@ it('fixProjects gives the same projects as the fixed fixture', async () => {
   expect((await ok(s, 'submission.prepare', {})).hard).toEqual([]);
   expect((await ok(s, 'submission.prepare', {})).soft.map((f) => f.key)).toEqual((await ok(b, 'submission.prepare', {})).soft.map((f) => f.key));
 });
+
+describe('the desktop host\'s dialogs for the page', () => {
+  it('asks for a folder for 上报, a .zip to receive, and an .xlsx to save with its extension added', async () => {
+    const { pageDialogSpec, pageFileChooser } = await import('../../electron/page-dialogs.js');
+    expect(pageDialogSpec('package-folder', '/media/usb')).toMatchObject({ mode: 'open', options: { defaultPath: '/media/usb', properties: ['openDirectory', 'createDirectory'] } });
+    expect(pageDialogSpec('receive-package').options).toMatchObject({ filters: [{ extensions: ['zip'] }], properties: ['openFile'] });
+    const asked: { kind: string; options: Record<string, unknown> }[] = [];
+    const dialog = {
+      showOpenDialog: async (...args: unknown[]) => {
+        asked.push({ kind: 'open', options: args.at(-1) as Record<string, unknown> });
+        return { canceled: false, filePaths: ['/media/usb'] };
+      },
+      showSaveDialog: async (...args: unknown[]) => {
+        asked.push({ kind: 'save', options: args.at(-1) as Record<string, unknown> });
+        return { canceled: false, filePath: '/home/u/明细' };
+      },
+    };
+    const choose = pageFileChooser(dialog as never, () => null);
+    expect(await choose({ kind: 'package-folder' })).toBe('/media/usb');
+    expect(await choose({ kind: 'lines-template', suggested: '明细.xlsx' })).toBe('/home/u/明细.xlsx');
+    expect(asked.map((a) => a.kind)).toEqual(['open', 'save']);
+    expect(asked[1]!.options).toMatchObject({ defaultPath: '明细.xlsx' });
+  });
+});
