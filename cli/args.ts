@@ -1,8 +1,15 @@
-// Argument parsing shared by the 上报-state and Excel commands: named values (--db x, --db=x), flags, and
-// positionals; every mistake is a CommandUsageError with one Chinese sentence.
+// What every command of the command line shares: argument parsing (named values --db x / --db=x, flags,
+// positionals), the exit codes, and how a failure reaches the user. Every mistake of the user's is one
+// Chinese sentence on stderr and exit code 2; anything else is an internal error, exit code 3.
 import { resolve } from 'node:path';
+import { StoreError } from '../db/store.js';
 
 export class CommandUsageError extends Error {}
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INTERNAL = 3;
 
 export interface CommandArgs {
   positional: string[];
@@ -26,6 +33,7 @@ export function parseCommandArgs(argv: readonly string[], valueOptions: readonly
     const eq = arg.indexOf('=');
     const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
     if (flagOptions.includes(name) && eq < 0) {
+      if (out.flags.has(name)) throw new CommandUsageError(`选项 --${name} 重复给出`);
       out.flags.add(name);
       continue;
     }
@@ -48,4 +56,19 @@ export function outputFormat(a: CommandArgs): 'text' | 'json' {
   const f = a.values.get('format') ?? 'text';
   if (f !== 'text' && f !== 'json') throw new CommandUsageError(`--format 只能是 text 或 json，不能是“${f}”`);
   return f;
+}
+
+/**
+ * Writes a command's failure to stderr and returns its exit code: a usage mistake, a refused file
+ * (StoreError, with its list of problems) or one of `userErrors` is 2; anything else is an internal error, 3.
+ */
+export function reportCommandError(err: unknown, io: CommandIO, userErrors: readonly (abstract new (...args: never[]) => Error)[] = []): number {
+  if (err instanceof CommandUsageError || err instanceof StoreError || userErrors.some((type) => err instanceof type)) {
+    const error = err as Error;
+    io.err(error.message + '\n');
+    for (const p of err instanceof StoreError ? err.problems : []) io.err(`  ${p.field ? `${p.field}：` : ''}${p.message}\n`);
+    return EXIT_USAGE;
+  }
+  io.err(`程序内部错误：${err instanceof Error ? err.message : String(err)}\n`);
+  return EXIT_INTERNAL;
 }

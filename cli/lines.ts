@@ -4,9 +4,9 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { toExactString, type Fen } from '../core/money.js';
-import { BudgetStore, StoreError } from '../db/store.js';
+import { BudgetStore } from '../db/store.js';
 import { exportLinesTemplate, importLinesIntoStore, LinesXlsxError, type RejectedRow } from '../submission/lines-xlsx.js';
-import { CommandUsageError, parseCommandArgs, requiredPath, type CommandIO } from './args.js';
+import { CommandUsageError, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseCommandArgs, reportCommandError, requiredPath, type CommandIO } from './args.js';
 
 export const LINES_USAGE = `  lines export-xlsx <文件.xlsx> --db <预算文件>
       把预算行导出为 Excel 模板（“预算明细”表每行一条，“代码表”列出可用的科目、资金来源、单位和项目）。
@@ -16,10 +16,8 @@ export const LINES_USAGE = `  lines export-xlsx <文件.xlsx> --db <预算文件
       --strict 时只要有一行读不了就什么都不导入，退出码为 2。
 `;
 
-const EXIT_OK = 0;
-const EXIT_PARTIAL = 1;
-const EXIT_USAGE = 2;
-const EXIT_INTERNAL = 3;
+/** Some rows could not be read; the others were imported. */
+const EXIT_PARTIAL = EXIT_FINDINGS;
 
 function rejectedText(r: RejectedRow): string {
   return `  第 ${r.row} 行${r.column ? `（${r.column}${r.cell ? ` ${r.cell}` : ''}）` : ''}：${r.reason}\n`;
@@ -54,7 +52,7 @@ async function importXlsx(source: string, dbPath: string, mode: 'append' | 'repl
   if (statSync(source).isDirectory()) throw new CommandUsageError(`“${source}”是文件夹，不是 Excel 文件`);
   if (!existsSync(dbPath)) throw new CommandUsageError(`找不到预算文件“${dbPath}”`);
   const bytes = readFileSync(source);
-  const store = BudgetStore.open(dbPath);
+  const store = BudgetStore.open(dbPath, { upgrade: false });
   try {
     if (!store.hasBudget()) throw new CommandUsageError(`预算文件“${dbPath}”中还没有预算，请先用 import 导入`);
     const outcome = await importLinesIntoStore(store, bytes, { mode, strict });
@@ -105,12 +103,6 @@ export async function runLinesCommand(argv: string[], io: CommandIO): Promise<nu
     if (a.flags.has('append') && a.flags.has('replace')) throw new CommandUsageError('--append 和 --replace 只能选一个');
     return await importXlsx(file, db, a.flags.has('replace') ? 'replace' : 'append', a.flags.has('strict'), io);
   } catch (err) {
-    if (err instanceof CommandUsageError || err instanceof StoreError || err instanceof LinesXlsxError) {
-      io.err(err.message + '\n');
-      for (const p of err instanceof StoreError ? err.problems : []) io.err(`  ${p.field ? `${p.field}：` : ''}${p.message}\n`);
-      return EXIT_USAGE;
-    }
-    io.err(`程序内部错误：${err instanceof Error ? err.message : String(err)}\n`);
-    return EXIT_INTERNAL;
+    return reportCommandError(err, io, [LinesXlsxError]);
   }
 }

@@ -8,7 +8,7 @@ import { fundLabel, isFundCode } from '../core/funds.js';
 import type { ConsolidationProblem } from '../core/consolidate.js';
 import { BudgetStore, StoreError } from '../db/store.js';
 import { diffSinceSubmission, loadConsolidatedBudget, submissionStatus, type ConsolidatedBudget } from '../submission/department.js';
-import { CommandUsageError, outputFormat, parseCommandArgs, requiredPath, type CommandIO } from './args.js';
+import { CommandUsageError, EXIT_OK, outputFormat, parseCommandArgs, reportCommandError, requiredPath, type CommandIO } from './args.js';
 
 export const LOCK_USAGE = `  status --db <预算文件> [--format text|json]
       显示预算是否已上报锁定、最近一次上报、上报与解锁记录，以及已接收的下级单位数据包。
@@ -18,10 +18,6 @@ export const LOCK_USAGE = `  status --db <预算文件> [--format text|json]
       列出自最近一次上报以来的变化：预算行（新增、删除、逐字段修改）、项目、单位和各表单元格。
 `;
 
-const EXIT_OK = 0;
-const EXIT_USAGE = 2;
-const EXIT_INTERNAL = 3;
-
 function openExisting(path: string): BudgetStore {
   if (!existsSync(path)) throw new CommandUsageError(`找不到预算文件“${path}”`);
   const store = BudgetStore.open(path);
@@ -30,16 +26,6 @@ function openExisting(path: string): BudgetStore {
     throw new CommandUsageError(`预算文件“${path}”中还没有预算，请先用 import 导入`);
   }
   return store;
-}
-
-function fail(err: unknown, io: CommandIO): number {
-  if (err instanceof CommandUsageError || err instanceof StoreError) {
-    io.err(err.message + '\n');
-    for (const p of err instanceof StoreError ? err.problems : []) io.err(`  ${p.field ? `${p.field}：` : ''}${p.message}\n`);
-    return EXIT_USAGE;
-  }
-  io.err(`程序内部错误：${err instanceof Error ? err.message : String(err)}\n`);
-  return EXIT_INTERNAL;
 }
 
 function currentUser(): string | null {
@@ -111,7 +97,7 @@ export function runStatusCommand(argv: string[], io: CommandIO): number {
       store.close();
     }
   } catch (err) {
-    return fail(err, io);
+    return reportCommandError(err, io);
   }
 }
 
@@ -135,7 +121,7 @@ export function runUnlockCommand(argv: string[], io: CommandIO): number {
       store.close();
     }
   } catch (err) {
-    return fail(err, io);
+    return reportCommandError(err, io);
   }
 }
 
@@ -217,6 +203,6 @@ export function runDiffCommand(argv: string[], io: CommandIO): number {
       store.close();
     }
   } catch (err) {
-    return fail(err, io);
+    return reportCommandError(err, io);
   }
 }

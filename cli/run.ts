@@ -4,25 +4,31 @@
 // Exit codes: 0 done; 1 `check` found hard findings; 2 usage, file or input error; 3 internal error.
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { CODE_LIST_KIND_LABELS, parseCodeListCsv, type CodeListKind } from '../core/codelists.js';
+import { CODE_LIST_KIND_LABELS, parseCodeListCsv, type CodeBook, type CodeListKind } from '../core/codelists.js';
 import { parseExchange, serializeExchange } from '../core/exchange.js';
 import type { Budget } from '../core/model.js';
-import { formatProblem } from '../core/problems.js';
+import { formatProblem, type Problem } from '../core/problems.js';
 import { defaultCodeBook } from '../db/defaults.js';
-import { BudgetStore, StoreError } from '../db/store.js';
+import { BudgetStore, type OpenOptions } from '../db/store.js';
 import { PACKAGE_USAGE, runPackageCommand, runReceiveCommand } from '../submission/cli.js';
+import {
+  CommandUsageError,
+  EXIT_FINDINGS,
+  EXIT_INTERNAL,
+  EXIT_OK,
+  EXIT_USAGE,
+  outputFormat,
+  parseCommandArgs,
+  reportCommandError,
+  type CommandArgs,
+  type CommandIO,
+} from './args.js';
 import { LINES_USAGE, runLinesCommand } from './lines.js';
 import { budgetForTables, LOCK_USAGE, runDiffCommand, runStatusCommand, runUnlockCommand } from './lock.js';
 
-export interface CliIO {
-  out(text: string): void;
-  err(text: string): void;
-}
+export type CliIO = CommandIO;
 
-export const EXIT_OK = 0;
-export const EXIT_FINDINGS = 1;
-export const EXIT_USAGE = 2;
-export const EXIT_INTERNAL = 3;
+export { EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE };
 
 export const USAGE = `部门预算编制 命令行工具
 
@@ -46,76 +52,46 @@ ${PACKAGE_USAGE}${LOCK_USAGE}${LINES_USAGE}
 退出码：0 成功；1 审核发现硬性问题（lines import-xlsx：部分行未能读取，其余已导入）；2 参数、文件或内容有误（未作改动）；3 程序内部错误。
 `;
 
-class UsageError extends Error {}
-
-interface Parsed {
-  positional: string[];
-  options: Map<string, string>;
+interface Parsed extends CommandArgs {
   help: boolean;
 }
 
-const VALUE_OPTIONS = new Set(['db', 'kind', 'year', 'format']);
-/** Options without a value; present means on. */
-const FLAG_OPTIONS = new Set(['own-only']);
+/** Every option of the commands parsed here; each command then says which of them it accepts. */
+const VALUE_OPTIONS = ['db', 'kind', 'year', 'format'];
+const FLAG_OPTIONS = ['own-only', 'help'];
 
 function parseArgs(argv: string[]): Parsed {
-  const positional: string[] = [];
-  const options = new Map<string, string>();
-  let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') {
-      help = true;
-      continue;
-    }
-    if (arg.startsWith('--')) {
-      const eq = arg.indexOf('=');
-      const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-      if (FLAG_OPTIONS.has(name) && eq < 0) {
-        if (options.has(name)) throw new UsageError(`选项 --${name} 重复给出`);
-        options.set(name, 'on');
-        continue;
-      }
-      if (!VALUE_OPTIONS.has(name)) throw new UsageError(`不认识的选项“${arg}”，可用 --help 查看用法`);
-      const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-      if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) {
-        throw new UsageError(`选项 --${name} 后面缺少取值`);
-      }
-      if (options.has(name)) throw new UsageError(`选项 --${name} 重复给出`);
-      options.set(name, value);
-      continue;
-    }
-    positional.push(arg);
-  }
-  return { positional, options, help };
+  const args = parseCommandArgs(argv, VALUE_OPTIONS, FLAG_OPTIONS);
+  const help = args.flags.delete('help') || args.positional.includes('-h');
+  return { ...args, positional: args.positional.filter((a) => a !== '-h'), help };
 }
 
 function allowOnly(p: Parsed, command: string, allowed: string[], positionals: number): void {
-  for (const name of p.options.keys()) {
-    if (!allowed.includes(name)) throw new UsageError(`命令 ${command} 不接受选项 --${name}`);
+  for (const name of [...p.values.keys(), ...p.flags]) {
+    if (!allowed.includes(name)) throw new CommandUsageError(`命令 ${command} 不接受选项 --${name}`);
   }
   if (p.positional.length > positionals) {
-    throw new UsageError(`命令 ${command} 多出了参数“${p.positional[positionals]}”`);
+    throw new CommandUsageError(`命令 ${command} 多出了参数“${p.positional[positionals]}”`);
   }
 }
 
 function dbPath(p: Parsed): string {
-  const db = p.options.get('db');
-  if (!db) throw new UsageError('缺少 --db <预算文件>：请指定预算文件的路径');
+  const db = p.values.get('db');
+  if (!db) throw new CommandUsageError('缺少 --db <预算文件>：请指定预算文件的路径');
   return resolve(db);
 }
 
 function readInputFile(file: string, what: string): string {
-  if (!existsSync(file)) throw new UsageError(`找不到${what}“${file}”`);
-  if (statSync(file).isDirectory()) throw new UsageError(`“${file}”是文件夹，不是${what}`);
+  if (!existsSync(file)) throw new CommandUsageError(`找不到${what}“${file}”`);
+  if (statSync(file).isDirectory()) throw new CommandUsageError(`“${file}”是文件夹，不是${what}`);
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UsageError(`无法读取${what}“${file}”：${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new CommandUsageError(`无法读取${what}“${file}”：${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
 }
 
-function withStore<T>(file: string, options: { create?: boolean }, fn: (store: BudgetStore) => T): T {
+function withStore<T>(file: string, options: OpenOptions, fn: (store: BudgetStore) => T): T {
   const store = BudgetStore.open(file, options);
   try {
     return fn(store);
@@ -124,58 +100,71 @@ function withStore<T>(file: string, options: { create?: boolean }, fn: (store: B
   }
 }
 
-function format(p: Parsed): 'text' | 'json' {
-  const f = p.options.get('format') ?? 'text';
-  if (f !== 'text' && f !== 'json') throw new UsageError(`--format 只能是 text 或 json，不能是“${f}”`);
-  return f;
-}
-
 function loadStoredBudget(store: BudgetStore): Budget {
   if (!store.hasBudget()) {
-    throw new UsageError(`预算文件“${store.path}”中还没有预算，请先用 import 导入`);
+    throw new CommandUsageError(`预算文件“${store.path}”中还没有预算，请先用 import 导入`);
   }
   return store.loadBudget();
 }
 
 // ---------------------------------------------------------------------------------------------------
 
+/** An exchange file refused with its problems (thrown to roll back the upgrade of an older budget file). */
+class RefusedExchangeFile extends Error {
+  constructor(readonly problems: Problem[]) {
+    super('refused exchange file');
+  }
+}
+
 function importCommand(p: Parsed, io: CliIO): number {
   allowOnly(p, 'import', ['db'], 1);
   const input = p.positional[0];
-  if (!input) throw new UsageError('缺少要导入的交换文件：import <交换文件.json> --db <预算文件>');
+  if (!input) throw new CommandUsageError('缺少要导入的交换文件：import <交换文件.json> --db <预算文件>');
   const db = dbPath(p);
   const inputFile = resolve(input);
   const text = readInputFile(inputFile, '交换文件');
-  const report = (problems: Parameters<typeof formatProblem>[0][]) => {
-    io.err(`“${input}”不是有效的预算交换文件，共 ${problems.length} 处问题，预算文件未作改动：\n`);
-    for (const problem of problems) io.err(`  ${formatProblem(problem)}\n`);
+  const checked = (bookFor: (year: number) => CodeBook) => {
+    const parsed = parseExchange(text, bookFor);
+    if (!parsed.ok) throw new RefusedExchangeFile(parsed.problems);
+    return parsed;
+  };
+  let imported: ReturnType<typeof checked>;
+  try {
+    if (existsSync(db)) {
+      // Checked against the file's own code lists (loaded lists included) before anything is written; a file of
+      // an older app is upgraded only together with the import, so a refusal leaves it as it was.
+      imported = withStore(db, { upgrade: false }, (store) =>
+        store.upgradeWith(() => {
+          const parsed = checked((year) => store.codeBook(year));
+          store.replaceBudget(parsed.budget);
+          return parsed;
+        }),
+      );
+    } else {
+      // A new file would hold the shipped lists: check against them before creating it.
+      const parsed = checked(defaultCodeBook);
+      withStore(db, { create: true }, (store) => store.replaceBudget(parsed.budget));
+      imported = parsed;
+    }
+  } catch (err) {
+    if (!(err instanceof RefusedExchangeFile)) throw err;
+    io.err(`“${input}”不是有效的预算交换文件，共 ${err.problems.length} 处问题，预算文件未作改动：\n`);
+    for (const problem of err.problems) io.err(`  ${formatProblem(problem)}\n`);
     return EXIT_USAGE;
-  };
-  const finish = (store: BudgetStore, budget: Budget, warnings: Parameters<typeof formatProblem>[0][]) => {
-    store.replaceBudget(budget);
-    for (const w of warnings) io.err(`提示：${formatProblem(w)}\n`);
-    io.out(
-      `已导入 ${budget.fiscalYear} 年“${budget.department.name}”的预算：${budget.units.length} 个单位、` +
-        `${budget.lines.length} 条预算行、${budget.projects.length} 个项目 → ${db}\n`,
-    );
-    return EXIT_OK;
-  };
-  if (existsSync(db)) {
-    // Checked against the file's own code lists (loaded lists included) before anything is written.
-    return withStore(db, {}, (store) => {
-      const parsed = parseExchange(text, (year) => store.codeBook(year));
-      return parsed.ok ? finish(store, parsed.budget, parsed.warnings) : report(parsed.problems);
-    });
   }
-  const parsed = parseExchange(text, defaultCodeBook);
-  if (!parsed.ok) return report(parsed.problems);
-  return withStore(db, { create: true }, (store) => finish(store, parsed.budget, parsed.warnings));
+  const { budget, warnings } = imported;
+  for (const w of warnings) io.err(`提示：${formatProblem(w)}\n`);
+  io.out(
+    `已导入 ${budget.fiscalYear} 年“${budget.department.name}”的预算：${budget.units.length} 个单位、` +
+      `${budget.lines.length} 条预算行、${budget.projects.length} 个项目 → ${db}\n`,
+  );
+  return EXIT_OK;
 }
 
 function exportCommand(p: Parsed, io: CliIO): number {
   allowOnly(p, 'export', ['db'], 1);
   const output = p.positional[0];
-  if (!output) throw new UsageError('缺少导出的目标文件：export <交换文件.json> --db <预算文件>');
+  if (!output) throw new CommandUsageError('缺少导出的目标文件：export <交换文件.json> --db <预算文件>');
   const db = dbPath(p);
   const text = withStore(db, {}, (store) => serializeExchange(loadStoredBudget(store)));
   if (output === '-') {
@@ -183,12 +172,12 @@ function exportCommand(p: Parsed, io: CliIO): number {
     return EXIT_OK;
   }
   const target = resolve(output);
-  if (!existsSync(dirname(target))) throw new UsageError(`无法写入“${output}”：所在文件夹不存在`);
-  if (existsSync(target) && statSync(target).isDirectory()) throw new UsageError(`“${output}”是文件夹，请给出文件名`);
+  if (!existsSync(dirname(target))) throw new CommandUsageError(`无法写入“${output}”：所在文件夹不存在`);
+  if (existsSync(target) && statSync(target).isDirectory()) throw new CommandUsageError(`“${output}”是文件夹，请给出文件名`);
   try {
     writeFileSync(target, text, 'utf8');
   } catch (err) {
-    throw new UsageError(`无法写入“${output}”：${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new CommandUsageError(`无法写入“${output}”：${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   io.out(`已导出到 ${target}\n`);
   return EXIT_OK;
@@ -197,21 +186,21 @@ function exportCommand(p: Parsed, io: CliIO): number {
 function codesCommand(p: Parsed, io: CliIO): number {
   const sub = p.positional.shift();
   if (sub !== 'import') {
-    throw new UsageError(sub ? `codes 只有 import 子命令，不认识“${sub}”` : '缺少子命令：codes import <科目表.csv> --kind functional|economic --db <预算文件>');
+    throw new CommandUsageError(sub ? `codes 只有 import 子命令，不认识“${sub}”` : '缺少子命令：codes import <科目表.csv> --kind functional|economic --db <预算文件>');
   }
   allowOnly(p, 'codes import', ['db', 'kind', 'year'], 1);
   const input = p.positional[0];
-  if (!input) throw new UsageError('缺少科目表文件：codes import <科目表.csv> --kind functional|economic --db <预算文件>');
-  const kind = p.options.get('kind');
-  if (!kind) throw new UsageError('缺少 --kind：functional（支出功能分类）或 economic（部门预算支出经济分类）');
+  if (!input) throw new CommandUsageError('缺少科目表文件：codes import <科目表.csv> --kind functional|economic --db <预算文件>');
+  const kind = p.values.get('kind');
+  if (!kind) throw new CommandUsageError('缺少 --kind：functional（支出功能分类）或 economic（部门预算支出经济分类）');
   if (kind !== 'functional' && kind !== 'economic' && kind !== 'government-economic') {
-    throw new UsageError(`--kind 只能是 functional 或 economic，不能是“${kind}”`);
+    throw new CommandUsageError(`--kind 只能是 functional 或 economic，不能是“${kind}”`);
   }
-  const yearText = p.options.get('year');
+  const yearText = p.values.get('year');
   let year: number | undefined;
   if (yearText !== undefined) {
     if (!/^\d{4}$/.test(yearText) || Number(yearText) < 2000 || Number(yearText) > 2100) {
-      throw new UsageError(`--year 应为 2000–2100 之间的年度，不能是“${yearText}”`);
+      throw new CommandUsageError(`--year 应为 2000–2100 之间的年度，不能是“${yearText}”`);
     }
     year = Number(yearText);
   }
@@ -225,12 +214,15 @@ function codesCommand(p: Parsed, io: CliIO): number {
   }
   const exists = existsSync(db);
   if (!exists && year === undefined) {
-    throw new UsageError(`预算文件“${db}”还不存在，无法确定年度，请用 --year 指定科目表的年度`);
+    throw new CommandUsageError(`预算文件“${db}”还不存在，无法确定年度，请用 --year 指定科目表的年度`);
   }
-  return withStore(db, { create: true }, (store) => {
-    const target = year ?? (store.hasBudget() ? store.fiscalYear() : undefined);
-    if (target === undefined) throw new UsageError('预算文件中还没有预算，无法确定年度，请用 --year 指定科目表的年度');
-    const { added, changed } = store.importCodeList(kind as CodeListKind, target, parsed.entries);
+  // A file of an older app is upgraded only together with the list it takes (see import).
+  return withStore(db, { create: true, upgrade: false }, (store) => {
+    const { target, added, changed } = store.upgradeWith(() => {
+      const target = year ?? (store.hasBudget() ? store.fiscalYear() : undefined);
+      if (target === undefined) throw new CommandUsageError('预算文件中还没有预算，无法确定年度，请用 --year 指定科目表的年度');
+      return { target, ...store.importCodeList(kind as CodeListKind, target, parsed.entries) };
+    });
     io.out(
       `已载入 ${target} 年${CODE_LIST_KIND_LABELS[kind as CodeListKind]}（${parsed.entries.length} 个科目）：` +
         `新增 ${added} 个，修改 ${changed} 个\n`,
@@ -242,17 +234,17 @@ function codesCommand(p: Parsed, io: CliIO): number {
 async function reportCommand(p: Parsed, io: CliIO): Promise<number> {
   allowOnly(p, 'report', ['db', 'format', 'own-only'], 1);
   const which = p.positional[0];
-  if (!which) throw new UsageError('缺少表号：report <T01…T11|all> --db <预算文件>');
-  const fmt = format(p);
+  if (!which) throw new CommandUsageError('缺少表号：report <T01…T11|all> --db <预算文件>');
+  const fmt = outputFormat(p);
   const tables = await import('../core/tables/index.js');
   const wanted = which.toLowerCase() === 'all' ? null : which.toUpperCase();
   if (wanted !== null && !tables.isTableId(wanted)) {
-    throw new UsageError(`没有表“${which}”，表号应为 T01 至 T11，或 all`);
+    throw new CommandUsageError(`没有表“${which}”，表号应为 T01 至 T11，或 all`);
   }
   const db = dbPath(p);
   const computed = withStore(db, {}, (store) => {
     loadStoredBudget(store);
-    const { budget, book } = budgetForTables(store, p.options.has('own-only'), io);
+    const { budget, book } = budgetForTables(store, p.flags.has('own-only'), io);
     return tables.computeTables(budget, book);
   });
   const chosen = wanted === null ? computed : computed.filter((t) => t.id === wanted);
@@ -264,12 +256,12 @@ async function reportCommand(p: Parsed, io: CliIO): Promise<number> {
 
 async function checkCommand(p: Parsed, io: CliIO): Promise<number> {
   allowOnly(p, 'check', ['db', 'format', 'own-only'], 0);
-  const fmt = format(p);
+  const fmt = outputFormat(p);
   const [audit, tables] = await Promise.all([import('../core/audit/index.js'), import('../core/tables/index.js')]);
   const db = dbPath(p);
   const findings = withStore(db, {}, (store) => {
     loadStoredBudget(store);
-    const { budget, book } = budgetForTables(store, p.options.has('own-only'), io);
+    const { budget, book } = budgetForTables(store, p.flags.has('own-only'), io);
     // With the tables, the rules that compare published tables run too.
     return audit.auditBudget(budget, book, tables.computeTables(budget, book));
   });
@@ -318,17 +310,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       case 'check':
         return await checkCommand(p, io);
       case undefined:
-        throw new UsageError('缺少命令，可用 --help 查看用法');
+        throw new CommandUsageError('缺少命令，可用 --help 查看用法');
       default:
-        throw new UsageError(`不认识的命令“${command}”，可用 --help 查看用法`);
+        throw new CommandUsageError(`不认识的命令“${command}”，可用 --help 查看用法`);
     }
   } catch (err) {
-    if (err instanceof UsageError || err instanceof StoreError) {
-      io.err(err.message + '\n');
-      for (const pr of err instanceof StoreError ? err.problems : []) io.err(`  ${pr.field ? `${pr.field}：` : ''}${pr.message}\n`);
-      return EXIT_USAGE;
-    }
-    io.err(`程序内部错误：${err instanceof Error ? err.message : String(err)}\n`);
-    return EXIT_INTERNAL;
+    return reportCommandError(err, io);
   }
 }

@@ -100,6 +100,18 @@ export function qualifiedProjectCode(unit: string, code: string): string {
   return `${unit}-${code}`;
 }
 
+/** First and last id of the lines; a loop, because spreading 100,000 ids into Math.min overflows the stack. */
+function idRange(lines: readonly BudgetLine[]): { first: number; last: number } | null {
+  if (lines.length === 0) return null;
+  let first = Infinity;
+  let last = -Infinity;
+  for (const l of lines) {
+    if (l.id < first) first = l.id;
+    if (l.id > last) last = l.id;
+  }
+  return { first, last };
+}
+
 /** Income of a budget as the tables read it: the stated lines, or expenditure per unit and fund. */
 function effectiveIncome(b: Budget): IncomeLine[] {
   if (b.income.length > 0) return b.income.map((i) => ({ ...i }));
@@ -234,7 +246,7 @@ export function consolidate(own: Budget, received: readonly (Budget | ReceivedPa
   const renameOf = (part: Part): Map<string, string> => (part.index === null ? new Map() : (renames.get(part.index) ?? new Map()));
 
   const lines: BudgetLine[] = own.lines.map((l) => ({ ...l }));
-  let nextId = lines.reduce((m, l) => Math.max(m, l.id), 0) + 1;
+  let nextId = (idRange(own.lines)?.last ?? 0) + 1;
   const partInfo: ConsolidatedPart[] = [];
   const projects: Project[] = own.projects.map((p) => ({ ...p, indicators: p.indicators.map((x) => ({ ...x })) }));
   const procurement: Procurement[] = own.procurement.map((p) => ({ ...p }));
@@ -245,7 +257,7 @@ export function consolidate(own: Budget, received: readonly (Budget | ReceivedPa
     source: null,
     label: parts[0]!.label,
     units: own.units.map((u) => u.code),
-    lineIds: own.lines.length ? { first: Math.min(...own.lines.map((l) => l.id)), last: Math.max(...own.lines.map((l) => l.id)) } : null,
+    lineIds: idRange(own.lines),
   });
   for (const part of parts.slice(1)) {
     const map = renameOf(part);

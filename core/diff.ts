@@ -114,8 +114,6 @@ export interface DiffOptions {
   tablesAfter?: readonly ReportTable[];
 }
 
-const KIND_TEXT: Record<BudgetLine['kind'], string> = { basic: '基本支出', project: '项目支出' };
-
 const LINE_FIELD_LABELS: [keyof BudgetLine, string][] = [
   ['unit', '单位'],
   ['functional', '功能分类'],
@@ -489,9 +487,4 @@ export function diffBudgets(before: Budget | null, after: Budget, book: CodeBook
     cells,
     unchanged: units.length + lines.length + projects.length + other.length + cells.length === 0,
   };
-}
-
-/** The kind of a line in Chinese, for texts that show a diff. */
-export function expenditureKindText(kind: BudgetLine['kind']): string {
-  return KIND_TEXT[kind];
 }

@@ -61,6 +61,32 @@ class JsonSyntaxError extends Error {
   }
 }
 
+function jsonSyntaxMessage(err: JsonSyntaxError): string {
+  return `不是有效的 JSON（第 ${err.line} 行第 ${err.column} 列）：${err.reason}`;
+}
+
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * Reads any JSON document (a byte-order mark allowed), or says in Chinese, with line and column, why the text
+ * is not one: "不是有效的 JSON（第 3 行第 5 列）：…". JSON.parse's own message is English and has no line.
+ */
+export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  const plain = withoutBom(text);
+  try {
+    return { ok: true, value: JSON.parse(plain) as unknown };
+  } catch {
+    try {
+      new LocatedJsonReader(plain).read();
+    } catch (err) {
+      if (err instanceof JsonSyntaxError) return { ok: false, message: jsonSyntaxMessage(err) };
+    }
+    return { ok: false, message: '不是有效的 JSON' };
+  }
+}
+
 /** Deep enough for any budget, shallow enough that a hostile file cannot exhaust the stack. */
 const MAX_DEPTH = 64;
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
@@ -491,20 +517,9 @@ export function lineProblems(
 export function parseExchange(text: string, bookFor: (year: number) => CodeBook): ParseExchangeResult {
   let root: JsonNode;
   try {
-    root = new LocatedJsonReader(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).read();
+    root = new LocatedJsonReader(withoutBom(text)).read();
   } catch (err) {
-    if (err instanceof JsonSyntaxError) {
-      return {
-        ok: false,
-        problems: [
-          {
-            path: '$',
-            line: err.line,
-            message: `不是有效的 JSON（第 ${err.line} 行第 ${err.column} 列）：${err.reason}`,
-          },
-        ],
-      };
-    }
+    if (err instanceof JsonSyntaxError) return { ok: false, problems: [{ path: '$', line: err.line, message: jsonSyntaxMessage(err) }] };
     throw err;
   }
   const c = new ExchangeChecker();

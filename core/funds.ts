@@ -48,13 +48,3 @@ export function fundLabel(code: FundCode): string {
   if (f.group === 'gfb') return `政府性基金·${f.label}`;
   return f.label;
 }
-
-/** 一般公共预算 (general public budget) sources. */
-export function isGeneralPublicBudget(code: FundCode): boolean {
-  return fundGroup(code) === 'gpb';
-}
-
-/** 政府性基金预算 sources. */
-export function isGovernmentFund(code: FundCode): boolean {
-  return fundGroup(code) === 'gfb';
-}

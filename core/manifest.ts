@@ -5,8 +5,10 @@
 // Zip bytes, files and the database live in submission/ (Node side).
 import type { Finding, FindingPlace, Severity } from './audit/types.js';
 import type { Budget, UnitKind } from './model.js';
-import { UNIT_KINDS } from './model.js';
+import { THREE_PUBLIC, UNIT_KINDS } from './model.js';
+import { fundGroup } from './funds.js';
 import { isAmountUnit, toExactString, type AmountUnit, type Fen } from './money.js';
+import { parseJson } from './exchange.js';
 import type { Problem } from './problems.js';
 
 export const PACKAGE_FORMAT_NAME = 'budget-package';
@@ -95,8 +97,9 @@ export interface PackageManifest {
 // ---------------------------------------------------------------------------------------------------
 // Totals
 
-const THREE_PUBLIC_ECONOMIC = new Set(['30212', '30217', '30231', '31013']);
+const THREE_PUBLIC_ECONOMIC: ReadonlySet<string> = new Set(Object.values(THREE_PUBLIC));
 
+/** The budget's totals; threePublic is T08's 共计: the four “三公” 款 of 一般公共预算 lines only. */
 export function budgetTotals(budget: Budget): ManifestTotals {
   let expenditure = 0n;
   let basic = 0n;
@@ -107,7 +110,8 @@ export function budgetTotals(budget: Budget): ManifestTotals {
     expenditure += line.amount;
     if (line.kind === 'basic') basic += line.amount;
     else project += line.amount;
-    if (line.fund.startsWith('gpb.')) gpb += line.amount;
+    if (fundGroup(line.fund) !== 'gpb') continue;
+    gpb += line.amount;
     if (THREE_PUBLIC_ECONOMIC.has(line.economic)) threePublic += line.amount;
   }
   const income = budget.income.length > 0 ? budget.income.reduce((s, i) => s + i.amount, 0n) : expenditure;
@@ -365,12 +369,9 @@ function isObject(v: unknown): v is Record<string, Json> {
  * alone, since its other fields may mean something else. Then every field is checked and every problem reported.
  */
 export function parseManifest(text: string): ParseManifestResult {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (err) {
-    return { ok: false, problems: [{ path: '$', message: `清单 manifest.json 不是有效的 JSON：${(err as Error).message}` }] };
-  }
+  const json = parseJson(text);
+  if (!json.ok) return { ok: false, problems: [{ path: '$', message: `清单 manifest.json ${json.message}` }] };
+  const doc = json.value;
   if (!isObject(doc)) return { ok: false, problems: [{ path: '$', message: '清单 manifest.json 应为 JSON 对象' }] };
   const format = checkPackageFormat(doc.format);
   if (!format.ok) return { ok: false, problems: [{ path: '$.format', message: format.message }] };

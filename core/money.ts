@@ -90,7 +90,7 @@ export function formatAmount(
   unit: AmountUnit,
   options: { decimals?: number; thousands?: boolean; blankZero?: boolean } = {},
 ): string {
-  const decimals = options.decimals ?? (unit === '万元' ? 2 : 2);
+  const decimals = options.decimals ?? 2;
   if (fen === 0n && options.blankZero) return '';
   const fixed = toDecimal(fen, unit).toDecimalPlaces(decimals, Decimal.ROUND_HALF_UP).toFixed(decimals);
   if (!options.thousands) return fixed;
@@ -99,11 +99,6 @@ export function formatAmount(
   const digits = sign ? intPart.slice(1) : intPart;
   const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return sign + grouped + (frac !== undefined ? '.' + frac : '');
-}
-
-/** Rounds to the display precision and tells whether rounding changed the value. */
-export function roundForDisplay(fen: Fen, unit: AmountUnit, decimals: number): Decimal {
-  return toDecimal(fen, unit).toDecimalPlaces(decimals, Decimal.ROUND_HALF_UP);
 }
 
 /** part / whole as a percentage with `decimals` places, half-up; null when whole is zero. */

@@ -3,17 +3,18 @@
 // 审核 findings, 2 usage/file/input error (nothing changed), 3 internal error.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { CodeBook } from '../core/codelists.js';
+import { parseJson } from '../core/exchange.js';
+import { defaultCodeBook } from '../db/defaults.js';
 import { findingKey, type FindingNote } from '../core/manifest.js';
 import type { FindingPlace } from '../core/audit/types.js';
-import { StoreError } from '../db/store.js';
+import { CommandUsageError, EXIT_FINDINGS, EXIT_OK, outputFormat, parseCommandArgs, reportCommandError, requiredPath, type CommandIO } from '../cli/args.js';
 import { PackageError } from './errors.js';
 import { exportPackage } from './export.js';
 import { inspectPackage, receivePackage } from './receive.js';
 
-export interface PackageCliIO {
-  out(text: string): void;
-  err(text: string): void;
-}
+/** The command line's IO (stdout, stderr). */
+export type PackageCliIO = CommandIO;
 
 export const PACKAGE_USAGE = `  package --db <预算文件> --out <文件夹> [--notes <说明文件.json>] [--own-only]
       生成上报数据包（.zip，含 budget.json、T01–T11.xlsx、tables.pdf 和 manifest.json），写入 --out 指定的
@@ -25,68 +26,28 @@ export const PACKAGE_USAGE = `  package --db <预算文件> --out <文件夹> [-
       --check-only 只检查不接收。
 `;
 
-class UsageError extends Error {}
-
-interface Args {
-  positional: string[];
-  values: Map<string, string>;
-  flags: Set<string>;
-}
-
-function parse(argv: string[], valueOptions: string[], flagOptions: string[]): Args {
-  const out: Args = { positional: [], values: new Map(), flags: new Set() };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) {
-      out.positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    if (flagOptions.includes(name) && eq < 0) {
-      out.flags.add(name);
-      continue;
-    }
-    if (!valueOptions.includes(name)) throw new UsageError(`不认识的选项“${arg}”，可用 --help 查看用法`);
-    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) throw new UsageError(`选项 --${name} 后面缺少取值`);
-    if (out.values.has(name)) throw new UsageError(`选项 --${name} 重复给出`);
-    out.values.set(name, value);
-  }
-  return out;
-}
-
-function required(a: Args, name: string, what: string): string {
-  const v = a.values.get(name);
-  if (!v) throw new UsageError(`缺少 --${name} <${what}>`);
-  return resolve(v);
-}
-
 /**
  * Reads a notes file: either an object { "<finding key>": "说明" } (the keys `package` lists when notes are
  * missing) or an array of { rule, place, note }.
  */
 export function readNotesFile(file: string): FindingNote[] {
-  if (!existsSync(file)) throw new UsageError(`找不到说明文件“${file}”`);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
-  } catch (err) {
-    throw new UsageError(`说明文件“${file}”不是有效的 JSON：${(err as Error).message}`);
-  }
+  if (!existsSync(file)) throw new CommandUsageError(`找不到说明文件“${file}”`);
+  const json = parseJson(readFileSync(file, 'utf8'));
+  if (!json.ok) throw new CommandUsageError(`说明文件“${file}”${json.message}`);
+  const doc = json.value;
   if (Array.isArray(doc)) {
     return doc.map((n, i) => {
       const x = n as { rule?: unknown; place?: unknown; note?: unknown };
       if (typeof x.rule !== 'string' || typeof x.note !== 'string' || typeof x.place !== 'object' || x.place === null) {
-        throw new UsageError(`说明文件第 ${i + 1} 项应为 { rule, place, note }`);
+        throw new CommandUsageError(`说明文件第 ${i + 1} 项应为 { rule, place, note }`);
       }
       return { rule: x.rule, place: x.place as FindingPlace, note: x.note };
     });
   }
-  if (typeof doc !== 'object' || doc === null) throw new UsageError('说明文件应为 JSON 对象或数组');
+  if (typeof doc !== 'object' || doc === null) throw new CommandUsageError('说明文件应为 JSON 对象或数组');
   const out: FindingNote[] = [];
   for (const [key, note] of Object.entries(doc as Record<string, unknown>)) {
-    if (typeof note !== 'string') throw new UsageError(`说明文件中“${key}”的说明应为文字`);
+    if (typeof note !== 'string') throw new CommandUsageError(`说明文件中“${key}”的说明应为文字`);
     const at = key.indexOf('@');
     const rule = at >= 0 ? key.slice(0, at) : key;
     const place: FindingPlace = {};
@@ -101,16 +62,11 @@ export function readNotesFile(file: string): FindingNote[] {
 }
 
 function report(err: unknown, io: PackageCliIO): number {
-  if (err instanceof UsageError || err instanceof StoreError) {
+  if (err instanceof PackageError && (err.code === 'audit-hard' || err.code === 'notes-missing')) {
     io.err(err.message + '\n');
-    return 2;
+    return EXIT_FINDINGS;
   }
-  if (err instanceof PackageError) {
-    io.err(err.message + '\n');
-    return err.code === 'audit-hard' || err.code === 'notes-missing' ? 1 : 2;
-  }
-  io.err(`程序内部错误：${err instanceof Error ? err.message : String(err)}\n`);
-  return 3;
+  return reportCommandError(err, io, [PackageError]);
 }
 
 /** `package --db <file> --out <folder> [--notes <file>]`. */
@@ -118,13 +74,13 @@ export async function runPackageCommand(argv: string[], io: PackageCliIO): Promi
   try {
     if (argv.includes('--help') || argv.includes('-h')) {
       io.out(PACKAGE_USAGE);
-      return 0;
+      return EXIT_OK;
     }
-    const a = parse(argv, ['db', 'out', 'notes'], ['own-only']);
-    if (a.positional.length > 0) throw new UsageError(`命令 package 多出了参数“${a.positional[0]}”`);
-    const dbPath = required(a, 'db', '预算文件');
-    if (!existsSync(dbPath)) throw new UsageError(`找不到预算文件“${dbPath}”`);
-    const outDir = required(a, 'out', '文件夹');
+    const a = parseCommandArgs(argv, ['db', 'out', 'notes'], ['own-only']);
+    if (a.positional.length > 0) throw new CommandUsageError(`命令 package 多出了参数“${a.positional[0]}”`);
+    const dbPath = requiredPath(a, 'db', '预算文件');
+    if (!existsSync(dbPath)) throw new CommandUsageError(`找不到预算文件“${dbPath}”`);
+    const outDir = requiredPath(a, 'out', '文件夹');
     const notesFile = a.values.get('notes');
     const notes = notesFile ? readNotesFile(resolve(notesFile)) : [];
     try {
@@ -134,14 +90,14 @@ export async function runPackageCommand(argv: string[], io: PackageCliIO): Promi
       io.out(`  ${r.manifest.files.length + 1} 个文件已逐一校验；审核提示 ${r.manifest.audit.soft} 个，均已附情况说明。\n`);
       if (r.consolidated) io.out(`  汇总了 ${r.manifest.units.length} 个单位的预算。\n`);
       if (r.submission) io.out('  预算已锁定（已上报）；如需修改，请先解锁：unlock --db <预算文件> --reason "<原因>"\n');
-      return 0;
+      return EXIT_OK;
     } catch (err) {
       if (err instanceof PackageError && err.code === 'notes-missing') {
         io.err(`${err.message.split('\n')[0]}\n`);
         io.err('请在说明文件（JSON 对象）中为下列编号填写说明，再用 --notes 指定该文件：\n');
         // The keys are what the notes file uses; repeat them with the messages.
         for (const line of err.details) io.err(`  - ${line}\n`);
-        return 1;
+        return EXIT_FINDINGS;
       }
       throw err;
     }
@@ -155,35 +111,39 @@ export async function runReceiveCommand(argv: string[], io: PackageCliIO): Promi
   try {
     if (argv.includes('--help') || argv.includes('-h')) {
       io.out(PACKAGE_USAGE);
-      return 0;
+      return EXIT_OK;
     }
-    const a = parse(argv, ['db', 'format'], ['check-only', 'allow-older']);
-    if (a.positional.length !== 1) throw new UsageError(a.positional.length === 0 ? '缺少 <数据包.zip>' : `命令 receive 多出了参数“${a.positional[1]}”`);
+    const a = parseCommandArgs(argv, ['db', 'format'], ['check-only', 'allow-older']);
+    if (a.positional.length !== 1) throw new CommandUsageError(a.positional.length === 0 ? '缺少 <数据包.zip>' : `命令 receive 多出了参数“${a.positional[1]}”`);
     const zipPath = resolve(a.positional[0]!);
-    const format = a.values.get('format') ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new UsageError(`--format 只能是 text 或 json，不能是“${format}”`);
+    const format = outputFormat(a);
     if (a.flags.has('check-only')) {
       const dbPath = a.values.get('db');
       let fiscalYear: number | undefined;
+      let book: CodeBook | undefined;
       if (dbPath) {
         const { BudgetStore } = await import('../db/store.js');
-        const store = BudgetStore.open(resolve(dbPath));
+        // Only read (a check must not upgrade a file of an older app), against the code lists receive would use.
+        const store = BudgetStore.open(resolve(dbPath), { upgrade: false });
         try {
-          if (store.hasBudget()) fiscalYear = store.fiscalYear();
+          if (store.hasBudget()) {
+            fiscalYear = store.fiscalYear();
+            book = store.codeBook(fiscalYear);
+          }
         } finally {
           store.close();
         }
       }
-      const p = await inspectPackage(zipPath, { fiscalYear });
+      const p = await inspectPackage(zipPath, { fiscalYear, bookFor: (year) => (year === book?.year ? book : defaultCodeBook(year)) });
       if (format === 'json') io.out(JSON.stringify({ manifest: p.manifest, sha256: p.sha256 }, null, 2) + '\n');
       else io.out(`数据包检查通过：${p.manifest.fiscalYear} 年 ${p.manifest.department.code} ${p.manifest.department.name}，生成于 ${p.manifest.createdAt}，支出总计 ${p.manifest.totals.expenditure} ${p.manifest.totals.unit}\n`);
-      return 0;
+      return EXIT_OK;
     }
-    const dbPath = required(a, 'db', '部门预算文件');
+    const dbPath = requiredPath(a, 'db', '部门预算文件');
     const r = await receivePackage({ zipPath, dbPath, allowOlder: a.flags.has('allow-older') });
     if (format === 'json') {
       io.out(JSON.stringify(r, null, 2) + '\n');
-      return 0;
+      return EXIT_OK;
     }
     io.out(`已接收 ${r.unit.code} ${r.unit.name} 的 ${r.unit.fiscalYear} 年预算（生成于 ${r.unit.createdAt}）。\n`);
     if (r.diff.previous) {
@@ -193,7 +153,7 @@ export async function runReceiveCommand(argv: string[], io: PackageCliIO): Promi
       }
       if (r.diff.cells.length > 50) io.out(`  ……另有 ${r.diff.cells.length - 50} 个单元格\n`);
     }
-    return 0;
+    return EXIT_OK;
   } catch (err) {
     return report(err, io);
   }

@@ -353,8 +353,7 @@ function departmentFormBlock(table: ReportTable, choices: TemplateChoices): Grid
     { text: '指标值说明', span: 1, role: 'header' },
   ]);
   const indicators = perf?.indicators ?? [];
-  const year = yearOf(table);
-  const template = templateForDepartment({ fiscalYear: year, departmentPerformance: perf }, { chosen: choices.department })?.template ?? null;
+  const template = templateForDepartment({ fiscalYear: table.fiscalYear, departmentPerformance: perf }, { chosen: choices.department })?.template ?? null;
   const rows = indicatorRows(indicators, template);
   const start = f.row;
   rows.forEach((r, i) => {
@@ -380,11 +379,6 @@ function departmentFormBlock(table: ReportTable, choices: TemplateChoices): Grid
     headerRows: 0,
     cells: f.cells,
   };
-}
-
-function yearOf(table: ReportTable): number {
-  const m = /(\d{4})\s*年/.exec(table.caption.join(' '));
-  return m ? Number(m[1]) : new Date().getFullYear();
 }
 
 function projectBlock(table: ReportTable, project: Project, row: ReportRow | undefined, template: IndicatorTemplate | null): GridBlock {
@@ -475,7 +469,7 @@ export function printedTable(table: ReportTable, options: PrintOptions = {}): Pr
   } else if (table.layout === 'projects') {
     const byCode = new Map(table.rows.map((r) => [r.code ?? r.key, r]));
     const projects = table.projects ?? [];
-    const budget = { fiscalYear: yearOf(table), projects };
+    const budget = { fiscalYear: table.fiscalYear, projects };
     blocks = projects.map((p) =>
       projectBlock(table, p, byCode.get(p.code), templateForProject(budget, p, { chosen: choices.projects[p.code] })?.template ?? null),
     );

@@ -8,8 +8,9 @@ import type { CodeBook } from '../core/codelists.js';
 import { lineProblems, type LineFields } from '../core/exchange.js';
 import { FUNDS, fundLabel, type FundCode } from '../core/funds.js';
 import type { Budget, BudgetLine, ExpenditureKind } from '../core/model.js';
-import { isAmountUnit, MAX_DECIMALS, parseAmount, toExactString, type AmountUnit, type Fen } from '../core/money.js';
+import { isAmountUnit, MAX_DECIMALS, parseAmount, type AmountUnit, type Fen } from '../core/money.js';
 import { LOCKED_MESSAGE, StoreError, type BudgetStore } from '../db/store.js';
+import { amountCellValue } from './xlsx.js';
 
 export const LINES_SHEET = '预算明细';
 export const CODES_SHEET = '代码表';
@@ -109,13 +110,6 @@ function excelColumn(n: number): string {
   return s;
 }
 
-/** Amount as a spreadsheet number when its shortest decimal text is exact; otherwise the exact text. */
-function amountValue(fen: Fen, unit: AmountUnit): number | string {
-  const exact = toExactString(fen, unit);
-  const n = Number(exact);
-  return String(n) === exact ? n : exact;
-}
-
 /**
  * The lines of a budget as a workbook laid out for editing and re-import: sheet 预算明细 (one line per row,
  * codes as text so leading zeros stay) and sheet 代码表 (the codes the year's lists, the units and the
@@ -153,7 +147,7 @@ export async function exportLinesTemplate(budget: Budget, book: CodeBook): Promi
       kind: KIND_LABEL[l.kind],
       project: l.project,
       fund: fundLabel(l.fund),
-      amount: amountValue(l.amount, unit),
+      amount: amountCellValue(l.amount, { amountUnit: unit }),
       remark: l.remark ?? null,
     };
     ORDER.forEach((c, j) => {
@@ -499,13 +493,14 @@ export async function importLinesIntoStore(
   buffer: Buffer | Uint8Array,
   options: { mode: 'append' | 'replace'; strict?: boolean },
 ): Promise<LinesImportOutcome> {
-  if (store.isLocked()) throw new StoreError('locked', LOCKED_MESSAGE);
   const budget = store.loadBudget();
   const book = store.codeBook(budget.fiscalYear);
   const result = await importLinesXlsx(buffer, budget, book);
   // Nothing readable never replaces the budget's lines with nothing.
   if ((options.strict && result.rejected.length > 0) || result.lines.length === 0) return { result, imported: false, inserted: [], removed: [] };
-  return store.transaction(() => {
+  // A store opened without upgrading (an older file) is upgraded only together with the lines.
+  return store.upgradeWith(() => {
+    if (store.isLocked()) throw new StoreError('locked', LOCKED_MESSAGE);
     const removed = options.mode === 'replace' ? store.loadBudget().lines.map((l) => store.deleteLine(l.id)) : [];
     const inserted = result.lines.map((l) => store.insertLine(l.line));
     return { result, imported: true, inserted, removed };

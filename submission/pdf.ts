@@ -158,7 +158,7 @@ class BlockPrinter {
   constructor(
     private readonly doc: PDFKit.PDFDocument,
     private readonly m: Measurer,
-    private readonly table: PrintedTable,
+    table: PrintedTable,
     private readonly block: GridBlock,
   ) {
     const usable = PAGE.width - MARGIN.left - MARGIN.right;

@@ -4,7 +4,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import Database from 'better-sqlite3';
 import { auditBudget } from '../core/audit/index.js';
 import type { CodeBook } from '../core/codelists.js';
 import { parseExchange } from '../core/exchange.js';
@@ -27,6 +26,7 @@ import { consolidate } from '../core/consolidate.js';
 import { diffBudgets, type BudgetDiff } from '../core/diff.js';
 import { defaultCodeBook } from '../db/defaults.js';
 import { BudgetStore, StoreError } from '../db/store.js';
+import { receivedParts } from './department.js';
 import { PackageError } from './errors.js';
 import { readZipEntries, type ZipEntryData } from './zip-read.js';
 
@@ -229,13 +229,8 @@ export interface ReceiveOptions {
  */
 function refuseUnmergeable(store: BudgetStore, manifest: PackageManifest, budget: Budget): void {
   const code = manifest.department.code;
-  const others = store
-    .receivedPackages()
-    .filter((p) => p.unitCode !== code)
-    .flatMap((p) => {
-      const parsed = parseExchange(p.budgetJson, (y) => store.codeBook(y));
-      return parsed.ok ? [{ budget: parsed.budget, source: p.unitCode, label: `${p.unitCode} ${p.unitName}` }] : [];
-    });
+  // The other units as the department consolidates them (a package that no longer reads is left out there too).
+  const others = receivedParts(store).parts.filter((p) => p.source !== code);
   const mine = { budget, source: code, label: `${code} ${manifest.department.name}`, declaredUnits: manifest.units.map((u) => u.code) };
   const refused = consolidate(store.loadBudget(), [...others, mine]).problems.filter((p) => p.severity === 'error' && p.source === code);
   if (refused.length > 0) {
@@ -249,15 +244,6 @@ function storeError(err: unknown): never {
   throw err;
 }
 
-interface StoredRow {
-  unit_code: string;
-  unit_name: string;
-  created_at: string;
-  received_at: string;
-  manifest: string;
-  budget: string;
-}
-
 /**
  * Receives a unit's package into the department database `dbPath`: every check of inspectPackage, plus the
  * fiscal year of the department's budget. A unit received before is replaced, and the differences returned.
@@ -267,158 +253,125 @@ export async function receivePackage(options: ReceiveOptions): Promise<{ unit: R
   const archive = await readArchiveFile(options.zipPath);
   const checked = await checkArchive(archive);
   const manifest = checked.manifest;
+  const code = manifest.department.code;
+  const now = options.now ?? new Date();
 
   let store: BudgetStore;
   try {
-    store = BudgetStore.open(options.dbPath);
+    // A file of an older app is upgraded only together with what is received, so a refusal leaves it as it was.
+    store = BudgetStore.open(options.dbPath, { upgrade: false });
   } catch (err) {
     storeError(err);
   }
-  let budget: Budget;
-  let tables: ReportTable[];
-  let book: CodeBook;
   try {
-    if (!store.hasBudget()) {
-      throw new PackageError('database', '部门数据库中还没有本部门的预算（预算年度未定），请先建立本部门预算再接收数据包');
-    }
-    if (store.isLocked()) {
-      throw new PackageError('database', '本部门预算已上报并锁定，不能再接收下级单位的数据包；如需接收，请先解锁（解锁会被记录）');
-    }
-    const year = store.fiscalYear();
-    if (manifest.fiscalYear !== year) throw fiscalYearError(manifest, year);
-    budget = checkBudget(checked, (y) => store.codeBook(y));
-    book = store.codeBook(year);
-    tables = computeTables(budget, book);
-    refuseHardFindings(budget, book, tables);
-    refuseUnmergeable(store, manifest, budget);
-  } catch (err) {
-    store.close();
-    storeError(err);
-  }
-  store.close();
-
-  const now = options.now ?? new Date();
-  const receivedAt = now.toISOString();
-  const budgetJson = decodeUtf8(checked.entries.get(BUDGET_FILE)!.bytes, BUDGET_FILE);
-  const manifestJson = decodeUtf8(checked.entries.get(MANIFEST_FILE)!.bytes, MANIFEST_FILE);
-  const sha256 = createHash('sha256').update(archive).digest('hex');
-  const code = manifest.department.code;
-
-  let db: Database.Database;
-  try {
-    db = new Database(options.dbPath, { fileMustExist: true });
-    db.pragma('busy_timeout = 2000');
-  } catch (err) {
-    throw new PackageError('database', `无法打开部门数据库：${(err as Error).message}`);
-  }
-  try {
-    const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'received_packages'").get() !== undefined;
-    const previous = hasTable
-      ? (db.prepare('SELECT unit_code, unit_name, created_at, received_at, manifest, budget FROM received_packages WHERE unit_code = ?').get(code) as
-          | StoredRow
-          | undefined)
-      : undefined;
-    if (previous && !options.allowOlder && Date.parse(previous.created_at) > Date.parse(manifest.createdAt)) {
-      throw new PackageError(
-        'database',
-        `已接收过 ${code} ${manifest.department.name} 在 ${previous.created_at} 生成的数据包，此数据包生成于 ${manifest.createdAt}，比已接收的旧，未接收（确需替换请选择“接收较旧的数据包”）`,
-      );
-    }
-    let previousBudget: Budget | null = null;
-    let previousTables: ReportTable[] = [];
-    let previousInfo: PackageDiff['previous'] = null;
-    if (previous) {
-      const old = parseExchange(previous.budget, () => book);
-      if (old.ok) {
-        previousBudget = old.budget;
-        previousTables = computeTables(old.budget, book);
+    return store.upgradeWith(() => {
+      if (!store.hasBudget()) {
+        throw new PackageError('database', '部门数据库中还没有本部门的预算（预算年度未定），请先建立本部门预算再接收数据包');
       }
-      let appVersion = '';
-      try {
-        appVersion = String((JSON.parse(previous.manifest) as { app?: { version?: string } }).app?.version ?? '');
-      } catch {
-        appVersion = '';
+      if (store.isLocked()) {
+        throw new PackageError('database', '本部门预算已上报并锁定，不能再接收下级单位的数据包；如需接收，请先解锁（解锁会被记录）');
       }
-      previousInfo = { createdAt: previous.created_at, receivedAt: previous.received_at, appVersion };
-    }
-    const diff: PackageDiff = {
-      previous: previousInfo,
-      ...diffBudgets(previousBudget, budget, book, { tablesBefore: previousTables, tablesAfter: tables }),
-    };
-    db.transaction(() => {
-      db.prepare(
-        `INSERT INTO received_packages (unit_code, unit_name, fiscal_year, file_name, package_sha256, created_at, received_at, manifest, budget)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (unit_code) DO UPDATE SET unit_name = excluded.unit_name, fiscal_year = excluded.fiscal_year,
-           file_name = excluded.file_name, package_sha256 = excluded.package_sha256, created_at = excluded.created_at,
-           received_at = excluded.received_at, manifest = excluded.manifest, budget = excluded.budget`,
-      ).run(code, manifest.department.name, manifest.fiscalYear, basename(options.zipPath), sha256, manifest.createdAt, receivedAt, manifestJson, budgetJson);
-    })();
-    return {
-      unit: {
+      const year = store.fiscalYear();
+      if (manifest.fiscalYear !== year) throw fiscalYearError(manifest, year);
+      const budget = checkBudget(checked, (y) => store.codeBook(y));
+      const book = store.codeBook(year);
+      const tables = computeTables(budget, book);
+      refuseHardFindings(budget, book, tables);
+      refuseUnmergeable(store, manifest, budget);
+
+      const previous = store.receivedPackages().find((p) => p.unitCode === code);
+      if (previous && !options.allowOlder && Date.parse(previous.createdAt) > Date.parse(manifest.createdAt)) {
+        throw new PackageError(
+          'database',
+          `已接收过 ${code} ${manifest.department.name} 在 ${previous.createdAt} 生成的数据包，此数据包生成于 ${manifest.createdAt}，比已接收的旧，未接收（确需替换请选择“接收较旧的数据包”）`,
+        );
+      }
+      let previousBudget: Budget | null = null;
+      let previousTables: ReportTable[] = [];
+      let previousInfo: PackageDiff['previous'] = null;
+      if (previous) {
+        const old = parseExchange(previous.budgetJson, () => book);
+        if (old.ok) {
+          previousBudget = old.budget;
+          previousTables = computeTables(old.budget, book);
+        }
+        let appVersion = '';
+        try {
+          appVersion = String((JSON.parse(previous.manifestJson) as { app?: { version?: string } }).app?.version ?? '');
+        } catch {
+          appVersion = '';
+        }
+        previousInfo = { createdAt: previous.createdAt, receivedAt: previous.receivedAt, appVersion };
+      }
+      const diff: PackageDiff = {
+        previous: previousInfo,
+        ...diffBudgets(previousBudget, budget, book, { tablesBefore: previousTables, tablesAfter: tables }),
+      };
+      const unit: ReceivedUnit = {
         code,
         name: manifest.department.name,
         fiscalYear: manifest.fiscalYear,
         createdAt: manifest.createdAt,
-        receivedAt,
+        receivedAt: now.toISOString(),
         fileName: basename(options.zipPath),
-        sha256,
+        sha256: createHash('sha256').update(archive).digest('hex'),
         replaced: previous !== undefined,
-      },
-      diff,
-    };
+      };
+      const received = {
+        unitCode: code,
+        unitName: unit.name,
+        fiscalYear: unit.fiscalYear,
+        fileName: unit.fileName,
+        sha256: unit.sha256,
+        createdAt: unit.createdAt,
+        receivedAt: unit.receivedAt,
+        manifestJson: decodeUtf8(checked.entries.get(MANIFEST_FILE)!.bytes, MANIFEST_FILE),
+        budgetJson: decodeUtf8(checked.entries.get(BUDGET_FILE)!.bytes, BUDGET_FILE),
+      };
+      try {
+        store.saveReceivedPackage(received);
+      } catch (err) {
+        throw new PackageError('database', `保存接收的数据包时出错，部门数据库未改动：${err instanceof Error ? err.message : String(err)}`);
+      }
+      return { unit, diff };
+    });
   } catch (err) {
-    if (err instanceof PackageError) throw err;
-    throw new PackageError('database', `保存接收的数据包时出错，部门数据库未改动：${(err as Error).message}`);
+    storeError(err);
   } finally {
-    db.close();
+    store.close();
   }
 }
 
-export interface ReceivedPackageInfo {
-  code: string;
-  name: string;
-  fiscalYear: number;
-  createdAt: string;
-  receivedAt: string;
-  fileName: string;
-  sha256: string;
+export interface ReceivedPackageInfo extends Omit<ReceivedUnit, 'replaced'> {
   manifest: PackageManifest;
 }
 
 /** The packages received into a department database, by unit code. */
 export function listReceivedPackages(dbPath: string): ReceivedPackageInfo[] {
-  const db = new Database(dbPath, { fileMustExist: true, readonly: true });
-  try {
-    const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'received_packages'").get();
-    if (!has) return [];
-    const rows = db
-      .prepare('SELECT unit_code, unit_name, fiscal_year, created_at, received_at, file_name, package_sha256, manifest FROM received_packages ORDER BY unit_code')
-      .all() as (StoredRow & { fiscal_year: number; file_name: string; package_sha256: string })[];
-    return rows.map((r) => ({
-      code: r.unit_code,
-      name: r.unit_name,
-      fiscalYear: Number(r.fiscal_year),
-      createdAt: r.created_at,
-      receivedAt: r.received_at,
-      fileName: r.file_name,
-      sha256: r.package_sha256,
-      manifest: JSON.parse(r.manifest) as PackageManifest,
-    }));
-  } finally {
-    db.close();
-  }
+  return withStoreAt(dbPath, (store) =>
+    store.receivedPackages().map((p) => ({
+      code: p.unitCode,
+      name: p.unitName,
+      fiscalYear: p.fiscalYear,
+      createdAt: p.createdAt,
+      receivedAt: p.receivedAt,
+      fileName: p.fileName,
+      sha256: p.sha256,
+      manifest: JSON.parse(p.manifestJson) as PackageManifest,
+    })),
+  );
 }
 
 /** The budget received from one unit, as stored (exchange format text); null when none. */
 export function receivedBudgetJson(dbPath: string, unitCode: string): string | null {
-  const db = new Database(dbPath, { fileMustExist: true, readonly: true });
+  return withStoreAt(dbPath, (store) => store.receivedPackages().find((p) => p.unitCode === unitCode)?.budgetJson ?? null);
+}
+
+function withStoreAt<T>(dbPath: string, read: (store: BudgetStore) => T): T {
+  const store = BudgetStore.open(dbPath);
   try {
-    const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'received_packages'").get();
-    if (!has) return null;
-    const row = db.prepare('SELECT budget FROM received_packages WHERE unit_code = ?').get(unitCode) as { budget: string } | undefined;
-    return row?.budget ?? null;
+    return read(store);
   } finally {
-    db.close();
+    store.close();
   }
 }

@@ -4,7 +4,6 @@ import { economicCodeProblem, functionalCodeProblem } from '../exchange.js';
 import { FUNDS, type FundCode } from '../funds.js';
 import { UNIT_KIND_LABELS } from '../model.js';
 import type { Fen } from '../money.js';
-import type { AuditContext } from './context.js';
 import type { AuditRule, FindingDraft } from './types.js';
 
 const FUND_ORDER = new Map<string, number>(FUNDS.map((f, i) => [f.code, i]));
@@ -18,9 +17,8 @@ export const incomeBalancePerFund: AuditRule = {
     // Without an income budget, income per source is defined as expenditure per source: nothing to compare.
     if (budget.income.length === 0) return [];
     const income = new Map<FundCode, Fen>();
-    const spending = new Map<FundCode, Fen>();
     for (const i of budget.income) income.set(i.fund, (income.get(i.fund) ?? 0n) + i.amount);
-    for (const l of budget.lines) spending.set(l.fund, (spending.get(l.fund) ?? 0n) + l.amount);
+    const spending = ctx.lineSums().byFund;
     const funds = [...new Set([...income.keys(), ...spending.keys()])].sort(
       (a, b) => (FUND_ORDER.get(a) ?? 999) - (FUND_ORDER.get(b) ?? 999),
     );
@@ -183,17 +181,16 @@ export const projectYearAmountEqualsLines: AuditRule = {
   description: '每个项目的本年度金额等于其全部支出明细之和。',
   check(ctx) {
     const out: FindingDraft[] = [];
+    const byProject = ctx.lineSums().byProject;
     for (const p of ctx.budget.projects) {
-      const lines = ctx.linesByProject.get(p.code) ?? [];
-      let sum = 0n;
-      for (const l of lines) sum += l.amount;
+      const { amount: sum, lines } = byProject.get(p.code) ?? { amount: 0n, lines: 0 };
       if (sum === p.yearAmount) continue;
       out.push({
         place: { project: p.code, field: 'yearAmount' },
         message:
-          lines.length === 0
+          lines === 0
             ? `${ctx.projectLabel(p)}本年度金额 ${ctx.money(p.yearAmount)}，但没有任何支出明细`
-            : `${ctx.projectLabel(p)}本年度金额 ${ctx.money(p.yearAmount)}，与其 ${lines.length} 条支出明细之和 ${ctx.money(sum)} 不相等（差额 ${ctx.difference(p.yearAmount - sum)}）`,
+            : `${ctx.projectLabel(p)}本年度金额 ${ctx.money(p.yearAmount)}，与其 ${lines} 条支出明细之和 ${ctx.money(sum)} 不相等（差额 ${ctx.difference(p.yearAmount - sum)}）`,
       });
     }
     return out;
@@ -205,7 +202,7 @@ export const projectSpendingEqualsProjects: AuditRule = {
   severity: 'hard',
   description: '项目支出合计等于各项目本年度金额之和。',
   check(ctx) {
-    const spending = ctx.sumLines((l) => l.kind === 'project');
+    const spending = ctx.split().project;
     let projects = 0n;
     for (const p of ctx.budget.projects) projects += p.yearAmount;
     if (spending === projects) return [];

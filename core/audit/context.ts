@@ -1,10 +1,10 @@
 // What every audit rule reads: the budget, its code book, the computed tables when there are any, the
 // settings, and lookups and sums computed once.
 import type { CodeBook } from '../codelists.js';
-import { fundGroup, fundLabel, type FundCode } from '../funds.js';
-import type { Budget, BudgetLine, Indicator, Project, Unit } from '../model.js';
+import { fundGroup, fundLabel, isFundCode, type FundCode, type FundGroup } from '../funds.js';
+import { FAMILY_CLASS, WAGES_CLASS, type Budget, type BudgetLine, type Indicator, type Project, type Unit } from '../model.js';
 import { toFixedExact, type Fen } from '../money.js';
-import type { ReportTable } from '../tables/report.js';
+import type { ReportRow, ReportTable } from '../tables/report.js';
 import { readTarget, type TargetReading } from '../targets.js';
 
 /** Thresholds and lists the rules use: data, so a finance bureau's own limits are a settings change. */
@@ -46,12 +46,52 @@ export interface IndicatorAt {
   reading: TargetReading;
 }
 
+/** What the columns of T03, T05 and T09 count of a set of lines. */
+export interface ExpenditureSplit {
+  total: Fen;
+  basic: Fen;
+  wages: Fen;
+  public: Fen;
+  family: Fen;
+  project: Fen;
+  general: Fen;
+  special: Fen;
+}
+
+/** Fund groups a 财政拨款 table (T04) counts. */
+const APPROPRIATION_GROUPS: ReadonlySet<FundGroup> = new Set<FundGroup>(['gpb', 'gfb', 'state-capital-budget']);
+
+/** Sums of the lines that several rules compare with: worked out in one pass over the lines. */
+export interface LineSums {
+  total: Fen;
+  byFund: Map<FundCode, Fen>;
+  /** The T03 split of the lines of each fund group. */
+  splitByGroup: Map<FundGroup, ExpenditureSplit>;
+  /** Lines a 财政拨款 table does not count (事业收入, 经营收入, 其他收入 …), by functional 类. */
+  nonAppropriationByClass: Map<string, Fen>;
+  /** Sum and number of the lines naming each project code (including codes no project has). */
+  byProject: Map<string, { amount: Fen; lines: number }>;
+}
+
+/** An unknown fund (kept out by every reader, but the audit must not fail on one) is a group of its own. */
+function groupOf(fund: FundCode): FundGroup {
+  return isFundCode(fund) ? fundGroup(fund) : (fund as string as FundGroup);
+}
+
+function emptySplit(): ExpenditureSplit {
+  return { total: 0n, basic: 0n, wages: 0n, public: 0n, family: 0n, project: 0n, general: 0n, special: 0n };
+}
+
+function addSplit(into: ExpenditureSplit, split: ExpenditureSplit): void {
+  for (const k of Object.keys(into) as (keyof ExpenditureSplit)[]) into[k] += split[k];
+}
+
 export class AuditContext {
   readonly unitByCode: Map<string, Unit>;
   readonly projectByCode: Map<string, Project>;
-  /** Lines of each project code named by a line (including codes no project has). */
-  readonly linesByProject: Map<string, BudgetLine[]>;
+  private lineSumsCache: LineSums | undefined;
   private indicatorsCache: IndicatorAt[] | undefined;
+  private readonly rowIndex = new Map<ReportTable, Map<string, ReportRow>>();
 
   constructor(
     readonly budget: Budget,
@@ -61,17 +101,90 @@ export class AuditContext {
   ) {
     this.unitByCode = new Map(budget.units.map((u) => [u.code, u]));
     this.projectByCode = new Map(budget.projects.map((p) => [p.code, p]));
-    this.linesByProject = new Map();
-    for (const line of budget.lines) {
-      if (line.project === null) continue;
-      const list = this.linesByProject.get(line.project) ?? [];
-      list.push(line);
-      this.linesByProject.set(line.project, list);
+  }
+
+  /**
+   * Every sum of the lines the rules need, computed the first time one asks. The audit reruns after every
+   * edit, so each rule reading these instead of walking the lines itself keeps it to one pass.
+   */
+  lineSums(): LineSums {
+    if (this.lineSumsCache) return this.lineSumsCache;
+    // Split per fund first (one map lookup a line), then add the funds up into their groups.
+    const byFundSplit = new Map<FundCode, ExpenditureSplit>();
+    const nonAppropriationByClass = new Map<string, Fen>();
+    const byProject = new Map<string, { amount: Fen; lines: number }>();
+    for (const line of this.budget.lines) {
+      const amount = line.amount;
+      let split = byFundSplit.get(line.fund);
+      if (!split) {
+        split = emptySplit();
+        byFundSplit.set(line.fund, split);
+      }
+      split.total += amount;
+      if (line.project !== null) {
+        const p = byProject.get(line.project);
+        if (p) {
+          p.amount += amount;
+          p.lines++;
+        } else byProject.set(line.project, { amount, lines: 1 });
+      }
+      if (line.kind === 'basic') {
+        split.basic += amount;
+        if (line.economic.startsWith(WAGES_CLASS)) split.wages += amount;
+        else if (line.economic.startsWith(FAMILY_CLASS)) split.family += amount;
+        else split.public += amount;
+      } else {
+        split.project += amount;
+        const category = line.project === null ? undefined : this.projectByCode.get(line.project)?.category;
+        if (category === 'general') split.general += amount;
+        else if (category === 'special') split.special += amount;
+      }
     }
+    const sums: LineSums = { total: 0n, byFund: new Map(), splitByGroup: new Map(), nonAppropriationByClass, byProject };
+    for (const [fund, split] of byFundSplit) {
+      sums.total += split.total;
+      sums.byFund.set(fund, split.total);
+      const group = groupOf(fund);
+      const into = sums.splitByGroup.get(group);
+      if (into) addSplit(into, split);
+      else sums.splitByGroup.set(group, { ...split });
+    }
+    // A second pass, only over the lines of such funds (most budgets have none).
+    const nonAppropriation = new Set([...byFundSplit.keys()].filter((fund) => !APPROPRIATION_GROUPS.has(groupOf(fund))));
+    if (nonAppropriation.size > 0) {
+      for (const line of this.budget.lines) {
+        if (!nonAppropriation.has(line.fund)) continue;
+        const cls = line.functional.slice(0, 3);
+        nonAppropriationByClass.set(cls, (nonAppropriationByClass.get(cls) ?? 0n) + line.amount);
+      }
+    }
+    this.lineSumsCache = sums;
+    return sums;
+  }
+
+  /** The T03 split of the lines of one fund group, or of every line. */
+  split(group?: FundGroup): ExpenditureSplit {
+    const byGroup = this.lineSums().splitByGroup;
+    if (group !== undefined) return { ...(byGroup.get(group) ?? emptySplit()) };
+    const out = emptySplit();
+    for (const split of byGroup.values()) addSplit(out, split);
+    return out;
   }
 
   table(id: string): ReportTable | undefined {
     return this.tables?.find((t) => t.id === id);
+  }
+
+  /** A row of a table by its key; each table is indexed the first time (T11 is looked up once per project). */
+  row(table: ReportTable | undefined, key: string): ReportRow | undefined {
+    if (!table) return undefined;
+    let index = this.rowIndex.get(table);
+    if (!index) {
+      index = new Map();
+      for (const r of table.rows) if (!index.has(r.key)) index.set(r.key, r);
+      this.rowIndex.set(table, index);
+    }
+    return index.get(key);
   }
 
   /** "10.90万元": exact, at least two decimals (more only when the amount has them). */

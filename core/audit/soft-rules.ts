@@ -39,7 +39,7 @@ export const largeChangeAgainstPriorYear: AuditRule = {
   check(ctx) {
     const prior = ctx.budget.priorYear?.total;
     if (prior === undefined || prior === 0n) return [];
-    const total = ctx.sumLines();
+    const total = ctx.lineSums().total;
     const change = new Decimal((total - prior).toString()).dividedBy(prior.toString());
     if (change.abs().lte(ctx.settings.largeChangeRatio)) return [];
     const direction = total > prior ? '增加' : '减少';
@@ -59,7 +59,7 @@ export const threePublicIncrease: AuditRule = {
   check(ctx) {
     const prior = ctx.budget.priorYear?.threePublic;
     if (prior === undefined) return [];
-    const current = ctx.sumLines((l) => ctx.isGeneralPublicBudget(l) && THREE_PUBLIC_CODES.has(l.economic));
+    const current = ctx.sumLines((l) => THREE_PUBLIC_CODES.has(l.economic) && ctx.isGeneralPublicBudget(l));
     if (current <= prior) return [];
     return [
       {

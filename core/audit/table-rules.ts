@@ -2,10 +2,10 @@
 // facts"). Tables computed from one consistent budget satisfy them by construction; the rules are there for the
 // tables that are not: a stale cache, a year's table definitions that lost a column, an engine defect, or tables
 // read back from a file. Every comparison is exact, in 分.
-import { fundGroup, type FundCode } from '../funds.js';
-import { THREE_PUBLIC, type BudgetLine } from '../model.js';
+import type { FundGroup } from '../funds.js';
+import { THREE_PUBLIC } from '../model.js';
 import type { Fen } from '../money.js';
-import { leafColumns, type ReportRow, type ReportTable } from '../tables/report.js';
+import { leafColumns, type ReportTable } from '../tables/report.js';
 import type { AuditContext } from './context.js';
 import type { AuditRule, FindingDraft } from './types.js';
 
@@ -13,13 +13,9 @@ import type { AuditRule, FindingDraft } from './types.js';
 const SPLIT_COLUMNS = ['total', 'basic', 'wages', 'public', 'family', 'project', 'general', 'special'] as const;
 type SplitColumn = (typeof SPLIT_COLUMNS)[number];
 
-function row(table: ReportTable | undefined, key: string): ReportRow | undefined {
-  return table?.rows.find((r) => r.key === key);
-}
-
 /** A missing generated row is an empty one: the engine prints a row only while lines are booked on it. */
-function cell(table: ReportTable | undefined, key: string, column: string): Fen {
-  return row(table, key)?.cells[column] ?? 0n;
+function cell(ctx: AuditContext, table: ReportTable | undefined, key: string, column: string): Fen {
+  return ctx.row(table, key)?.cells[column] ?? 0n;
 }
 
 function columnLabel(table: ReportTable, key: string): string {
@@ -45,47 +41,22 @@ function findParentLabel(columns: ReportTable['columns'], key: string, parent: s
 }
 
 /** "T05 一般公共预算支出情况表“合计”行“基本支出小计”列". */
-function where(table: ReportTable, rowKey: string, column: string): string {
-  const r = row(table, rowKey);
+function where(ctx: AuditContext, table: ReportTable, rowKey: string, column: string): string {
+  const r = ctx.row(table, rowKey);
   return `${table.id} ${table.title}“${r?.label ?? rowKey}”行“${columnLabel(table, column)}”列`;
 }
 
-/** What a T03-style column counts of the lines (with the project categories of the budget). */
-function splitOfLines(ctx: AuditContext, keep: (line: BudgetLine) => boolean): Record<SplitColumn, Fen> {
-  const out: Record<SplitColumn, Fen> = { total: 0n, basic: 0n, wages: 0n, public: 0n, family: 0n, project: 0n, general: 0n, special: 0n };
-  for (const line of ctx.budget.lines) {
-    if (!keep(line)) continue;
-    out.total += line.amount;
-    if (line.kind === 'basic') {
-      out.basic += line.amount;
-      const cls = line.economic.slice(0, 3);
-      if (cls === '301') out.wages += line.amount;
-      else if (cls === '303') out.family += line.amount;
-      else out.public += line.amount;
-    } else {
-      out.project += line.amount;
-      const category = line.project ? ctx.projectByCode.get(line.project)?.category : undefined;
-      if (category === 'general') out.general += line.amount;
-      else if (category === 'special') out.special += line.amount;
-    }
-  }
-  return out;
-}
-
-const isGpb = (l: BudgetLine) => fundGroup(l.fund) === 'gpb';
-const isGfb = (l: BudgetLine) => fundGroup(l.fund) === 'gfb';
-
-/** Expenditure tables whose rows split 总计 into 基本支出 and 项目支出, and the lines each one counts. */
-const SPLIT_TABLES: readonly { id: 'T03' | 'T05' | 'T09'; keep: (l: BudgetLine) => boolean; lines: string }[] = [
-  { id: 'T03', keep: () => true, lines: '全部支出明细' },
-  { id: 'T05', keep: isGpb, lines: '一般公共预算支出明细' },
-  { id: 'T09', keep: isGfb, lines: '政府性基金支出明细' },
+/** Expenditure tables whose rows split 总计 into 基本支出 and 项目支出, and the fund group whose lines each counts. */
+const SPLIT_TABLES: readonly { id: 'T03' | 'T05' | 'T09'; group?: FundGroup; lines: string }[] = [
+  { id: 'T03', lines: '全部支出明细' },
+  { id: 'T05', group: 'gpb', lines: '一般公共预算支出明细' },
+  { id: 'T09', group: 'gfb', lines: '政府性基金支出明细' },
 ];
 
 function mismatch(ctx: AuditContext, table: ReportTable, rowKey: string, column: string, shown: Fen, expected: Fen, because: string): FindingDraft {
   return {
     place: { table: table.id, row: rowKey, field: column },
-    message: `${where(table, rowKey, column)}为 ${ctx.money(shown)}，${because} ${ctx.money(expected)}（差额 ${ctx.difference(shown - expected)}）`,
+    message: `${where(ctx, table, rowKey, column)}为 ${ctx.money(shown)}，${because} ${ctx.money(expected)}（差额 ${ctx.difference(shown - expected)}）`,
   };
 }
 
@@ -107,26 +78,26 @@ export const tablesBasicSplit: AuditRule = {
         if (c('total') !== sum) out.push(mismatch(ctx, t, r.key, 'total', c('total'), sum, '而基本支出与项目支出之和为'));
       }
       // The 合计 row against the lines themselves.
-      const expected = splitOfLines(ctx, spec.keep);
+      const expected = ctx.split(spec.group);
       for (const k of ['basic', 'wages', 'public', 'family'] as const) {
-        const shown = cell(t, 'total', k);
+        const shown = cell(ctx, t, 'total', k);
         if (shown !== expected[k]) out.push(mismatch(ctx, t, 'total', k, shown, expected[k], `而${spec.lines}中相应金额为`));
       }
     }
     const t01 = ctx.table('T01');
     if (t01) {
-      for (const k of Object.keys(row(t01, 'expenditure:basic')?.cells ?? {})) {
-        const basic = cell(t01, 'expenditure:basic', k);
-        const parts = cell(t01, 'expenditure:wages', k) + cell(t01, 'expenditure:public', k) + cell(t01, 'expenditure:family', k);
+      for (const k of Object.keys(ctx.row(t01, 'expenditure:basic')?.cells ?? {})) {
+        const basic = cell(ctx, t01, 'expenditure:basic', k);
+        const parts = cell(ctx, t01, 'expenditure:wages', k) + cell(ctx, t01, 'expenditure:public', k) + cell(ctx, t01, 'expenditure:family', k);
         if (basic !== parts) out.push(mismatch(ctx, t01, 'expenditure:basic', k, basic, parts, '而工资福利支出、公用经费、对个人和家庭的补助支出之和为'));
-        const total = cell(t01, 'expenditure:total', k);
-        const sum = basic + cell(t01, 'expenditure:project', k);
+        const total = cell(ctx, t01, 'expenditure:total', k);
+        const sum = basic + cell(ctx, t01, 'expenditure:project', k);
         if (total !== sum) out.push(mismatch(ctx, t01, 'expenditure:total', k, total, sum, '而基本支出与项目支出之和为'));
       }
       const t03 = ctx.table('T03');
       for (const k of ['basic', 'wages', 'public', 'family'] as const) {
-        const shown = cell(t01, `expenditure:${k}`, 'total');
-        const expected = t03 ? cell(t03, 'total', k) : splitOfLines(ctx, () => true)[k];
+        const shown = cell(ctx, t01, `expenditure:${k}`, 'total');
+        const expected = t03 ? cell(ctx, t03, 'total', k) : ctx.split()[k];
         if (shown !== expected) out.push(mismatch(ctx, t01, `expenditure:${k}`, 'total', shown, expected, t03 ? `而 T03 合计行相应金额为` : '而支出明细中相应金额为'));
       }
     }
@@ -151,24 +122,24 @@ export const tablesProjectSplit: AuditRule = {
       }
     }
     // Against the lines: whether the projects' 本年度金额 add up to them is budget.project-spending's question.
-    const fromLines = splitOfLines(ctx, () => true);
+    const fromLines = ctx.split();
     const t03 = ctx.table('T03');
     if (t03) {
       for (const k of ['project', 'general', 'special'] as const) {
-        const shown = cell(t03, 'total', k);
+        const shown = cell(ctx, t03, 'total', k);
         if (shown !== fromLines[k]) out.push(mismatch(ctx, t03, 'total', k, shown, fromLines[k], '而项目支出明细中相应金额为'));
       }
     }
     const t11 = ctx.table('T11');
     if (t11) {
       for (const p of ctx.budget.projects) {
-        const r = row(t11, p.code);
+        const r = ctx.row(t11, p.code);
         const shown = r?.cells.yearAmount;
         if (shown !== p.yearAmount) {
           out.push({
             place: { table: 'T11', row: p.code, project: p.code, field: 'yearAmount' },
             message: r
-              ? `${where(t11, p.code, 'yearAmount')}为 ${ctx.money(shown ?? 0n)}，而${ctx.projectLabel(p)}的本年度金额为 ${ctx.money(p.yearAmount)}`
+              ? `${where(ctx, t11, p.code, 'yearAmount')}为 ${ctx.money(shown ?? 0n)}，而${ctx.projectLabel(p)}的本年度金额为 ${ctx.money(p.yearAmount)}`
               : `T11 ${t11.title}缺少${ctx.projectLabel(p)}`,
           });
         }
@@ -177,8 +148,8 @@ export const tablesProjectSplit: AuditRule = {
     const t01 = ctx.table('T01');
     if (t01) {
       for (const k of ['project', 'general', 'special'] as const) {
-        const shown = cell(t01, `expenditure:${k}`, 'total');
-        const expected = t03 ? cell(t03, 'total', k) : fromLines[k];
+        const shown = cell(ctx, t01, `expenditure:${k}`, 'total');
+        const expected = t03 ? cell(ctx, t03, 'total', k) : fromLines[k];
         if (shown !== expected) out.push(mismatch(ctx, t01, `expenditure:${k}`, 'total', shown, expected, t03 ? '而 T03 合计行相应金额为' : '而项目支出明细中相应金额为'));
       }
     }
@@ -193,9 +164,9 @@ export const tablesGrandTotals: AuditRule = {
   needsTables: true,
   check(ctx) {
     const out: FindingDraft[] = [];
-    const all = ctx.sumLines();
+    const { total: all, byFund } = ctx.lineSums();
     // T02 is an income table: drawing on 事业基金 to cover a gap (用事业单位基金弥补收支差额) is not income of the year.
-    const cover = ctx.sumLines((l) => l.fund === ('institution-fund.cover' satisfies FundCode));
+    const cover = byFund.get('institution-fund.cover') ?? 0n;
     const checks: [string, string, Fen, string][] = [
       ['T01', 'expenditure:total', all, '全部支出明细之和为'],
       ['T02', 'total', all - cover, cover === 0n ? '全部支出明细之和为' : '全部支出明细（不含用事业单位基金弥补收支差额）之和为'],
@@ -205,7 +176,7 @@ export const tablesGrandTotals: AuditRule = {
     for (const [id, rowKey, expected, because] of checks) {
       const t = ctx.table(id);
       if (!t) continue;
-      const shown = cell(t, rowKey, 'total');
+      const shown = cell(ctx, t, rowKey, 'total');
       if (shown !== expected) out.push(mismatch(ctx, t, rowKey, 'total', shown, expected, `而${because}`));
     }
     return out;
@@ -220,10 +191,10 @@ export const tablesGeneralPublicBudget: AuditRule = {
   check(ctx) {
     const out: FindingDraft[] = [];
     const t05 = ctx.table('T05');
-    const gpb = splitOfLines(ctx, isGpb);
+    const gpb = ctx.split('gpb');
     if (t05) {
       for (const k of ['total', 'project', 'general', 'special'] as const) {
-        const shown = cell(t05, 'total', k);
+        const shown = cell(ctx, t05, 'total', k);
         if (shown !== gpb[k]) out.push(mismatch(ctx, t05, 'total', k, shown, gpb[k], '而 T03 中一般公共预算资金相应金额为'));
       }
     }
@@ -237,8 +208,8 @@ export const tablesGeneralPublicBudget: AuditRule = {
       const fromT05 = t05 !== undefined;
       for (const [rowKey, fromLines, what] of pairs) {
         const column = rowKey === 'total' ? 'basic' : rowKey === 'class:301' ? 'wages' : 'family';
-        const expected = fromT05 ? cell(t05, 'total', column) : fromLines;
-        const shown = cell(t07, rowKey, 'total');
+        const expected = fromT05 ? cell(ctx, t05, 'total', column) : fromLines;
+        const shown = cell(ctx, t07, rowKey, 'total');
         if (shown !== expected) {
           out.push(mismatch(ctx, t07, rowKey, 'total', shown, expected, fromT05 ? `而 T05 合计行“${columnLabel(t05!, column)}”为` : `而${what}为`));
         }
@@ -247,8 +218,8 @@ export const tablesGeneralPublicBudget: AuditRule = {
     for (const id of ['T02', 'T06']) {
       const t = ctx.table(id);
       if (!t) continue;
-      const shown = cell(t, 'total', 'gpb');
-      const expected = t05 ? cell(t05, 'total', 'total') : gpb.total;
+      const shown = cell(ctx, t, 'total', 'gpb');
+      const expected = t05 ? cell(ctx, t05, 'total', 'total') : gpb.total;
       if (shown !== expected) out.push(mismatch(ctx, t, 'total', 'gpb', shown, expected, t05 ? '而 T05 合计行总计为' : '而一般公共预算支出明细之和为'));
     }
     return out;
@@ -277,17 +248,12 @@ export const tablesAppropriationByClass: AuditRule = {
     const t05 = byClass(ctx.table('T05'), 'total');
     const t09 = byClass(ctx.table('T09'), 'total');
     // Spending T03 counts but a 财政拨款 table does not (事业收入, 经营收入, 其他收入 …), by 类.
-    const notAppropriation = new Map<string, Fen>();
-    for (const l of ctx.budget.lines) {
-      const cls = l.functional.slice(0, 3);
-      const g = fundGroup(l.fund);
-      if (g !== 'gpb' && g !== 'gfb' && g !== 'state-capital-budget') notAppropriation.set(cls, (notAppropriation.get(cls) ?? 0n) + l.amount);
-    }
+    const notAppropriation = ctx.lineSums().nonAppropriationByClass;
     const classes = new Set<string>([...t03.keys(), ...t05.keys(), ...t09.keys()]);
     for (const r of t04.rows) if (r.side === 'expenditure' && r.kind === 'class' && r.code) classes.add(r.code);
     for (const cls of [...classes].sort()) {
       const key = `expenditure:${cls}`;
-      const r = row(t04, key);
+      const r = ctx.row(t04, key);
       const name = ctx.book.functional.name(cls);
       if (!r) {
         if ((t03.get(cls) ?? 0n) !== 0n || (t05.get(cls) ?? 0n) !== 0n || (t09.get(cls) ?? 0n) !== 0n) {
@@ -338,7 +304,7 @@ export const tablesThreePublic: AuditRule = {
     }
     for (const [key, codes] of THREE_PUBLIC_ROWS) {
       const expected = codes.reduce((s, c) => s + (t06ByEconomic.get(c) ?? 0n), 0n);
-      const shown = cell(t08, key, 'total');
+      const shown = cell(ctx, t08, key, 'total');
       if (shown !== expected) out.push(mismatch(ctx, t08, key, 'total', shown, expected, `而 T06 中 ${codes.join('、')} 的一般公共预算金额之和为`));
     }
     return out;
@@ -354,14 +320,14 @@ export const tablesDepartmentBudgetBlock: AuditRule = {
     const t10 = ctx.table('T10');
     if (!t10) return [];
     const out: FindingDraft[] = [];
-    const v = (k: string) => cell(t10, k, 'amount');
+    const v = (k: string) => cell(ctx, t10, k, 'amount');
     const total = v('total');
     if (v('fiscal') + v('other') !== total) out.push(mismatch(ctx, t10, 'total', 'amount', total, v('fiscal') + v('other'), '而财政性资金与其他资金之和为'));
     if (v('basic') + v('project') !== total) out.push(mismatch(ctx, t10, 'total', 'amount', total, v('basic') + v('project'), '而基本支出与项目支出之和为'));
     const t03 = ctx.table('T03');
     if (t03) {
       for (const [k, column] of [['total', 'total'], ['basic', 'basic'], ['project', 'project']] as const) {
-        const expected = cell(t03, 'total', column);
+        const expected = cell(ctx, t03, 'total', column);
         if (v(k) !== expected) out.push(mismatch(ctx, t10, k, 'amount', v(k), expected, `而 T03 合计行“${columnLabel(t03, column)}”为`));
       }
     }

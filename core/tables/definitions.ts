@@ -13,7 +13,7 @@
 import type { CodeBook } from '../codelists.js';
 import { FUNDS, type FundCode, type FundGroup } from '../funds.js';
 import type { AmountUnit } from '../money.js';
-import type { ExpenditureKind } from '../model.js';
+import { THREE_PUBLIC, type ExpenditureKind } from '../model.js';
 import {
   ALWAYS,
   all,
@@ -154,29 +154,33 @@ function leaf(key: string, label: string, feed: LinePredicate): ColumnSpec {
 }
 
 function fundColumn(code: FundCode, label?: string): ColumnSpec {
-  const f = FUNDS.find((x) => x.code === code)!;
-  return leaf(code, label ?? headerLabel(f.label), fundIs(code));
+  return leaf(code, label ?? headerLabel(fundLabelOf(code)), fundIs(code));
+}
+
+/** 一般公共预算 with its 小计 and 其中：财政拨款 (T01, T02, T04, T06). */
+function generalPublicBudgetColumns(): ColumnSpec {
+  return {
+    key: 'group:gpb',
+    label: '一般公共预算',
+    children: [leaf('gpb', '小计', fundGroupIs('gpb')), leaf('appropriation', '其中：财政拨款', fundIs('gpb.appropriation'))],
+  };
+}
+
+/** Sources of the year without sub-sources: one column (T01, T02, T06) or one income row (T01) each. */
+const SINGLE_FUNDS = ['edu-fees', 'edu-fees.carryover', 'state-capital-budget', 'operations', 'business', 'institution-fund', 'other'] as const;
+
+/** The sources of the year, one column each: 一般公共预算 … 其他收入 (T01's 本年支出小计, T02, T06). */
+function currentYearSourceColumns(): ColumnSpec[] {
+  return [
+    generalPublicBudgetColumns(),
+    leaf('gfb', '政府性基金', fundGroupIs('gfb')),
+    ...SINGLE_FUNDS.map((code) => fundColumn(code)),
+  ];
 }
 
 /** The twelve source columns of T02 and T06: 总计, 一般公共预算 (小计, 其中：财政拨款), 政府性基金 … 部门结转. */
 function sourceColumns(): ColumnSpec[] {
-  return [
-    leaf('total', '总计', ALWAYS),
-    {
-      key: 'group:gpb',
-      label: '一般公共预算',
-      children: [leaf('gpb', '小计', fundGroupIs('gpb')), leaf('appropriation', '其中：财政拨款', fundIs('gpb.appropriation'))],
-    },
-    leaf('gfb', '政府性基金', fundGroupIs('gfb')),
-    fundColumn('edu-fees'),
-    fundColumn('edu-fees.carryover'),
-    fundColumn('state-capital-budget'),
-    fundColumn('operations'),
-    fundColumn('business'),
-    fundColumn('institution-fund'),
-    fundColumn('other'),
-    fundColumn('dept-carryover'),
-  ];
+  return [leaf('total', '总计', ALWAYS), ...currentYearSourceColumns(), fundColumn('dept-carryover')];
 }
 
 /** The eight columns of T03, T05 and T09. */
@@ -284,85 +288,19 @@ function t01(ctx: DefinitionContext): TableDefinition {
     {
       key: 'group:current-year',
       label: '本年支出小计',
-      children: [
-        leaf('current-year', '小计', not(fundIs(...NOT_CURRENT_YEAR))),
-        {
-          key: 'group:gpb',
-          label: '一般公共预算',
-          children: [leaf('gpb', '小计', fundGroupIs('gpb')), leaf('appropriation', '其中：财政拨款', fundIs('gpb.appropriation'))],
-        },
-        leaf('gfb', '政府性基金', fundGroupIs('gfb')),
-        fundColumn('edu-fees'),
-        fundColumn('edu-fees.carryover'),
-        fundColumn('state-capital-budget'),
-        fundColumn('operations'),
-        fundColumn('business'),
-        fundColumn('institution-fund'),
-        fundColumn('other'),
-      ],
+      children: [leaf('current-year', '小计', not(fundIs(...NOT_CURRENT_YEAR))), ...currentYearSourceColumns()],
     },
   ];
-  const incomeKeys = leafKeys(incomeColumns);
-  const expenditureKeys = leafKeys(expenditureCols);
+  const income: IncomeRow[] = [];
+  for (const [group, groupLabel] of INCOME_GROUPS) income.push(...fundsOf(group).map((f) => fundIncomeRow(f.code, f.label, groupLabel)));
+  for (const code of SINGLE_FUNDS) income.push(incomeRow(code, fundLabelOf(code), 1, 'fixed', fundIs(code)));
+  income.push(incomeRow('current-year', '本年合计', 0, 'subtotal', not(fundIs(...NOT_CURRENT_YEAR))));
+  income.push(incomeRow('dept-carryover', '部门结转', 1, 'fixed', fundIs('dept-carryover')));
+  income.push(incomeRow('institution-fund.cover', '用事业单位基金弥补收支差额', 1, 'fixed', fundIs('institution-fund.cover')));
 
-  const income: FixedRowSpec[] = [];
-  const addIncome = (row: Omit<FixedRowSpec, 'side' | 'stream' | 'columns' | 'line'>) =>
-    income.push({ ...row, side: 'income', stream: 'income', columns: incomeKeys, line: income.length + 1 });
-  for (const [group, groupLabel] of [
-    ['gpb', '一般公共预算收入'],
-    ['gfb', '政府性基金收入'],
-  ] as const) {
-    for (const f of fundsOf(group)) {
-      addIncome({
-        key: `income:${f.code}`,
-        code: `income:${f.code}`,
-        label: f.label,
-        group: groupLabel,
-        level: 2,
-        kind: 'fixed',
-        labels: { incomeGroup: groupLabel, incomeItem: f.label },
-        feed: fundIs(f.code),
-      });
-    }
-  }
-  for (const code of ['edu-fees', 'edu-fees.carryover', 'state-capital-budget', 'operations', 'business', 'institution-fund', 'other'] as const) {
-    const f = FUNDS.find((x) => x.code === code)!;
-    addIncome({ key: `income:${code}`, code: `income:${code}`, label: f.label, level: 1, kind: 'fixed', labels: { incomeGroup: f.label }, feed: fundIs(code) });
-  }
-  addIncome({
-    key: 'income:current-year',
-    code: 'income:current-year',
-    label: '本年合计',
-    level: 0,
-    kind: 'subtotal',
-    labels: { incomeGroup: '本年合计' },
-    feed: not(fundIs(...NOT_CURRENT_YEAR)),
-  });
-  addIncome({ key: 'income:dept-carryover', code: 'income:dept-carryover', label: '部门结转', level: 1, kind: 'fixed', labels: { incomeGroup: '部门结转' }, feed: fundIs('dept-carryover') });
-  addIncome({
-    key: 'income:institution-fund.cover',
-    code: 'income:institution-fund.cover',
-    label: '用事业单位基金弥补收支差额',
-    level: 1,
-    kind: 'fixed',
-    labels: { incomeGroup: '用事业单位基金弥补收支差额' },
-    feed: fundIs('institution-fund.cover'),
-  });
-
-  const expenditure: FixedRowSpec[] = [];
+  const expenditure: ExpenditureRow[] = [];
   const addExpenditure = (key: string, label: string, kind: RowKind, level: number, feed: LinePredicate) =>
-    expenditure.push({
-      key: `expenditure:${key}`,
-      code: `expenditure:${key}`,
-      label,
-      kind,
-      level,
-      side: 'expenditure',
-      line: expenditure.length + 1,
-      labels: { expenditureItem: label },
-      columns: expenditureKeys,
-      feed,
-    });
+    expenditure.push({ key: `expenditure:${key}`, code: `expenditure:${key}`, label, kind, level, feed });
   addExpenditure('basic', '一、基本支出', 'section', 1, basic);
   addExpenditure('wages', '工资福利支出', 'fixed', 2, BASIC_SPLIT.wages);
   addExpenditure('public', '公用经费', 'fixed', 2, BASIC_SPLIT.public);
@@ -372,49 +310,85 @@ function t01(ctx: DefinitionContext): TableDefinition {
   addExpenditure('special', '专项资金', 'fixed', 2, all(project, categoryIs('special')));
   for (const [cls, label] of PROJECT_BY_NATURE) addExpenditure(`project.${cls}`, label, 'fixed', 2, kindWith('project', cls));
 
-  const totalLine = Math.max(income.length, expenditure.length) + 1;
-  income.push({
-    key: 'income:total',
-    code: 'income:total',
-    label: '收入合计',
-    level: 0,
-    kind: 'total',
+  return twoSidedTable(ctx, 'T01', { incomeColumns, expenditureColumns: expenditureCols, income, expenditure, filter: ALWAYS });
+}
+
+/** The two income groups with sub-sources, as T01 and T04 print them. */
+const INCOME_GROUPS = [
+  ['gpb', '一般公共预算收入'],
+  ['gfb', '政府性基金收入'],
+] as const;
+
+/** A row of a two-sided table before it is placed on its printed line. */
+type IncomeRow = Omit<FixedRowSpec, 'side' | 'stream' | 'columns' | 'line'>;
+type ExpenditureRow = Omit<FixedRowSpec, 'side' | 'columns' | 'line' | 'labels'>;
+
+function fundLabelOf(code: FundCode): string {
+  return FUNDS.find((x) => x.code === code)!.label;
+}
+
+/** An income row without sub-rows: its label spans the group and item columns. */
+function incomeRow(key: string, label: string, level: number, kind: RowKind, feed: LinePredicate): IncomeRow {
+  return { key: `income:${key}`, code: `income:${key}`, label, level, kind, labels: { incomeGroup: label }, feed };
+}
+
+/** A sub-source row of an income group (一般公共预算收入 · 财政拨款 …). */
+function fundIncomeRow(code: FundCode, label: string, groupLabel: string): IncomeRow {
+  return {
+    key: `income:${code}`,
+    code: `income:${code}`,
+    label,
+    group: groupLabel,
+    level: 2,
+    kind: 'fixed',
+    labels: { incomeGroup: groupLabel, incomeItem: label },
+    feed: fundIs(code),
+  };
+}
+
+/**
+ * T01 and T04: income rows on the left, expenditure rows on the right, row n of each side sharing printed
+ * row n, and both totals (收入合计 ‖ 支出合计) on the last printed row.
+ */
+function twoSidedTable(
+  ctx: DefinitionContext,
+  id: 'T01' | 'T04',
+  spec: { incomeColumns: ColumnSpec[]; expenditureColumns: ColumnSpec[]; income: IncomeRow[]; expenditure: ExpenditureRow[]; filter: LinePredicate },
+): TableDefinition {
+  const incomeKeys = leafKeys(spec.incomeColumns);
+  const expenditureKeys = leafKeys(spec.expenditureColumns);
+  const totalLine = Math.max(spec.income.length, spec.expenditure.length) + 1;
+  const income: FixedRowSpec[] = [...spec.income, incomeRow('total', '收入合计', 0, 'total', ALWAYS)].map((row, i) => ({
+    ...row,
     side: 'income',
     stream: 'income',
-    line: totalLine,
-    labels: { incomeGroup: '收入合计' },
     columns: incomeKeys,
-    feed: ALWAYS,
-  });
-  expenditure.push({
-    key: 'expenditure:total',
-    code: 'expenditure:total',
-    label: '支出合计',
-    level: 0,
-    kind: 'total',
+    line: i < spec.income.length ? i + 1 : totalLine,
+  }));
+  const expenditureTotal: ExpenditureRow = { key: 'expenditure:total', code: 'expenditure:total', label: '支出合计', level: 0, kind: 'total', feed: ALWAYS };
+  const expenditure: FixedRowSpec[] = [...spec.expenditure, expenditureTotal].map((row, i) => ({
+    ...row,
     side: 'expenditure',
-    line: totalLine,
-    labels: { expenditureItem: '支出合计' },
+    line: i < spec.expenditure.length ? i + 1 : totalLine,
+    labels: { expenditureItem: row.label },
     columns: expenditureKeys,
-    feed: ALWAYS,
-  });
-
+  }));
   return {
-    id: 'T01',
-    title: TABLE_TITLES.T01,
-    caption: standardCaption(ctx, TABLE_TITLES.T01),
+    id,
+    title: TABLE_TITLES[id],
+    caption: standardCaption(ctx, TABLE_TITLES[id]),
     layout: 'two-sided',
     labelColumns: [
       { key: 'group:incomeItem', label: '项目', side: 'income', children: [{ key: 'incomeGroup', label: '' }, { key: 'incomeItem', label: '' }] },
       { key: 'expenditureItem', label: '项目', side: 'expenditure' },
     ],
     columns: [
-      { key: 'group:income', label: '收入', side: 'income', children: incomeColumns },
-      { key: 'group:expenditure', label: '支出', side: 'expenditure', children: expenditureCols },
+      { key: 'group:income', label: '收入', side: 'income', children: spec.incomeColumns },
+      { key: 'group:expenditure', label: '支出', side: 'expenditure', children: spec.expenditureColumns },
     ],
     numberRow: false,
     formats: PUBLISHED_FORMAT,
-    filter: ALWAYS,
+    filter: spec.filter,
     rows: { type: 'fixed', rows: pairByLine(income, expenditure) },
   };
 }
@@ -473,28 +447,14 @@ function t04(ctx: DefinitionContext): TableDefinition {
       // As extracted, 本年支出小计 spans only the 一般公共预算 columns and has no amount of its own.
       key: 'group:current-year',
       label: '本年支出小计',
-      children: [
-        {
-          key: 'group:gpb',
-          label: '一般公共预算',
-          children: [leaf('gpb', '小计', fundGroupIs('gpb')), leaf('appropriation', '其中：财政拨款', fundIs('gpb.appropriation'))],
-        },
-      ],
+      children: [generalPublicBudgetColumns()],
     },
     leaf('gfb', '政府性基金', fundGroupIs('gfb')),
     leaf('state-capital-budget', '国有资本经营预算', fundIs('state-capital-budget')),
   ];
-  const incomeKeys = leafKeys(incomeColumns);
-  const expenditureKeys = leafKeys(expenditureCols);
-
-  const income: FixedRowSpec[] = [];
-  const addIncome = (row: Omit<FixedRowSpec, 'side' | 'stream' | 'columns' | 'line'>) =>
-    income.push({ ...row, side: 'income', stream: 'income', columns: incomeKeys, line: income.length + 1 });
-  for (const [group, groupLabel] of [
-    ['gpb', '一般公共预算收入'],
-    ['gfb', '政府性基金收入'],
-  ] as const) {
-    addIncome({
+  const income: IncomeRow[] = [];
+  for (const [group, groupLabel] of INCOME_GROUPS) {
+    income.push({
       key: `income:${group}`,
       code: `income:${group}`,
       label: '小计',
@@ -504,91 +464,27 @@ function t04(ctx: DefinitionContext): TableDefinition {
       labels: { incomeGroup: groupLabel, incomeItem: '小计' },
       feed: fundGroupIs(group),
     });
-    for (const f of fundsOf(group)) {
-      addIncome({
-        key: `income:${f.code}`,
-        code: `income:${f.code}`,
-        label: f.label,
-        group: groupLabel,
-        level: 2,
-        kind: 'fixed',
-        labels: { incomeGroup: groupLabel, incomeItem: f.label },
-        feed: fundIs(f.code),
-      });
-    }
+    income.push(...fundsOf(group).map((f) => fundIncomeRow(f.code, f.label, groupLabel)));
   }
-  addIncome({
-    key: 'income:state-capital-budget',
-    code: 'income:state-capital-budget',
-    label: '国有资本经营预算',
-    level: 1,
-    kind: 'fixed',
-    labels: { incomeGroup: '国有资本经营预算' },
-    feed: fundIs('state-capital-budget'),
-  });
+  income.push(incomeRow('state-capital-budget', '国有资本经营预算', 1, 'fixed', fundIs('state-capital-budget')));
 
   // Every 类 of the year's functional list, printed even when empty.
-  const expenditure: FixedRowSpec[] = ctx.book.functional.children(null).map((entry, i) => {
-    const label = functionalClassLabel(entry.code, entry.name, ctx.year);
-    return {
-      key: `expenditure:${entry.code}`,
-      code: entry.code,
-      label,
-      level: 1,
-      kind: 'class' as const,
-      side: 'expenditure' as const,
-      line: i + 1,
-      labels: { expenditureItem: label },
-      columns: expenditureKeys,
-      feed: functionalClassIs(entry.code),
-    };
-  });
+  const expenditure: ExpenditureRow[] = ctx.book.functional.children(null).map((entry) => ({
+    key: `expenditure:${entry.code}`,
+    code: entry.code,
+    label: functionalClassLabel(entry.code, entry.name, ctx.year),
+    level: 1,
+    kind: 'class',
+    feed: functionalClassIs(entry.code),
+  }));
 
-  const totalLine = Math.max(income.length, expenditure.length) + 1;
-  income.push({
-    key: 'income:total',
-    code: 'income:total',
-    label: '收入合计',
-    level: 0,
-    kind: 'total',
-    side: 'income',
-    stream: 'income',
-    line: totalLine,
-    labels: { incomeGroup: '收入合计' },
-    columns: incomeKeys,
-    feed: ALWAYS,
-  });
-  expenditure.push({
-    key: 'expenditure:total',
-    code: 'expenditure:total',
-    label: '支出合计',
-    level: 0,
-    kind: 'total',
-    side: 'expenditure',
-    line: totalLine,
-    labels: { expenditureItem: '支出合计' },
-    columns: expenditureKeys,
-    feed: ALWAYS,
-  });
-
-  return {
-    id: 'T04',
-    title: TABLE_TITLES.T04,
-    caption: standardCaption(ctx, TABLE_TITLES.T04),
-    layout: 'two-sided',
-    labelColumns: [
-      { key: 'group:incomeItem', label: '项目', side: 'income', children: [{ key: 'incomeGroup', label: '' }, { key: 'incomeItem', label: '' }] },
-      { key: 'expenditureItem', label: '项目', side: 'expenditure' },
-    ],
-    columns: [
-      { key: 'group:income', label: '收入', side: 'income', children: incomeColumns },
-      { key: 'group:expenditure', label: '支出', side: 'expenditure', children: expenditureCols },
-    ],
-    numberRow: false,
-    formats: PUBLISHED_FORMAT,
+  return twoSidedTable(ctx, 'T04', {
+    incomeColumns,
+    expenditureColumns: expenditureCols,
+    income,
+    expenditure,
     filter: fundGroupIs(...APPROPRIATION_GROUPS),
-    rows: { type: 'fixed', rows: pairByLine(income, expenditure) },
-  };
+  });
 }
 
 // --- T06, T07 --------------------------------------------------------------------------------------------
@@ -642,6 +538,7 @@ const THREE_PUBLIC_NOTE =
   '注：按照党中央、国务院有关规定及部门预算管理有关规定，“三公”经费包括因公出国（境）费、公务用车购置及运行费和公务接待费。（1）因公出国（境）费，指单位工作人员公务出国（境）的住宿费、旅费、伙食补助费、杂费、培训费等支出。（2）公务用车购置及运行费，指单位公务用车购置费及租用费、燃料费、维修费、过路过桥费、保险费、安全奖励费用等支出，公务用车指用于履行公务的机动车辆，包括领导干部专车、一般公务用车和执法执勤用车。（3）公务接待费，指单位按规定开支的各类公务接待（含外宾接待）支出。';
 
 function t08(ctx: DefinitionContext): TableDefinition {
+  const { abroad, reception, vehicleRunning, vehiclePurchase } = THREE_PUBLIC;
   const row = (key: string, label: string, level: number, feed: LinePredicate, code?: string): FixedRowSpec => ({
     key,
     label,
@@ -661,16 +558,16 @@ function t08(ctx: DefinitionContext): TableDefinition {
     numberRow: false,
     formats: PUBLISHED_FORMAT,
     // Basic and project lines alike, 一般公共预算 only; so T08 is read from T06, not from T07.
-    filter: all(fundGroupIs('gpb'), economicIs('30212', '30217', '30231', '31013')),
+    filter: all(fundGroupIs('gpb'), economicIs(...Object.values(THREE_PUBLIC))),
     rows: {
       type: 'fixed',
       rows: [
         row('total', '共计', 0, ALWAYS),
-        row('abroad', '1、因公出国（境）费用', 1, economicIs('30212'), '30212'),
-        row('reception', '2、公务接待费', 1, economicIs('30217'), '30217'),
-        row('vehicle', '3、公务用车费', 1, economicIs('30231', '31013')),
-        row('vehicle-running', '其中：（1）公务用车运行维护费', 2, economicIs('30231'), '30231'),
-        row('vehicle-purchase', '（2）公务用车购置', 2, economicIs('31013'), '31013'),
+        row('abroad', '1、因公出国（境）费用', 1, economicIs(abroad), abroad),
+        row('reception', '2、公务接待费', 1, economicIs(reception), reception),
+        row('vehicle', '3、公务用车费', 1, economicIs(vehicleRunning, vehiclePurchase)),
+        row('vehicle-running', '其中：（1）公务用车运行维护费', 2, economicIs(vehicleRunning), vehicleRunning),
+        row('vehicle-purchase', '（2）公务用车购置', 2, economicIs(vehiclePurchase), vehiclePurchase),
       ],
     },
     note: THREE_PUBLIC_NOTE,

@@ -31,7 +31,7 @@ import {
   type TableDefinition,
 } from './definitions.js';
 import { ATTRIBUTE_VALUE, compilePredicate, predicateAttributes, type CompiledPredicate, type LineFacts } from './predicates.js';
-import type { GovernmentClass, ReportRow, ReportTable, RowKind, TableId } from './report.js';
+import type { ReportRow, ReportTable, TableId } from './report.js';
 import { qualifiedItemNames } from './years.js';
 
 /** One cell whose value changed; every cell of a row that appeared or disappeared is listed with rowChange. */
@@ -53,18 +53,8 @@ export interface IncomeChange {
   after: IncomeLine | null;
 }
 
-interface RowMeta {
-  key: string;
-  code?: string;
-  label: string;
-  level?: number;
-  kind: RowKind;
-  side?: 'income' | 'expenditure';
-  line?: number;
-  group?: string;
-  labels: Record<string, string>;
-  unit?: string;
-  government?: GovernmentClass;
+/** A row as reported, without its cells. */
+interface RowMeta extends Omit<ReportRow, 'cells'> {
   /** Indices of the leaf columns this row has; null for every column of its table. */
   columns: readonly number[] | null;
   /** Order of generated rows. */
@@ -571,9 +561,9 @@ export class TableEngine {
     let rows = state.rowsCache.get(rowKey);
     if (!rows) {
       const metas =
-        rowsSpec.type === 'unit-functional'
-          ? this.functionalRows(state, facts)
-          : this.economicRows(state, facts, (rowsSpec as { codeStyle: 'full' | 'short' }).codeStyle, (rowsSpec as { totalLabelColumn: string }).totalLabelColumn);
+        rowsSpec.type === 'economic'
+          ? this.economicRows(state, facts, rowsSpec.codeStyle, rowsSpec.totalLabelColumn)
+          : this.functionalRows(state, facts);
       rows = metas.map((meta) => {
         let row = state.rows.get(meta.key);
         if (!row) {
@@ -844,6 +834,7 @@ export class TableEngine {
     const table: ReportTable = {
       id: def.id,
       title: def.title,
+      fiscalYear: this.budget.fiscalYear,
       amountUnit: this.budget.amountUnit,
       caption: [...def.caption],
       layout: def.layout,
@@ -937,6 +928,7 @@ function toReportRow(row: RowState): ReportRow {
   const cells: Record<string, Fen> = {};
   const keys = row.table.leafKeys;
   for (const i of columnsOf(row)) cells[keys[i]!] = row.cells[i]!;
+  // Field by field rather than a spread: this runs for every row of every table on each snapshot.
   const out: ReportRow = { key: m.key, label: m.label, kind: m.kind, labels: { ...m.labels }, cells };
   if (m.code !== undefined) out.code = m.code;
   if (m.level !== undefined) out.level = m.level;

@@ -249,7 +249,8 @@ function grid(nodes: HeaderNode[], print: PrintColumn[], body: string[][], numbe
       lines.push(print.map((c, i) => (c.kind === 'label' ? padEnd(parts[i]![h] ?? '', c.width) : padStart(parts[i]![h] ?? '', c.width))).join(GAP).trimEnd());
     }
   }
-  const rule = '-'.repeat(Math.max(...lines.map(displayWidth)));
+  // A loop, not Math.max(...): a large department's table has more lines than a call takes arguments.
+  const rule = '-'.repeat(lines.reduce((max, line) => Math.max(max, displayWidth(line)), 0));
   return [rule, ...headerLines, rule, ...lines.slice(headerLines.length), rule].join('\n');
 }
 

@@ -81,6 +81,8 @@ export type TableLayout = 'list' | 'two-sided' | 'form' | 'projects';
 export interface ReportTable {
   id: TableId;
   title: string;
+  /** The budget year the table is of (T10/T11 print on that year's indicator template). */
+  fiscalYear: number;
   amountUnit: AmountUnit;
   /** Title block as printed, one line each (e.g. "2020年部门收支总体情况表", "单位：…", "单位：万元"). */
   caption: string[];

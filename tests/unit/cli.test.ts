@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -262,6 +262,31 @@ describe('budget CLI (real process)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(`此预算文件由更新版本的程序创建（架构版本 ${known + 4}），当前程序支持到 ${known}，请升级程序后再打开`);
     expect(state(db)).toEqual(before);
+  });
+});
+
+describe('budget CLI: a budget file of an older app', () => {
+  it('is upgraded by an import, and left byte-identical by a refused one', async () => {
+    // A file as the app before its last migration wrote it.
+    const migrations = loadMigrations(MIGRATIONS_DIR);
+    const olderApp = join(dir, 'migrations-older-app');
+    mkdirSync(olderApp);
+    for (const m of migrations.slice(0, -1)) copyFileSync(join(MIGRATIONS_DIR, m.name), join(olderApp, m.name));
+    const db = join(dir, 'older-app.db');
+    BudgetStore.open(db, { create: true, migrationsDir: olderApp }).close();
+    const before = state(db);
+
+    const refused = await cliInProcess('import', file('older-app-malformed.json', mutated((d) => (d.lines[3].amount = '-1'))), '--db', db);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('预算文件未作改动');
+    expect(state(db)).toEqual(before);
+
+    const imported = await cliInProcess('import', FIXTURE, '--db', db);
+    expect(imported.code).toBe(0);
+    const store = BudgetStore.open(db);
+    expect(store.appliedMigrations().map((m) => m.name)).toEqual(migrations.map((m) => m.name));
+    expect(store.loadBudget().lines).toHaveLength(fixture().lines.length);
+    store.close();
   });
 });
 

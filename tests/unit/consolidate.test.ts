@@ -21,6 +21,15 @@ const book = defaultCodeBook(2020);
 const total = (b: Budget): Fen => sumFen(b.lines.map((l) => l.amount));
 
 describe('consolidate (pure)', () => {
+  it('takes a department whose own budget has more lines than a function call takes arguments', () => {
+    const own = departmentOwnBudget();
+    const template = own.lines[0]!;
+    own.lines = Array.from({ length: 200_000 }, (_, i) => ({ ...template, id: i + 1 }));
+    const r = consolidate(own, [{ budget: fixtureUnitBudget(), source: '074001', declaredUnits: ['074001'] }]);
+    expect(r.parts.map((p) => p.lineIds?.first)).toEqual([1, 200_001]);
+    expect(r.parts[0]!.lineIds).toEqual({ first: 1, last: 200_000 });
+  });
+
   it('merges units, lines, projects, procurement and prior-year figures into one department budget', () => {
     const own = departmentOwnBudget();
     const unitA = fixtureUnitBudget();

@@ -160,6 +160,37 @@ describe('BudgetStore: opening and migrations', () => {
     expect(snapshot(file)).toEqual(before);
   });
 
+  it('checks against an older file before upgrading it: a refusal rolls the upgrade back, byte for byte', () => {
+    const file = fixtureFile('older.db');
+    const newer = join(dir, 'migrations-deferred');
+    mkdirSync(newer);
+    copyAppMigrations(newer);
+    writeFileSync(join(newer, nextName('line_notes')), 'CREATE TABLE line_notes (line INTEGER PRIMARY KEY, note TEXT);');
+    const before = snapshot(file);
+
+    const refusing = BudgetStore.open(file, { migrationsDir: newer, upgrade: false });
+    expect(refusing.schemaVersion()).toBe(N);
+    expect(() =>
+      refusing.upgradeWith(() => {
+        // The work sees the upgraded schema, and what it writes goes back with the upgrade.
+        expect(refusing.schemaVersion()).toBe(N + 1);
+        refusing.setMeta('note', 'written before the refusal');
+        throw new Error('refused');
+      }),
+    ).toThrow('refused');
+    expect(refusing.schemaVersion()).toBe(N);
+    refusing.close();
+    expect(snapshot(file)).toEqual(before);
+
+    const accepting = BudgetStore.open(file, { migrationsDir: newer, upgrade: false });
+    expect(accepting.upgradeWith(() => accepting.loadBudget().lines.length)).toBe(45);
+    accepting.close();
+    const upgraded = BudgetStore.open(file, { migrationsDir: newer });
+    expect(upgraded.appliedMigrations().map((m) => m.name)).toEqual([...APP_MIGRATIONS.map((m) => m.name), nextName('line_notes')]);
+    expect(upgraded.getMeta('note')).toBeNull();
+    upgraded.close();
+  });
+
   it('refuses to run when the applied migrations are not a prefix of the app’s', () => {
     const file = fixtureFile();
     const other = join(dir, 'migrations-other');

@@ -42,8 +42,10 @@ describe('budget CLI: package and receive', () => {
     const zip = join(usb, readdirSync(usb)[0]!);
     const dep = departmentDb(dir);
     const check = io();
+    const before = readFileSync(dep);
     expect(await runReceiveCommand([zip, '--db', dep, '--check-only'], check)).toBe(0);
     expect(check.text()).toContain('数据包检查通过');
+    expect(readFileSync(dep).equals(before)).toBe(true);
     const ok = io();
     expect(await runReceiveCommand([zip, '--db', dep], ok)).toBe(0);
     expect(ok.text()).toContain('已接收 074 济源市行政服务中心');

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../core/audit/index.js';
 import {
   attachNotes,
+  budgetTotals,
   checkEntryName,
   checkPackageFormat,
   findingKey,
@@ -14,6 +15,10 @@ import {
   safeNameComponent,
   truncateUtf8,
 } from '../../core/manifest.js';
+import { toExactString } from '../../core/money.js';
+import { computeTables } from '../../core/tables/index.js';
+import { fixtureBudget } from './submission-fixture.js';
+import { defaultCodeBook } from '../../db/defaults.js';
 
 const at = new Date(2026, 10, 30, 14, 5, 42);
 const bytes = (s: string) => new TextEncoder().encode(s).length;
@@ -102,6 +107,27 @@ describe('manifest', () => {
     const r = parseManifest(JSON.stringify(valid));
     expect(r.ok).toBe(true);
     if (r.ok) expect(r.manifest.audit.findings[0]!.place).toEqual({ project: 'P01', indicator: 2 });
+  });
+
+  it('says in Chinese where a manifest stops being JSON', () => {
+    const r = parseManifest('{\n  "format": "budget-package/1",\n  "fiscalYear": 2020,,\n}');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems).toEqual([{ path: '$', message: expect.stringMatching(/^清单 manifest.json 不是有效的 JSON（第 3 行第 \d+ 列）：/) }]);
+    if (!r.ok) expect(r.problems[0]!.message).not.toMatch(/Unexpected|position/);
+  });
+
+  it('totals: 一般公共预算 and its “三公” part are what T05 and T08 print, whatever else funds the same 款', () => {
+    const budget = fixtureBudget();
+    const reception = budget.lines.find((l) => l.economic === '30217')!;
+    // The same 款, paid from 事业收入: neither 一般公共预算 nor its “三公”经费.
+    budget.lines.push({ ...reception, id: 1000, fund: 'operations', amount: 10_000_000n });
+    const tables = computeTables(budget, defaultCodeBook(2020));
+    const cell = (id: string, row: string, column: string) => tables.find((t) => t.id === id)!.rows.find((r) => r.key === row)!.cells[column]!;
+    const totals = budgetTotals(budget);
+    expect(totals.threePublic).toBe(toExactString(cell('T08', 'total', 'total'), '万元'));
+    expect(totals.threePublic).toBe('6.1');
+    expect(totals.generalPublicBudget).toBe(toExactString(cell('T05', 'total', 'total'), '万元'));
+    expect(totals.expenditure).toBe('1750.2');
   });
 
   it('names a newer format as such, an unknown one as unknown', () => {

@@ -3,8 +3,9 @@
 // export fail at each step of writing.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isFat32SafeName, MANIFEST_FILE, PACKAGE_CONTENT_FILES, parseManifest } from '../../core/manifest.js';
 import { parseExchange, serializeExchange } from '../../core/exchange.js';
@@ -12,6 +13,7 @@ import { toExactString } from '../../core/money.js';
 import { computeTables } from '../../core/tables/index.js';
 import type { ReportTable } from '../../core/tables/report.js';
 import { defaultCodeBook } from '../../db/defaults.js';
+import { MIGRATIONS_DIR, loadMigrations } from '../../db/migrate.js';
 import { BudgetStore } from '../../db/store.js';
 import { PackageError } from '../../submission/errors.js';
 import { exportPackage } from '../../submission/export.js';
@@ -325,6 +327,39 @@ describe('receiving', () => {
     expect(error.message).toContain('2021 年度');
     expect(readFileSync(dep).equals(before)).toBe(true);
     expect(existsSync(`${dep}-wal`) ? readFileSync(`${dep}-wal`).length : 0).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a department file of an older app is upgraded only by a package it receives, never by one it refuses', async () => {
+    const dir = tempDir();
+    // The file as an app with only the first migration wrote it (that migration's schema never changes).
+    const migrations = loadMigrations(MIGRATIONS_DIR);
+    const firstOnly = join(dir, 'migrations-first');
+    mkdirSync(firstOnly);
+    copyFileSync(join(MIGRATIONS_DIR, migrations[0]!.name), join(firstOnly, migrations[0]!.name));
+    const olderFile = (year: number) => {
+      const file = join(dir, `department-${year}.budget`);
+      BudgetStore.open(file, { create: true, migrationsDir: firstOnly }).close();
+      const raw = new Database(file);
+      raw.prepare("INSERT INTO budget (id, fiscal_year, amount_unit, department_code, department_name) VALUES (1, ?, '万元', '074', '主管部门')").run(year);
+      raw.close();
+      return file;
+    };
+
+    const other = olderFile(2021);
+    const before = readFileSync(other);
+    const error = await receivePackage({ zipPath: exported.file, dbPath: other }).catch((e) => e);
+    expect(error).toBeInstanceOf(PackageError);
+    expect(error.code).toBe('fiscal-year');
+    expect(readFileSync(other).equals(before)).toBe(true);
+
+    const same = olderFile(2020);
+    const { unit } = await receivePackage({ zipPath: exported.file, dbPath: same, now: NOW });
+    expect(unit.code).toBe('074');
+    const store = BudgetStore.open(same);
+    expect(store.appliedMigrations().map((m) => m.name)).toEqual(migrations.map((m) => m.name));
+    expect(store.receivedPackages().map((p) => p.unitCode)).toEqual(['074']);
+    store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 });
