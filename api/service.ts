@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { CODE_LIST_KIND_LABELS, parseCodeListCsv, type CodeBook, type CsvProblem } from '../core/codelists.js';
+import { lineSnapshot } from '../core/diff.js';
 import { lineProblems, parseExchange, serializeExchange, type LineFields } from '../core/exchange.js';
 import { FUNDS, fundLabel } from '../core/funds.js';
 import {
@@ -212,28 +213,16 @@ export class BudgetSession implements ApiService {
     return toExactString(fen, this.unit);
   }
 
+  /** T03's 合计 row: 总计 and the 基本支出 / 项目支出 小计, which the engine keeps current edit by edit. */
   private totals(): Totals {
-    let basic = 0n;
-    let project = 0n;
-    for (const l of this.lines.values()) {
-      if (l.kind === 'basic') basic += l.amount;
-      else project += l.amount;
-    }
-    return { total: this.money(basic + project), basic: this.money(basic), project: this.money(project) };
+    const { engine } = this.requireBudget();
+    const figure = (column: 'total' | 'basic' | 'project') => this.money(engine.cell('T03', 'total', column));
+    return { total: figure('total'), basic: figure('basic'), project: figure('project') };
   }
 
   private row(l: BudgetLine): LineRow {
-    return {
-      id: l.id,
-      unit: l.unit,
-      functional: l.functional,
-      economic: l.economic,
-      kind: l.kind,
-      project: l.project,
-      fund: l.fund,
-      amount: this.money(l.amount),
-      remark: l.remark ?? '',
-    };
+    // The grid shows a missing remark as an empty cell, where a diff snapshot says null.
+    return { ...lineSnapshot(l, this.unit), remark: l.remark ?? '' };
   }
 
   private subtotal(code: string, amount: Fen): Subtotal {

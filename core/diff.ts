@@ -159,7 +159,8 @@ function lineKey(l: BudgetLine): string {
   return [l.unit, l.functional, l.economic, l.kind, l.project ?? '', l.fund].join(SEP);
 }
 
-function snapshot(l: BudgetLine, unit: AmountUnit): LineSnapshot {
+/** A line as a diff shows it: the amount as an exact decimal string in `unit`, an empty remark as null. */
+export function lineSnapshot(l: BudgetLine, unit: AmountUnit): LineSnapshot {
   return {
     id: l.id,
     unit: l.unit,
@@ -179,8 +180,8 @@ function lineFieldText(l: LineSnapshot, field: keyof BudgetLine): string | null 
 }
 
 function lineDiff(change: ChangeKind, before: BudgetLine | null, after: BudgetLine | null, unit: AmountUnit): LineDiff | null {
-  const a = before ? snapshot(before, unit) : null;
-  const b = after ? snapshot(after, unit) : null;
+  const a = before ? lineSnapshot(before, unit) : null;
+  const b = after ? lineSnapshot(after, unit) : null;
   const fields: FieldChange[] = [];
   if (a && b) {
     for (const [field, label] of LINE_FIELD_LABELS) {

@@ -8,7 +8,7 @@ import { convertExact, formatExact } from './amounts.js';
 import { LineGrid, type LineGridHandle } from './LineGrid.js';
 import { TablesView } from './TablesView.js';
 import { AuditPanel } from './AuditPanel.js';
-import { NewBudgetDialog, OpenBudgetDialog } from './dialogs.js';
+import { HiddenFileInput, NewBudgetDialog, OpenBudgetDialog } from './dialogs.js';
 import { CodeListDialog } from './CodeListDialog.js';
 import { ToastHost, useToasts } from './toast.js';
 import { decideShellCommand, decideUndoKey, readFocus } from './shell-commands.js';
@@ -232,18 +232,7 @@ export function App() {
             </select>
           </label>
         </nav>
-        <input
-          ref={importInput}
-          type="file"
-          accept=".json,application/json"
-          hidden
-          data-testid="import-file"
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            e.target.value = '';
-            if (f) void doImport(f);
-          }}
-        />
+        <HiddenFileInput inputRef={importInput} accept=".json,application/json" testId="import-file" onFile={(f) => void doImport(f)} />
       </header>
 
       <div className="tabs" role="tablist">

@@ -1,5 +1,5 @@
-// 新建预算 and 打开 dialogs.
-import { useEffect, useState, type ReactNode } from 'react';
+// 新建预算 and 打开 dialogs, and the hidden file input the app's 选择文件 buttons open.
+import { useEffect, useState, type ReactNode, type RefObject } from 'react';
 import type { AmountUnitCode, BudgetInfo, RecentBudget, UnitKindCode } from '../api/contract.js';
 import { call, errorMessage } from './api.js';
 
@@ -8,6 +8,37 @@ const KIND_OPTIONS: { value: UnitKindCode; label: string }[] = [
   { value: 'public-institution', label: '事业单位' },
   { value: 'civil-servant-managed', label: '参照公务员法管理的事业单位' },
 ];
+
+/**
+ * A hidden file input that a button opens through `inputRef`. It forgets the choice at once, so choosing the
+ * same file again (after fixing it) is still reported.
+ */
+export function HiddenFileInput({
+  inputRef,
+  accept,
+  testId,
+  onFile,
+}: {
+  inputRef: RefObject<HTMLInputElement | null>;
+  accept: string;
+  testId: string;
+  onFile(file: File): void;
+}) {
+  return (
+    <input
+      ref={inputRef}
+      type="file"
+      accept={accept}
+      hidden
+      data-testid={testId}
+      onChange={(e) => {
+        const f = e.target.files?.[0];
+        e.target.value = '';
+        if (f) onFile(f);
+      }}
+    />
+  );
+}
 
 export function Modal({ title, onClose, children, footer }: { title: string; onClose(): void; children: ReactNode; footer: ReactNode }) {
   useEffect(() => {

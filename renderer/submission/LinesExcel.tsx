@@ -6,6 +6,7 @@ import type { ChangeSet } from '../../api/contract.js';
 import { UPLOAD_MAX_BYTES, type LinesImportView } from '../../api/submission.js';
 import { call, hostKind } from '../api.js';
 import type { ShowToast } from '../toast.js';
+import { HiddenFileInput } from '../dialogs.js';
 import { Modal, ProblemBox, problemOf, type Problem } from './common.js';
 import { downloadBase64, fileToBase64, showSize, XLSX_TYPE } from './files.js';
 
@@ -157,18 +158,7 @@ function ImportLinesDialog({ onClose, onApplied }: { onClose(): void; onApplied(
       <div className="sub-folder">
         <button type="button" data-action="pick-lines-file" disabled={busy} onClick={() => void choose()}>选择 .xlsx 文件…</button>
         <span className={source ? 'path' : 'muted'}>{source ? source.name : '尚未选择'}</span>
-        <input
-          ref={fileInput}
-          type="file"
-          accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-          hidden
-          data-testid="import-lines-file"
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            e.target.value = '';
-            if (f) void fromFile(f);
-          }}
-        />
+        <HiddenFileInput inputRef={fileInput} accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" testId="import-lines-file" onFile={(f) => void fromFile(f)} />
       </div>
       <fieldset className="sub-mode" disabled={busy}>
         <legend>导入方式</legend>

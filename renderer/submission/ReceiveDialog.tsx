@@ -3,6 +3,7 @@
 import { useRef, useState } from 'react';
 import { UPLOAD_MAX_BYTES, type PackageInspectionView, type SubmissionStatusView } from '../../api/submission.js';
 import { call, hostKind } from '../api.js';
+import { HiddenFileInput } from '../dialogs.js';
 import { Modal, ProblemBox, problemOf, type Problem } from './common.js';
 import { DiffView } from './DiffView.js';
 import { fileToBase64, showExact, showSize, showTime } from './files.js';
@@ -105,18 +106,7 @@ export function ReceiveDialog({ onClose, onReceived }: { onClose(): void; onRece
       <div className="sub-folder">
         <button type="button" data-action="pick-package" disabled={!!busy} onClick={() => void pick()}>选择数据包（.zip）…</button>
         <span className={picked ? 'path' : 'muted'}>{picked ?? '下属单位“上报”生成的 .zip 文件，通常在 U 盘上'}</span>
-        <input
-          ref={fileInput}
-          type="file"
-          accept=".zip,application/zip"
-          hidden
-          data-testid="receive-file"
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            e.target.value = '';
-            if (f) void inspect({ file: f });
-          }}
-        />
+        <HiddenFileInput inputRef={fileInput} accept=".zip,application/zip" testId="receive-file" onFile={(f) => void inspect({ file: f })} />
       </div>
       {problem ? <ProblemBox testId="receive-error" problem={{ ...problem, message: `未接收：${problem.message}` }} /> : null}
       {i ? (

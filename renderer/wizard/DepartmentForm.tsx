@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { WizardDepartment } from '../../api/wizard.js';
 import { call, errorMessage } from '../api.js';
 import type { ShowToast } from '../toast.js';
-import { Field, Messages, PrintedTable, issuesOf, messagesFor, type FieldMessage } from './common.js';
+import { Field, Messages, PrintedTable, issuesOf, messagesFor, splitIndicatorIssues, TemplateBar, type FieldMessage } from './common.js';
 import { IndicatorEditor, draftProblems, draftsFrom, forgetChanged, indicatorInputs, type DraftIndicator } from './IndicatorEditor.js';
 
 interface Props {
@@ -53,15 +53,7 @@ export function DepartmentForm({ onExit, toast, onChanged }: Props) {
       onChanged();
       return true;
     } catch (err) {
-      const found = issuesOf(err);
-      const byRow = new Map<number, string[]>();
-      const rest = new Map<string, string>();
-      for (const [path, message] of found) {
-        const m = /^indicators\[(\d+)\]/.exec(path);
-        const draft = m ? drafts[Number(m[1])] : undefined;
-        if (draft) byRow.set(draft.id, [...(byRow.get(draft.id) ?? []), message]);
-        else rest.set(path, message);
-      }
+      const { byRow, rest } = splitIndicatorIssues(issuesOf(err), drafts);
       setRowIssues(byRow);
       setIssues(rest);
       toast(errorMessage(err), 'error', 10000);
@@ -199,20 +191,7 @@ export function DepartmentForm({ onExit, toast, onChanged }: Props) {
                 </tbody>
               </table>
             </div>
-            <div className="wz-indicator-bar">
-              <label className="wz-inline">
-                指标模板
-                <select aria-label="指标模板" value={view.template?.chosen ? view.template.id : ''} onChange={(e) => void changeTemplate(e.target.value)}>
-                  <option value="">自动：{view.template ? view.template.name : '无适用模板'}</option>
-                  {view.templates.map((t) => (
-                    <option key={t.id} value={t.id}>
-                      {t.name}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              {view.template ? <span className="muted">{view.template.reason}</span> : null}
-            </div>
+            <TemplateBar template={view.template} templates={view.templates} onChoose={(id) => void changeTemplate(id)} />
             <div className="wz-table-messages" data-field="indicators">
               <Messages list={tableMessages} testId="msg-indicators" />
             </div>

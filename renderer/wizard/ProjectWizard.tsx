@@ -18,7 +18,7 @@ import {
 import { call, errorMessage } from '../api.js';
 import { formatExact } from '../amounts.js';
 import type { ShowToast } from '../toast.js';
-import { Field, Messages, PrintedTable, issuesOf, messagesFor, stateMark, stateText, type FieldMessage } from './common.js';
+import { Field, Messages, PrintedTable, issuesOf, messagesFor, splitIndicatorIssues, stateMark, stateText, TemplateBar, type FieldMessage } from './common.js';
 import { IndicatorEditor, draftProblems, draftsFrom, forgetChanged, indicatorInputs, type DraftIndicator } from './IndicatorEditor.js';
 
 type EditStep = 'basics' | 'details' | 'goals' | 'indicators';
@@ -138,14 +138,7 @@ export function ProjectWizard({ code, onExit, toast, onChanged }: Props) {
       } catch (err) {
         const found = issuesOf(err);
         if (current === 'indicators') {
-          const byRow = new Map<number, string[]>();
-          const rest = new Map<string, string>();
-          for (const [path, message] of found) {
-            const m = /^indicators\[(\d+)\]/.exec(path);
-            const draft = m ? drafts[Number(m[1])] : undefined;
-            if (draft) byRow.set(draft.id, [...(byRow.get(draft.id) ?? []), message]);
-            else rest.set(path, message);
-          }
+          const { byRow, rest } = splitIndicatorIssues(found, drafts);
           setRowIssues(byRow);
           setIssues(rest);
         } else setIssues(found);
@@ -442,25 +435,12 @@ export function ProjectWizard({ code, onExit, toast, onChanged }: Props) {
     ];
     return (
       <div className="wz-form wide">
-        <div className="wz-indicator-bar">
-          <label className="wz-inline">
-            指标模板
-            <select aria-label="指标模板" value={view.template?.chosen ? view.template.id : ''} onChange={(e) => void changeTemplate(e.target.value)}>
-              <option value="">自动：{view.template ? view.template.name : '无适用模板'}</option>
-              {view.templates.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
-                  {t.appliesToYear ? '' : `（适用 ${t.years}）`}
-                </option>
-              ))}
-            </select>
-          </label>
-          {view.template ? <span className="muted">{view.template.reason}</span> : null}
+        <TemplateBar template={view.template} templates={view.templates} onChoose={(id) => void changeTemplate(id)} yearNote>
           <span className="spacer" />
           <button type="button" onClick={addStandardRows} disabled={!view.template || view.template.standardRows.length === 0}>
             补充模板标准指标
           </button>
-        </div>
+        </TemplateBar>
         <fieldset className="wz-types">
           <legend>项目类型（用于排列建议指标）</legend>
           {view.choices.projectTypes.map((t) => (

@@ -1,7 +1,8 @@
-// Pieces the 绩效目标 screens share: field frames with their messages, step badges, the printed table.
+// Pieces the 绩效目标 screens share: field frames with their messages, step badges, the 指标模板 bar, the printed
+// table.
 import type { ReactNode } from 'react';
 import type { TableView } from '../../api/contract.js';
-import type { StepStateCode, WizardFinding, WizardStepState } from '../../api/wizard.js';
+import type { StepStateCode, WizardFinding, WizardStepState, WizardTemplate, WizardTemplateInfo } from '../../api/wizard.js';
 import { ApiCallError } from '../api.js';
 
 /** A message shown at a field: a refusal of the last save, or a 审核 finding. */
@@ -17,6 +18,25 @@ export function issuesOf(err: unknown): Map<string, string> {
   const out = new Map<string, string>();
   if (err instanceof ApiCallError) for (const i of err.issues ?? []) if (!out.has(i.path)) out.set(i.path, i.message);
   return out;
+}
+
+/**
+ * Splits the issues of a refused save: one about an indicator ("indicators[3].unit") goes to the row of that
+ * draft, by the row's local id, so the editor shows it there; the others stay by path.
+ */
+export function splitIndicatorIssues(
+  found: IssueMap,
+  drafts: readonly { id: number }[],
+): { byRow: Map<number, string[]>; rest: Map<string, string> } {
+  const byRow = new Map<number, string[]>();
+  const rest = new Map<string, string>();
+  for (const [path, message] of found) {
+    const m = /^indicators\[(\d+)\]/.exec(path);
+    const draft = m ? drafts[Number(m[1])] : undefined;
+    if (draft) byRow.set(draft.id, [...(byRow.get(draft.id) ?? []), message]);
+    else rest.set(path, message);
+  }
+  return { byRow, rest };
 }
 
 export function Messages({ list, testId }: { list: readonly FieldMessage[]; testId?: string }) {
@@ -101,6 +121,43 @@ export function stateMark(state: StepStateCode): string {
 
 export function stateText(state: StepStateCode): string {
   return STATE_TEXT[state];
+}
+
+/**
+ * The 指标模板 bar: the automatic choice or one of the templates, and why the current one applies. `yearNote`
+ * marks templates made for other years; `children` go at the bar's end.
+ */
+export function TemplateBar({
+  template,
+  templates,
+  onChoose,
+  yearNote,
+  children,
+}: {
+  template: WizardTemplate | null;
+  templates: readonly WizardTemplateInfo[];
+  onChoose(id: string): void;
+  yearNote?: boolean;
+  children?: ReactNode;
+}) {
+  return (
+    <div className="wz-indicator-bar">
+      <label className="wz-inline">
+        指标模板
+        <select aria-label="指标模板" value={template?.chosen ? template.id : ''} onChange={(e) => onChoose(e.target.value)}>
+          <option value="">自动：{template ? template.name : '无适用模板'}</option>
+          {templates.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+              {yearNote && !t.appliesToYear ? `（适用 ${t.years}）` : ''}
+            </option>
+          ))}
+        </select>
+      </label>
+      {template ? <span className="muted">{template.reason}</span> : null}
+      {children}
+    </div>
+  );
 }
 
 /** A table as printed (T10 / T11 form layout): text with line breaks kept, spans as published. */

@@ -1,7 +1,7 @@
 // 导入科目代码表 end to end: a year's official list loaded from a CSV file through the toolbar dialog; the
 // grid's names and pickers use it at once; a bad file is refused with its line numbers and nothing stored.
 import { expect, test, type Page } from '@playwright/test';
-import { cleanup, shot, startWithFixture, type RunningHost } from './host.js';
+import { cell, cleanup, shot, startWithFixture, type RunningHost } from './host.js';
 
 interface LineRow {
   id: number;
@@ -15,10 +15,6 @@ test.afterEach(async () => {
   await cleanup(host);
   host = undefined;
 });
-
-function cell(page: Page, lineId: number, col: string) {
-  return page.locator(`[role="row"][row-id="L${lineId}"] [col-id="${col}"]`);
-}
 
 async function loadList(page: Page, name: string, bytes: Buffer, kind = 'functional') {
   await page.getByRole('button', { name: '导入科目代码表…' }).click();

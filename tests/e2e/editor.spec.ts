@@ -2,7 +2,7 @@
 // through Chromium with the keyboard and the clipboard as a finance clerk would.
 import { readFileSync } from 'node:fs';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { FIXTURE_PATH, cleanup, shot, startHost, startWithFixture, tempBudgetDir, type RunningHost } from './host.js';
+import { FIXTURE_PATH, cell, cleanup, reveal, shot, startHost, startWithFixture, tempBudgetDir, type RunningHost } from './host.js';
 
 interface LineRow {
   id: number;
@@ -28,12 +28,6 @@ test.afterEach(async () => {
   host = undefined;
 });
 
-/** A cell of the line grid: `row` is a line id (number) or a row id such as "S2010350". */
-function cell(page: Page, row: number | string, col: string): Locator {
-  const rowId = typeof row === 'number' ? `L${row}` : row;
-  return page.locator(`[role="row"][row-id="${rowId}"] [col-id="${col}"]`);
-}
-
 function totalCell(page: Page): Locator {
   return page.locator('[role="row"][row-id="TOTAL"] [col-id="amount"]');
 }
@@ -54,30 +48,6 @@ async function showTable(page: Page, id: string): Promise<Locator> {
 /** An amount cell of a published table by row key and column key. */
 function figure(table: Locator, row: string, column: string): Locator {
   return table.locator(`td[data-row="${row}"][data-column="${column}"]`);
-}
-
-/** Scrolls the virtualised grid until the row is rendered inside the visible part of the grid. */
-async function reveal(page: Page, row: number | string): Promise<void> {
-  const rowId = typeof row === 'number' ? `L${row}` : row;
-  const found = await page.locator('.ag-grid-viewport').first().evaluate(async (viewport, id) => {
-    const visible = () => {
-      const el = viewport.querySelector(`[role="row"][row-id="${id}"]`);
-      if (!el) return false;
-      const r = el.getBoundingClientRect();
-      const v = viewport.getBoundingClientRect();
-      return r.top >= v.top + 30 && r.bottom <= v.bottom - 10;
-    };
-    viewport.scrollTop = 0;
-    for (let i = 0; i < 2000; i++) {
-      await new Promise((resolve) => requestAnimationFrame(() => resolve(null)));
-      if (visible()) return true;
-      const before = viewport.scrollTop;
-      viewport.scrollTop += 56;
-      if (viewport.scrollTop === before) return visible();
-    }
-    return false;
-  }, rowId);
-  expect(found, `row ${rowId} shown`).toBe(true);
 }
 
 async function typeInto(page: Page, target: Locator, text: string): Promise<void> {

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 export const ROOT = process.cwd();
 export const FIXTURE_PATH = join(ROOT, 'tests', 'fixtures', 'jiyuan-2020', 'budget.json');
@@ -95,4 +95,34 @@ export async function shot(page: Page, name: string): Promise<void> {
 /** The grid row of a line whose cells show the given texts (any columns). */
 export function gridRow(page: Page, rowIndex: number) {
   return page.locator(`.ag-center-cols-container [row-index="${rowIndex}"]`);
+}
+
+/** A cell of the line grid: `row` is a line id (number) or a row id such as "S2010350". */
+export function cell(page: Page, row: number | string, col: string): Locator {
+  const rowId = typeof row === 'number' ? `L${row}` : row;
+  return page.locator(`[role="row"][row-id="${rowId}"] [col-id="${col}"]`);
+}
+
+/** Scrolls the virtualised grid until the row (a line id or a row id) is rendered inside its visible part. */
+export async function reveal(page: Page, row: number | string): Promise<void> {
+  const rowId = typeof row === 'number' ? `L${row}` : row;
+  const found = await page.locator('.ag-grid-viewport').first().evaluate(async (viewport, id) => {
+    const visible = () => {
+      const el = viewport.querySelector(`[role="row"][row-id="${id}"]`);
+      if (!el) return false;
+      const r = el.getBoundingClientRect();
+      const v = viewport.getBoundingClientRect();
+      return r.top >= v.top + 30 && r.bottom <= v.bottom - 10;
+    };
+    viewport.scrollTop = 0;
+    for (let i = 0; i < 2000; i++) {
+      await new Promise((resolve) => requestAnimationFrame(() => resolve(null)));
+      if (visible()) return true;
+      const before = viewport.scrollTop;
+      viewport.scrollTop += 56;
+      if (viewport.scrollTop === before) return visible();
+    }
+    return false;
+  }, rowId);
+  expect(found, `row ${rowId} shown`).toBe(true);
 }

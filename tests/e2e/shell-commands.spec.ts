@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { cleanup, shot, startWithFixture, type RunningHost } from './host.js';
+import { cell, cleanup, shot, startWithFixture, type RunningHost } from './host.js';
 
 interface LineRow {
   id: number;
@@ -48,10 +48,6 @@ async function withShell(page: Page): Promise<void> {
 }
 
 const send = (page: Page, command: unknown) => page.evaluate((c) => window.sendShellCommand!(c), command);
-
-function cell(page: Page, lineId: number, col: string) {
-  return page.locator(`[role="row"][row-id="L${lineId}"] [col-id="${col}"]`);
-}
 
 test('撤销 / 重做 from the menu act on the budget, never under an open cell editor; the keys are taken once', async ({ page }) => {
   host = await startWithFixture();

@@ -6,7 +6,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import ExcelJS from 'exceljs';
-import { cleanup, shot, startHost, startWithFixture, tempBudgetDir, type RunningHost } from './host.js';
+import { cell, cleanup, reveal, shot, startHost, startWithFixture, tempBudgetDir, type RunningHost } from './host.js';
 
 interface LineRow {
   id: number;
@@ -24,10 +24,6 @@ test.afterEach(async () => {
   for (const h of hosts) await cleanup(h);
   hosts = [];
 });
-
-function cell(page: Page, row: number, col: string): Locator {
-  return page.locator(`[role="row"][row-id="L${row}"] [col-id="${col}"]`);
-}
 
 async function openApp(page: Page, h: RunningHost): Promise<void> {
   await page.goto(h.url);
@@ -52,29 +48,6 @@ async function wagesLine(h: RunningHost): Promise<LineRow> {
   const line = list.lines.find((l) => l.functional === '2010350' && l.economic === '30101' && l.kind === 'basic');
   if (!line) throw new Error('line 2010350/30101 missing');
   return line;
-}
-
-/** Scrolls the virtualised grid until the line is rendered inside its visible part. */
-async function reveal(page: Page, id: number): Promise<void> {
-  const found = await page.locator('.ag-grid-viewport').first().evaluate(async (viewport, rowId) => {
-    const visible = () => {
-      const el = viewport.querySelector(`[role="row"][row-id="${rowId}"]`);
-      if (!el) return false;
-      const r = el.getBoundingClientRect();
-      const v = viewport.getBoundingClientRect();
-      return r.top >= v.top + 30 && r.bottom <= v.bottom - 10;
-    };
-    viewport.scrollTop = 0;
-    for (let i = 0; i < 2000; i++) {
-      await new Promise((r) => requestAnimationFrame(() => r(null)));
-      if (visible()) return true;
-      const before = viewport.scrollTop;
-      viewport.scrollTop += 56;
-      if (viewport.scrollTop === before) return visible();
-    }
-    return false;
-  }, `L${id}`);
-  expect(found, `line ${id} shown`).toBe(true);
 }
 
 test('a unit submits, is locked, unlocks with a reason and sees the diff; the department receives it', async ({ page }) => {

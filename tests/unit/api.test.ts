@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiInput, ApiMethod, ApiOutputs, ChangeSet, TableView } from '../../api/contract.js';
 import { dispatch } from '../../api/dispatch.js';
 import { BudgetSession, createBudgetService } from '../../api/service.js';
+import { amount, toExactString } from '../../core/money.js';
 
 const FIXTURE = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'jiyuan-2020', 'budget.json'), 'utf8');
 
@@ -81,6 +82,25 @@ describe('budget service', () => {
     reopen();
     const again = await ok('lines.list', {});
     expect(again.lines.find((l) => l.id === line.id)!.amount).toBe('1234.5');
+  });
+
+  it('keeps total, 基本支出 and 项目支出 exact through an edit, its undo and a reopen', async () => {
+    const fixture = { total: '1740.2', basic: '560.8', project: '1179.4' };
+    const list = await ok('lines.list', {});
+    expect(list.totals).toEqual(fixture);
+    const wages = list.lines.find((l) => l.functional === '2010350' && l.economic === '30101' && l.kind === 'basic')!;
+    const project = list.lines.find((l) => l.kind === 'project')!;
+    const edited = await ok('lines.update', { id: wages.id, field: 'amount', value: '1,234.5' });
+    expect(edited.totals).toEqual({ total: '2833.8', basic: '1654.4', project: '1179.4' }); // basic 560.8 - 140.9 + 1234.5
+    const removed = await ok('lines.delete', { ids: [project.id] });
+    const projectLeft = toExactString(amount('1179.4') - amount(project.amount), '万元');
+    expect(removed.totals).toEqual({ total: toExactString(amount('2833.8') - amount(project.amount), '万元'), basic: '1654.4', project: projectLeft });
+    await ok('edit.undo', {});
+    expect((await ok('budget.info', {})).totals).toEqual({ total: '2833.8', basic: '1654.4', project: '1179.4' });
+    await ok('edit.undo', {});
+    expect((await ok('budget.info', {})).totals).toEqual(fixture);
+    reopen();
+    expect((await ok('lines.list', {})).totals).toEqual(fixture);
   });
 
   it('accepts an amount typed in another unit exactly', async () => {
