@@ -64,6 +64,20 @@ export function App() {
     setRevision((r) => r + 1);
   }, []);
 
+  // Project edits in 绩效目标 (a new project, a renamed one) change the names the line grid shows; the grid
+  // stays mounted, so it reloads when the user comes back to it rather than on every wizard save.
+  const linesStale = useRef(false);
+  const projectsChanged = useCallback(() => {
+    linesStale.current = true;
+    void loadInfo();
+  }, [loadInfo]);
+  useEffect(() => {
+    if (tab === 'lines' && linesStale.current) {
+      linesStale.current = false;
+      setGeneration((g) => g + 1);
+    }
+  }, [tab]);
+
   /** Every mutation's change set passes through here: the grid patches its rows, the frame its totals. */
   const onChanges = useCallback((cs: ChangeSet) => {
     setInfo((prev) =>
@@ -303,7 +317,7 @@ export function App() {
             {tab === 'performance' ? (
               <section className="pane">
                 <LockScope locked={submission.locked}>
-                  <PerformancePane toast={showToast} onChanged={() => void loadInfo()} />
+                  <PerformancePane toast={showToast} onChanged={projectsChanged} />
                 </LockScope>
               </section>
             ) : null}

@@ -3,7 +3,7 @@
 // test-results/screenshots (wizard-*.png).
 import { readFileSync } from 'node:fs';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { FIXTURE_PATH, cleanup, shot, startWithFixture, type RunningHost } from './host.js';
+import { FIXTURE_PATH, cell, cleanup, reveal, shot, startWithFixture, type RunningHost } from './host.js';
 
 interface Fixture {
   projects: { code: string; name: string; indicators: { name: string; target: string }[] }[];
@@ -356,4 +356,22 @@ test('the department table: texts, indicators with notes, and the budget block f
   await expect(preview).toContainText('政务服务效能评估');
   await expect(preview.locator('tr', { hasText: '电子政务内外网网络共享' })).toContainText('≥422 条');
   await shot(page, 'wizard-department-preview');
+});
+
+test('a project renamed in the wizard shows its new name in the line grid on coming back', async ({ page }) => {
+  host = await startWithFixture();
+  await page.goto(host.url);
+  // The grid is loaded first (it stays mounted while the wizard is open).
+  await reveal(page, 22);
+  await expect(cell(page, 22, 'project')).toContainText('电子政务信息化项目专家论证费');
+
+  await page.getByRole('tab', { name: '绩效目标' }).click();
+  await openProject(page, 'P01');
+  await typeIn(page, page.locator('#wz-f-name'), '专家论证费（更名）');
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await expect(page.getByText('已保存').first()).toBeVisible();
+
+  await page.getByRole('tab', { name: '预算明细' }).click();
+  await reveal(page, 22);
+  await expect(cell(page, 22, 'project')).toContainText('专家论证费（更名）');
 });
