@@ -100,7 +100,7 @@ export async function readZipEntries(archive: Buffer, limits: ZipLimits = PACKAG
         throw new PackageError('unsafe-entry', `数据包条目${shown}使用了不支持的压缩方式（${entry.compressionMethod}），已拒绝`);
       }
       if (entry.compressionMethod === 0 && entry.compressedSize !== entry.uncompressedSize) {
-        throw corrupt(`数据包条目${shown}未压缩，但记录的压缩前后大小不同（${entry.compressedSize} 与 ${entry.uncompressedSize} 字节），文件头不可信，已拒绝`);
+        throw corrupt(`数据包条目${shown}未压缩，但记录的压缩前后大小不同（${entry.compressedSize} 与 ${entry.uncompressedSize} 字节），文件头不可信：数据包已损坏或被改动，已拒绝`);
       }
       if (entry.uncompressedSize > limits.maxEntryBytes) {
         throw new PackageError(
@@ -128,13 +128,13 @@ export async function readZipEntries(archive: Buffer, limits: ZipLimits = PACKAG
         throw corrupt(`数据包条目${shown}的文件头已损坏：${(err as Error).message}`);
       }
       if (!Buffer.from(local.fileName).equals(rawName)) {
-        throw corrupt(`数据包条目${shown}的目录记录与文件头中的名称不一致，已拒绝`);
+        throw corrupt(`数据包条目${shown}的目录记录与文件头中的名称不一致：数据包已损坏或被改动，已拒绝`);
       }
       if ((local.generalPurposeBitFlag & (FLAG_ENCRYPTED | FLAG_STRONG_ENCRYPTION)) !== 0) {
         throw new PackageError('unsafe-entry', `数据包条目${shown}已加密，上报数据包不应加密，已拒绝`);
       }
       if (local.compressionMethod !== entry.compressionMethod) {
-        throw corrupt(`数据包条目${shown}的目录记录与文件头中的压缩方式不一致，已拒绝`);
+        throw corrupt(`数据包条目${shown}的目录记录与文件头中的压缩方式不一致：数据包已损坏或被改动，已拒绝`);
       }
 
       const bytes = await readEntryBytes(zip, entry, shown, limits, limits.maxTotalBytes - actualTotal);
@@ -212,7 +212,7 @@ async function readEntryBytes(
       count += chunk.length;
       if (count > cap) {
         if (count > declared) {
-          fail(corrupt(`数据包条目${shown}实际内容超过文件头声明的大小（声明 ${declared} 字节），文件头不可信，已拒绝`));
+          fail(corrupt(`数据包条目${shown}实际内容超过文件头声明的大小（声明 ${declared} 字节），文件头不可信：数据包已损坏或被改动，已拒绝`));
         } else {
           fail(new PackageError('too-large', `数据包展开后总大小超过上限（${limits.maxTotalBytes} 字节），已拒绝`));
         }
