@@ -214,10 +214,14 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
         const editedMoved = follow && api.getRowNode(follow.key)?.rowIndex !== editedIndex;
         if (follow && editedMoved && focusedKey === follow.below && focus.column.getColId() === follow.column) target = follow.key;
         const node = api.getRowNode(target);
-        const editing = api.getEditingCells().length > 0;
-        if (node && node.rowIndex !== null && node.rowIndex !== undefined && !editing && (node.rowIndex !== focus.rowIndex || target !== focusedKey)) {
+        if (node && node.rowIndex !== null && node.rowIndex !== undefined && (node.rowIndex !== focus.rowIndex || target !== focusedKey)) {
+          // An editor may be open in the moved row (Tab opened the next cell's picker): the grid's idea of
+          // the focused cell moves with the row, and the keyboard stays in the editor.
+          const active = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+          const inEditor = api.getEditingCells().length > 0;
           api.setFocusedCell(node.rowIndex, focus.column);
           api.ensureIndexVisible(node.rowIndex);
+          if (inEditor && active?.isConnected && document.activeElement !== active) active.focus();
         }
       }
     }
