@@ -519,7 +519,7 @@ function indicatorRows(indicators: readonly Indicator[], template: IndicatorTemp
   return rows;
 }
 
-/** One project's 项目支出绩效目标表 as printed (TABLES.md T11). */
+/** One project's 项目支出绩效目标表 as printed (docs/domain/TABLES.md T11). */
 function projectPreview(s: WizardSession, p: Project, template: IndicatorTemplate | null): TableView {
   const t11 = s.engine.table('T11');
   const unit = s.budget.amountUnit;
@@ -578,7 +578,7 @@ interface WizardBudgetRowLike {
   text: string;
 }
 
-/** The department's 整体绩效目标表 as printed (TABLES.md T10): the form, its budget block, its indicators. */
+/** The department's 整体绩效目标表 as printed (docs/domain/TABLES.md T10): the form, its budget block, its indicators. */
 function departmentPreview(s: WizardSession, perf: DepartmentPerformance, template: IndicatorTemplate | null): TableView {
   const t10 = s.engine.table('T10');
   const [title = t10.title, ...subtitle] = t10.caption;

@@ -361,7 +361,7 @@ function projectsText(t: ReportTable, template?: IndicatorTemplate): string {
       out.push('项目绩效目标');
       field('项目总目标', p.overallGoal);
       field('年度绩效目标', p.annualGoal);
-      // With the template every 二级 is printed, an empty one as one blank row (TABLES.md T11).
+      // With the template every 二级 is printed, an empty one as one blank row (docs/domain/TABLES.md T11).
       const rows = template
         ? publishedIndicatorRows(p, template).map((r) => [
             r.level1RowSpan > 0 ? r.level1 : '',
