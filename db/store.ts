@@ -104,6 +104,32 @@ export interface StoredReceivedPackage {
   budgetJson: string;
 }
 
+/**
+ * A failure of SQLite or of the disk under it while the file is in use, as one Chinese sentence saying what to
+ * do; null for anything else (a bug of ours stays an internal error).
+ */
+export function sqliteFailure(err: unknown, file?: string): StoreError | null {
+  if (err instanceof StoreError) return null;
+  const code = String((err as { code?: unknown } | null)?.code ?? '');
+  const name = file ? `预算文件“${file}”` : '预算文件';
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') {
+    return new StoreError('io', `磁盘空间已满，${name}未能写入：请清理磁盘空间后再试，或把预算文件另存到有空间的磁盘`);
+  }
+  if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return new StoreError('io', `${name}是只读的或没有写入权限：请把它复制到可写的文件夹（如“文档”）后打开副本，或请管理员开放写入权限`);
+  }
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new StoreError('io', `${name}正被其他窗口或程序使用（数据库已锁定）：请关闭其他打开它的窗口或程序后再试`);
+  }
+  if (code.startsWith('SQLITE_IOERR') || code === 'EIO') {
+    return new StoreError('io', `读写${name}时磁盘出错（U 盘或网络盘可能已断开）：请检查磁盘连接后重新打开预算文件`);
+  }
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
+    return new StoreError('corrupt', `${name}已损坏：请用“恢复备份”恢复最近的备份`);
+  }
+  return null;
+}
+
 /** Maps SQLite failures that are about the file (not about our data) to a message for the user. */
 function fileError(err: unknown, file: string): StoreError {
   const code = (err as { code?: string }).code ?? '';
@@ -242,7 +268,11 @@ export class BudgetStore {
 
   /** Runs `fn` in one transaction: all of its changes are stored, or none. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    try {
+      return this.db.transaction(fn)();
+    } catch (err) {
+      throw sqliteFailure(err, this.path) ?? err;
+    }
   }
 
   private q(sql: string): Database.Statement {
@@ -255,11 +285,19 @@ export class BudgetStore {
   }
 
   private get(sql: string, ...params: unknown[]): Row | undefined {
-    return this.q(sql).get(...params) as Row | undefined;
+    try {
+      return this.q(sql).get(...params) as Row | undefined;
+    } catch (err) {
+      throw sqliteFailure(err, this.path) ?? err;
+    }
   }
 
   private all(sql: string, ...params: unknown[]): Row[] {
-    return this.q(sql).all(...params) as Row[];
+    try {
+      return this.q(sql).all(...params) as Row[];
+    } catch (err) {
+      throw sqliteFailure(err, this.path) ?? err;
+    }
   }
 
   private run(sql: string, ...params: unknown[]): Database.RunResult {
@@ -270,7 +308,7 @@ export class BudgetStore {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_TRIGGER' && (err as Error).message === LOCKED_MESSAGE) {
         throw new StoreError('locked', LOCKED_MESSAGE);
       }
-      throw err;
+      throw sqliteFailure(err, this.path) ?? err;
     }
   }
 
