@@ -23,7 +23,7 @@ import {
 import type { Budget } from '../../core/model.js';
 import { computeTables, type ReportTable } from '../../core/tables/index.js';
 import { defaultCodeBook } from '../../db/defaults.js';
-import { printedTable } from '../../submission/layout.js';
+import { printedTable } from '../../core/tables/layout.js';
 import { BudgetStore } from '../../db/store.js';
 import { exportPackage } from '../../submission/export.js';
 import { readZipEntries } from '../../submission/zip-read.js';

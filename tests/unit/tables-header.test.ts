@@ -1,11 +1,11 @@
 // The column header of the published tables, as docs/domain/TABLES.md sketches it, on screen (api/tables-view.ts) and in
-// the printed files (submission/layout.ts): both draw core/tables/header.ts.
+// the printed files (core/tables/layout.ts): both draw core/tables/header.ts.
 import { describe, expect, it } from 'vitest';
 import { reportToView } from '../../api/tables-view.js';
 import { headerGrid } from '../../core/tables/header.js';
 import { computeTables, type ReportTable } from '../../core/tables/index.js';
 import { defaultCodeBook } from '../../db/defaults.js';
-import { printedTable } from '../../submission/layout.js';
+import { printedTable } from '../../core/tables/layout.js';
 import { fixtureBudget } from './submission-fixture.js';
 
 const budget = fixtureBudget();
