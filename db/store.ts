@@ -149,6 +149,26 @@ const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? u
 const num = (v: unknown): number => Number(v as bigint);
 const fen = (v: unknown): Fen => v as bigint;
 
+/**
+ * How budget files are journaled, by path: WAL unless a host says otherwise (the desktop host journals files
+ * on removable and network drives DELETE, electron/drives.ts), and the open databases, so that the host can
+ * fold the write-ahead log into the files when the app is idle (checkpointOpenFiles).
+ */
+let journalModeFor: (file: string) => 'WAL' | 'DELETE' = () => 'WAL';
+const openDatabases = new Set<Database.Database>();
+
+export function setJournalPolicy(policy: (file: string) => 'WAL' | 'DELETE'): void {
+  journalModeFor = policy;
+}
+
+/** Writes every commit still in a write-ahead log into its budget file (a passive checkpoint: never waits). */
+export function checkpointOpenFiles(): void {
+  for (const db of openDatabases) {
+    if (!db.open) openDatabases.delete(db);
+    else if (!db.inTransaction) db.pragma('wal_checkpoint(PASSIVE)');
+  }
+}
+
 export class BudgetStore {
   private readonly stmts = new Map<string, Database.Statement>();
   private readonly books = new Map<number, CodeBook>();
@@ -172,7 +192,7 @@ export class BudgetStore {
       let db: Database.Database | undefined;
       try {
         db = new Database(file);
-        BudgetStore.configure(db);
+        BudgetStore.configure(db, file);
         applyPending(db, migrations, 0);
         // Fold the new schema into the file itself, so its header identifies it even while the log is open.
         db.pragma('wal_checkpoint(TRUNCATE)');
@@ -204,7 +224,7 @@ export class BudgetStore {
       // A write-ahead log left by a crash may hold a newer header than the file: check again through SQLite,
       // still only reading.
       const applied = checkApplied(db, migrations, file);
-      BudgetStore.configure(db);
+      BudgetStore.configure(db, file);
       if (options.upgrade === false) return new BudgetStore(db, file, migrations.slice(applied));
       if (applyPending(db, migrations, applied) > 0) db.pragma('wal_checkpoint(TRUNCATE)');
     } catch (err) {
@@ -238,8 +258,9 @@ export class BudgetStore {
     return result;
   }
 
-  private static configure(db: Database.Database): void {
-    db.pragma('journal_mode = WAL');
+  private static configure(db: Database.Database, file: string): void {
+    db.pragma(`journal_mode = ${journalModeFor(file)}`);
+    openDatabases.add(db);
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 2000');
     db.defaultSafeIntegers(true);
@@ -248,6 +269,7 @@ export class BudgetStore {
   /** Closes the file; the write-ahead log is folded into it, so the file alone is the whole budget. */
   close(): void {
     if (this.db.open) this.db.close();
+    openDatabases.delete(this.db);
   }
 
   /**
