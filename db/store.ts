@@ -32,6 +32,7 @@ import { isFundCode } from '../core/funds.js';
 import { isAmountUnit, type AmountUnit, type Fen } from '../core/money.js';
 import { serializeManifest, type PackageManifest } from '../core/manifest.js';
 import { defaultCodeBook, defaultEntries, defaultMapping } from './defaults.js';
+import { priorYearAmounts, priorYearRows, withPriorYearRows, type PriorYearRow } from './prior-year.js';
 import { StoreError, type StoreProblem } from './errors.js';
 import {
   APPLICATION_ID,
@@ -394,6 +395,15 @@ export class BudgetStore {
       if (prior.total !== null) priorYear.total = fen(prior.total);
       if (prior.three_public !== null) priorYear.threePublic = fen(prior.three_public);
     }
+    priorYear = withPriorYearRows(
+      priorYear,
+      this.all('SELECT kind, code, amount FROM prior_year_amounts ORDER BY kind, code').map((r) => ({
+        kind: r.kind as PriorYearRow['kind'],
+        code: r.code as string,
+        amount: fen(r.amount),
+      })),
+    );
+    const narrativeRows = this.all('SELECT key, value FROM narrative_texts ORDER BY key');
     return {
       ...head,
       units: this.units(),
@@ -423,6 +433,7 @@ export class BudgetStore {
           }
         : null,
       priorYear,
+      ...(narrativeRows.length > 0 ? { narrative: Object.fromEntries(narrativeRows.map((r) => [r.key as string, r.value as string])) } : {}),
     };
   }
 
@@ -446,7 +457,7 @@ export class BudgetStore {
       }
       for (const table of [
         'lines', 'procurement', 'income', 'project_indicators', 'projects', 'units', 'department_tasks',
-        'department_indicators', 'department_performance', 'prior_year', 'budget',
+        'department_indicators', 'department_performance', 'prior_year', 'prior_year_amounts', 'narrative_texts', 'budget',
       ]) {
         this.run(`DELETE FROM ${table}`);
       }
@@ -466,6 +477,7 @@ export class BudgetStore {
       this.writeProcurement(budget.procurement);
       this.writeDepartmentPerformance(budget.departmentPerformance);
       this.writePriorYear(budget.priorYear);
+      for (const [key, value] of Object.entries(budget.narrative ?? {})) this.run('INSERT INTO narrative_texts (key, value) VALUES (?, ?)', key, value);
     });
   }
 
@@ -896,8 +908,8 @@ export class BudgetStore {
     this.assertUnlocked();
     this.transaction(() => {
       this.header();
-      for (const v of [priorYear?.total, priorYear?.threePublic]) {
-        if (v !== undefined && (typeof v !== 'bigint' || v < 0n)) throw new StoreError('invalid', '上年数不能为负数');
+      for (const v of priorYearAmounts(priorYear)) {
+        if (typeof v !== 'bigint' || v < 0n) throw new StoreError('invalid', '上年数不能为负数');
       }
       this.writePriorYear(priorYear);
     });
@@ -905,9 +917,23 @@ export class BudgetStore {
 
   private writePriorYear(priorYear: PriorYear | null): void {
     this.run('DELETE FROM prior_year');
+    this.run('DELETE FROM prior_year_amounts');
     if (priorYear) {
       this.run('INSERT INTO prior_year (id, total, three_public) VALUES (1, ?, ?)', priorYear.total ?? null, priorYear.threePublic ?? null);
+      for (const r of priorYearRows(priorYear)) this.run('INSERT INTO prior_year_amounts (kind, code, amount) VALUES (?, ?, ?)', r.kind, r.code, r.amount);
     }
+  }
+
+  /** Sets user-typed texts of the 预算说明 (null removes one: the document drafts its default), in one transaction. */
+  setNarrativeTexts(texts: Readonly<Record<string, string | null>>): void {
+    this.assertUnlocked();
+    this.transaction(() => {
+      this.header();
+      for (const [key, value] of Object.entries(texts)) {
+        if (value === null) this.run('DELETE FROM narrative_texts WHERE key = ?', key);
+        else this.run('INSERT INTO narrative_texts (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
+      }
+    });
   }
 
   // -------------------------------------------------------------------------------------------------
