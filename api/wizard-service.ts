@@ -59,6 +59,7 @@ import {
   type WizardDepartment,
   type WizardFinding,
   type WizardIndicator,
+  type WizardIndicatorDraft,
   type WizardList,
   type WizardProject,
   type WizardProjectFields,
@@ -92,6 +93,8 @@ const META_KEY = WIZARD_STATE_META_KEY;
 
 interface ProjectDraftState {
   position?: WizardStep;
+  /** Indicator rows saved as a draft while some of them cannot be stored (see saveIndicators). */
+  indicatorDraft?: IndicatorInput[];
   template?: string;
   projectTypes?: string[];
   completed?: boolean;
@@ -394,6 +397,17 @@ function projectFindings(s: WizardSession, projects: readonly Project[], meta: W
         message: `上年度项目总金额 ${money(p.priorTotalAmount, unit)} 小于项目上年度金额 ${money(p.priorYearAmount, unit)}`,
       });
     }
+    const rowsDraft = draftOf(meta, p.code).indicatorDraft;
+    if (Array.isArray(rowsDraft)) {
+      list.push({
+        severity: 'error',
+        rule: 'wizard.indicator-draft',
+        step: 'indicators',
+        field: 'indicators',
+        indicator: null,
+        message: '绩效指标中有尚未填写完整的行（已存为草稿），请在“指标”步骤改正后再完成',
+      });
+    }
     const template = projectTemplate(s, p, meta)?.template;
     const pairs = template ? new Set(skeleton(template).map((x) => pairKey(x.level1, x.level2))) : null;
     p.indicators.forEach((x, i) => {
@@ -644,6 +658,22 @@ function projectView(s: WizardSession, p: Project | null, meta: WizardMeta): Wiz
     findings,
     choices: choices(s),
     preview: p ? projectPreview(s, p, resolved?.template ?? null) : null,
+    indicatorDraft: p ? indicatorDraftView(s, p, meta, draft) : null,
+  };
+}
+
+/** The draft rows with what is still wrong with them (read again, so a changed template or list is seen). */
+function indicatorDraftView(s: WizardSession, p: Project, meta: WizardMeta, draft: ProjectDraftState): WizardIndicatorDraft | null {
+  const rows = Array.isArray(draft.indicatorDraft) ? draft.indicatorDraft : null;
+  if (!rows) return null;
+  const template = projectTemplate(s, p, meta)?.template ?? null;
+  const { issues } = readIndicators(rows, indicatorRules(template, p.indicators, false));
+  return {
+    rows: rows.map((input) => ({
+      input,
+      keep: input.target.kind === 'keep' ? targetView(input.target.text, { level1: input.level1, level2: input.level2, name: input.name }) : null,
+    })),
+    issues: issues.map((i) => ({ path: i.path, message: i.message })),
   };
 }
 
@@ -951,9 +981,21 @@ function saveIndicators(s: WizardSession, input: ApiParsedInput<'wizard.saveIndi
   const meta = readMeta(s.store);
   const template = projectTemplate(s, before, meta)?.template ?? null;
   const { indicators, issues } = readIndicators(input.indicators, indicatorRules(template, before.indicators, false));
-  if (issues.length) refuse('绩效指标有误，未保存', issues);
-  if (input.projectTypes) {
-    meta.projects[before.code] = { ...draftOf(meta, before.code), projectTypes: [...new Set(input.projectTypes)] };
+  const state: ProjectDraftState = { ...draftOf(meta, before.code) };
+  if (input.projectTypes) state.projectTypes = [...new Set(input.projectTypes)];
+  if (issues.length) {
+    if (!input.draft) refuse('绩效指标有误，未保存', issues);
+    // 保存草稿 keeps every row as typed; the stored table stays as it was until the rows can be read.
+    state.indicatorDraft = input.indicators;
+    if (input.position) state.position = input.position;
+    meta.projects[before.code] = state;
+    writeMeta(s.store, meta);
+    return projectView(s, before, meta);
+  }
+  const hadDraft = state.indicatorDraft !== undefined;
+  delete state.indicatorDraft;
+  if (input.projectTypes || hadDraft) {
+    meta.projects[before.code] = state;
     writeMeta(s.store, meta);
   }
   return saveProject(s, { ...before, indicators }, before, input.position);
@@ -1013,6 +1055,7 @@ function suggest(s: WizardSession, input: ApiParsedInput<'wizard.suggest'>): Wiz
       level2: row.level2,
       kind: reading.kind === 'qualitative' ? 'qualitative' : 'quantitative',
       comparator: reading.comparator,
+      number: reading.kind === 'quantitative' ? reading.number : null,
       unit: reading.unit,
       qualitative: reading.qualitative ? [reading.qualitative] : [],
       example: row.target,
@@ -1026,12 +1069,14 @@ function suggest(s: WizardSession, input: ApiParsedInput<'wizard.suggest'>): Wiz
   for (const e of entries) {
     if (seenNames.has(e.name)) continue;
     seenNames.add(e.name);
+    const example = e.qualitative ? null : readTarget(e.example);
     out.push({
       name: e.name,
       level1: input.level1,
       level2: input.level2,
       kind: e.qualitative ? 'qualitative' : 'quantitative',
       comparator: e.comparator,
+      number: example?.kind === 'quantitative' ? example.number : null,
       unit: e.unit,
       qualitative: e.qualitative ?? [],
       example: e.example,

@@ -135,7 +135,17 @@ export const WIZARD_API = {
   /** Step 4: the whole indicator list in order, and the project types suggestions are ranked by. */
   'wizard.saveIndicators': {
     input: z
-      .object({ code: projectCode, indicators: z.array(indicatorInput).max(500), projectTypes: projectTypes.optional(), position: step.optional() })
+      .object({
+        code: projectCode,
+        indicators: z.array(indicatorInput).max(500),
+        projectTypes: projectTypes.optional(),
+        position: step.optional(),
+        /**
+         * 保存草稿: rows that cannot be stored yet (a missing 数值, a placeholder) are kept exactly as typed in
+         * the wizard's draft instead of refusing the step; 完成 stays refused until they are fixed.
+         */
+        draft: z.boolean().optional(),
+      })
       .strict(),
   },
   /** Records the wizard position without changing the project (审核 / 预览, or moving on without edits). */
@@ -340,6 +350,15 @@ export interface WizardProject {
   choices: WizardChoices;
   /** The project's 项目支出绩效目标表 exactly as it prints (T11 layout); null for a project not yet stored. */
   preview: TableView | null;
+  /** Indicator rows kept as typed by 保存草稿 while some cannot be stored yet, with what is wrong; else null. */
+  indicatorDraft: WizardIndicatorDraft | null;
+}
+
+export interface WizardIndicatorDraft {
+  /** Each row as typed; a row that keeps a stored text carries that text's reading for the editor. */
+  rows: { input: IndicatorInput; keep: TargetView | null }[];
+  /** What must be fixed before the rows can be stored, by path ("indicators[3].number"). */
+  issues: { path: string; message: string }[];
 }
 
 export interface WizardProjectSummary {
@@ -373,6 +392,8 @@ export interface WizardSuggestion {
   level2: string;
   kind: 'quantitative' | 'qualitative';
   comparator: string | null;
+  /** The number of its example ("=100%" → "100"), which a chosen suggestion starts with. */
+  number: string | null;
   unit: string | null;
   /** Allowed qualitative values, the usual first. */
   qualitative: string[];

@@ -7,6 +7,7 @@ import type {
   TargetView,
   WizardChoices,
   WizardIndicator,
+  WizardIndicatorDraft,
   WizardSlot,
   WizardSuggestion,
 } from '../../api/wizard.js';
@@ -44,6 +45,22 @@ export function draftsFrom(indicators: readonly WizardIndicator[]): DraftIndicat
     note: x.note,
     target: x.target.kind === 'empty' ? { mode: 'empty' } : { mode: 'keep', text: x.target.text, view: x.target },
   }));
+}
+
+/** Rows kept as typed by 保存草稿 (see WizardIndicatorDraft), back into the editor's drafts. */
+export function draftsFromDraft(draft: WizardIndicatorDraft, stored: readonly WizardIndicator[]): DraftIndicator[] {
+  return draft.rows.map(({ input, keep }, i) => {
+    const t = input.target;
+    let target: TargetDraft;
+    if (t.kind === 'keep' && keep) target = { mode: 'keep', text: t.text, view: keep };
+    else if (t.kind === 'quantitative') target = { mode: 'quantitative', comparator: t.comparator, number: t.number, unit: t.unit };
+    else if (t.kind === 'qualitative') target = { mode: 'qualitative', value: t.value };
+    else target = { mode: 'empty' };
+    // A row still where the stored table has it keeps its place (findings and messages point there).
+    const same = stored[i];
+    const savedIndex = same && same.level1 === input.level1 && same.level2 === input.level2 && same.name === input.name ? i : null;
+    return { id: nextId++, savedIndex, level1: input.level1, level2: input.level2, name: input.name, note: input.note ?? '', target };
+  });
 }
 
 export function indicatorInputs(drafts: readonly DraftIndicator[], withNotes: boolean): IndicatorInput[] {
@@ -325,7 +342,7 @@ export function IndicatorEditor({ drafts, onChange, slots, choices, rowMessages,
       ? { mode: 'quantitative', comparator: '≥', number: '', unit: '' }
       : s.kind === 'qualitative'
         ? { mode: 'qualitative', value: s.qualitative[0] ?? '' }
-        : { mode: 'quantitative', comparator: s.comparator ?? '≥', number: '', unit: s.unit ?? '' };
+        : { mode: 'quantitative', comparator: s.comparator ?? '≥', number: s.number ?? '', unit: s.unit ?? '' };
     insert({ id: nextId++, savedIndex: null, level1: adding.level1, level2: adding.level2, name: s?.name ?? '', note: '', target });
   };
 

@@ -19,7 +19,8 @@ import { call, errorMessage } from '../api.js';
 import { formatExact } from '../amounts.js';
 import type { ShowToast } from '../toast.js';
 import { Field, Messages, PrintedTable, issuesOf, messagesFor, splitIndicatorIssues, stateMark, stateText, TemplateBar, type FieldMessage } from './common.js';
-import { IndicatorEditor, draftProblems, draftsFrom, forgetChanged, indicatorInputs, type DraftIndicator } from './IndicatorEditor.js';
+import { IndicatorEditor, draftsFrom, draftsFromDraft, forgetChanged, indicatorInputs, type DraftIndicator } from './IndicatorEditor.js';
+import { trackSave } from '../save-state.js';
 
 type EditStep = 'basics' | 'details' | 'goals' | 'indicators';
 type DetailValues = Record<(typeof DETAIL_FIELDS)[number], string>;
@@ -72,12 +73,31 @@ export function ProjectWizard({ code, onExit, toast, onChanged }: Props) {
     setBasics({ ...pick(v.fields, BASIC_FIELDS), category: v.fields.category } as BasicsValues);
     setDetails(pick(v.fields, DETAIL_FIELDS));
     setGoals(pick(v.fields, GOAL_FIELDS));
-    setDrafts(draftsFrom(v.indicators));
+    // Rows saved as a draft come back exactly as typed, with what is still wrong at each row.
+    const rows = v.indicatorDraft ? draftsFromDraft(v.indicatorDraft, v.indicators) : draftsFrom(v.indicators);
+    setDrafts(rows);
     setTypes(v.projectTypes);
     setDirty(new Set());
-    setIssues(new Map());
-    setRowIssues(new Map());
+    if (v.indicatorDraft) {
+      const { byRow, rest } = splitIndicatorIssues(new Map(v.indicatorDraft.issues.map((i) => [i.path, i.message])), rows);
+      setRowIssues(byRow);
+      setIssues(rest);
+    } else {
+      setIssues(new Map());
+      setRowIssues(new Map());
+    }
   }, []);
+
+  // Input not yet saved is not lost silently: the browser asks before the page is closed or reloaded.
+  useEffect(() => {
+    if (dirty.size === 0) return;
+    const onLeave = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onLeave);
+    return () => window.removeEventListener('beforeunload', onLeave);
+  }, [dirty]);
 
   useEffect(() => {
     let live = true;
@@ -111,13 +131,6 @@ export function ProjectWizard({ code, onExit, toast, onChanged }: Props) {
         }
         return true;
       }
-      if (current === 'indicators') {
-        const problems = draftProblems(drafts);
-        if (problems.size) {
-          toast(`有 ${problems.size} 个目标值无法使用，请先修改：${[...problems.values()][0]}`, 'error');
-          return false;
-        }
-      }
       setBusy(true);
       try {
         let next: WizardProject;
@@ -125,12 +138,20 @@ export function ProjectWizard({ code, onExit, toast, onChanged }: Props) {
         else if (current === 'details') next = await call('wizard.saveDetails', { code: view.code!, values: details, ...(position ? { position } : {}) });
         else if (current === 'goals') next = await call('wizard.saveGoals', { code: view.code!, values: goals, ...(position ? { position } : {}) });
         else {
-          next = await call('wizard.saveIndicators', {
-            code: view.code!,
-            indicators: indicatorInputs(drafts, false),
-            projectTypes: types,
-            ...(position ? { position } : {}),
-          });
+          // A draft keeps every row as typed, valid or not; what is wrong is shown at its row and stops 完成.
+          next = await trackSave(
+            call('wizard.saveIndicators', {
+              code: view.code!,
+              indicators: indicatorInputs(drafts, false),
+              projectTypes: types,
+              draft: true,
+              ...(position ? { position } : {}),
+            }),
+          );
+          if (next.indicatorDraft) {
+            const n = next.indicatorDraft.issues.length;
+            toast(`已存为草稿：${n} 处尚未填写完整，完成前须改正（${next.indicatorDraft.issues[0]?.message ?? ''}）`, 'warning', 10000);
+          }
         }
         adopt(next);
         onChanged();

@@ -287,11 +287,11 @@ test('a placeholder target is refused, and the same number in every row is caugh
     await expect(row.locator('.wz-messages')).toContainText(/占位/);
   }
   await shot(page, 'wizard-placeholder-refused');
-  // Neither saving nor moving on stores it.
+  // 保存草稿 keeps the row as typed, as a draft: the table itself still holds the last good target.
   await page.getByRole('button', { name: '保存草稿' }).click();
-  await expect(page.getByTestId('toast-error').first()).toContainText('无法使用');
-  await page.getByRole('button', { name: /下一步/ }).click();
-  await expect(currentStep(page)).toHaveAttribute('data-step', 'indicators');
+  await expect(page.getByTestId('toast-warning').first()).toContainText('已存为草稿');
+  await expect(row.locator('.wz-number')).toHaveValue('—');
+  await expect(row.locator('.wz-messages')).toContainText('“—”');
   const stored = await host.api<{ indicators: { target: { text: string } }[] }>('wizard.project', { code: 'P01' });
   expect(stored.indicators[10]!.target.text).toBe('≥20次');
   // A whole target typed into the number box is read into its parts.
@@ -378,4 +378,62 @@ test('a project renamed in the wizard shows its new name in the line grid on com
   await page.getByRole('tab', { name: '预算明细' }).click();
   await reveal(page, 22);
   await expect(cell(page, 22, 'project')).toContainText('专家论证费（更名）');
+});
+
+test('indicator rows are kept as typed in a draft, leaving with unsaved input asks first, a suggestion brings its number', async ({ page }) => {
+  host = await startWithFixture();
+  await openPerformance(page, host);
+  await openProject(page, 'P01');
+  await stepTo(page, 'indicators');
+
+  // A library suggestion showing "=100%" fills comparator, number and unit.
+  const suggestions = await host.api<{ name: string; kind: string; example: string }[]>('wizard.suggest', { code: 'P01', level1: '产出目标', level2: '质量' });
+  const withNumber = suggestions.find((x) => x.kind === 'quantitative' && /^(=|≥|≤|>|<)\d/.test(x.example))!;
+  const [, comparator, number, unit] = /^(=|≥|≤|>|<)(\d+(?:\.\d+)?)(.*)$/.exec(withNumber.example)!;
+  await l2(page, '质量').getByRole('button', { name: /添加指标/ }).click();
+  const picker = page.getByRole('dialog', { name: /为“质量”选择指标/ });
+  await picker.locator('.wz-suggestions li button', { hasText: withNumber.name }).first().click();
+  const chosen = l2(page, '质量').locator('.wz-row').last();
+  await expect(chosen.locator('.wz-name')).toHaveValue(withNumber.name);
+  await expect(chosen.locator('.wz-comparator')).toHaveValue(comparator!);
+  await expect(chosen.locator('.wz-number')).toHaveValue(number!);
+  await expect(chosen.locator('.wz-unit')).toHaveValue(unit!);
+
+  // A row with no 数值 yet: 保存草稿 keeps it as typed.
+  await l2(page, '数量').getByRole('button', { name: /添加指标/ }).click();
+  await page.getByRole('dialog', { name: /为“数量”选择指标/ }).getByRole('button', { name: '空白指标' }).click();
+  await page.keyboard.type('培训人次');
+  const half = l2(page, '数量').locator('.wz-row').last();
+  await typeIn(page, half.locator('.wz-unit'), '人次');
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await expect(page.getByTestId('toast-warning').first()).toContainText('已存为草稿');
+  await expect(page.getByTestId('save-state')).toHaveText('已保存');
+
+  await page.reload();
+  await page.getByRole('tab', { name: '绩效目标' }).click();
+  await openProject(page, 'P01');
+  await stepTo(page, 'indicators');
+  const back = l2(page, '数量').locator('.wz-row').last();
+  await expect(back.locator('.wz-name')).toHaveValue('培训人次');
+  await expect(back.locator('.wz-number')).toHaveValue('');
+  await expect(back.locator('.wz-unit')).toHaveValue('人次');
+  await expect(back.locator('.wz-messages')).toContainText('请填写目标值的数值');
+  await expect(l2(page, '质量').locator('.wz-row').last().locator('.wz-number')).toHaveValue(number!);
+  await shot(page, 'wizard-draft-kept');
+
+  // Typed but not saved: closing the page asks first, and staying keeps the text.
+  await typeIn(page, back.locator('.wz-number'), '12');
+  const asked = new Promise<string>((resolve) => page.once('dialog', (d) => {
+    resolve(d.type());
+    void d.dismiss();
+  }));
+  await page.close({ runBeforeUnload: true });
+  expect(await asked).toBe('beforeunload');
+  expect(page.isClosed()).toBe(false);
+  await expect(back.locator('.wz-number')).toHaveValue('12');
+
+  // 完成 waits until every row can be stored.
+  await typeIn(page, back.locator('.wz-number'), '');
+  await stepTo(page, 'audit');
+  await expect(page.getByTestId('audit-step').locator('.wz-finding[data-rule="wizard.indicator-draft"]')).toHaveCount(1);
 });
