@@ -384,6 +384,29 @@ describe('a new project through every step', () => {
   });
 });
 
+describe('indicator drafts', () => {
+  it('保存草稿 keeps rows that cannot be stored yet exactly as typed, across a restart, and 完成 waits for them', async () => {
+    const v = await ok('wizard.project', { code: 'P01' });
+    const typed: IndicatorInput = { level1: '产出目标', level2: '数量', name: '培训人次', target: { kind: 'quantitative', comparator: '≥', number: '', unit: '人次' } };
+    const rows = [...kept(v.indicators), typed];
+    await expect(refused('wizard.saveIndicators', { code: 'P01', indicators: rows })).resolves.toMatchObject({ issues: [{ path: `indicators[${rows.length - 1}].number` }] });
+    const drafted = await ok('wizard.saveIndicators', { code: 'P01', indicators: rows, draft: true });
+    expect(drafted.indicators.map((x) => x.target.text)).toEqual(v.indicators.map((x) => x.target.text));
+    expect(drafted.indicatorDraft!.rows.at(-1)!.input).toEqual(typed);
+    expect(drafted.indicatorDraft!.issues).toEqual([{ path: `indicators[${rows.length - 1}].number`, message: '培训人次：请填写目标值的数值' }]);
+    expect(drafted.findings.find((f) => f.rule === 'wizard.indicator-draft')).toMatchObject({ severity: 'error', step: 'indicators' });
+    await expect(refused('wizard.complete', { code: 'P01' })).resolves.toBeTruthy();
+
+    reopen();
+    const again = await ok('wizard.project', { code: 'P01' });
+    expect(again.indicatorDraft!.rows.map((r) => r.input)).toEqual(rows);
+
+    const fixed = await ok('wizard.saveIndicators', { code: 'P01', indicators: [...kept(v.indicators), { ...typed, target: { ...typed.target, number: '50' } as TargetInput }], draft: true });
+    expect(fixed.indicatorDraft).toBeNull();
+    expect(fixed.indicators.at(-1)!.target.text).toBe('≥50人次');
+  });
+});
+
 describe('审核 rules at their fields', () => {
   it('one severity: every finding the wizard takes from 审核 has the severity 审核 gives it, in the tables and the list', async () => {
     // A target without a comparator ("100%"), an empty target, a date order and a missing field: 提示 in
