@@ -30,6 +30,7 @@ import {
   type RowStream,
   type TableDefinition,
 } from './definitions.js';
+import type { PublicationFormat } from './format.js';
 import { ATTRIBUTE_VALUE, compilePredicate, predicateAttributes, type CompiledPredicate, type LineFacts } from './predicates.js';
 import type { ReportRow, ReportTable, TableId } from './report.js';
 import { qualifiedItemNames } from './years.js';
@@ -155,7 +156,8 @@ export class TableEngine {
   private touched: Map<RowState, Touched> | null = null;
   private readonly qualifiedNames: ReadonlySet<string>;
 
-  constructor(budget: Budget, book: CodeBook) {
+  /** `format`: the publication format whose tables to compute (河南 2020 when absent). */
+  constructor(budget: Budget, book: CodeBook, format?: PublicationFormat) {
     this.budget = budget;
     this.book = book;
     this.units = new Map(budget.units.map((u) => [u.code, { ...u }]));
@@ -168,6 +170,7 @@ export class TableEngine {
       amountUnit: budget.amountUnit,
       departmentName: budget.department.name,
       book,
+      ...(format ? { format } : {}),
     });
     // Copies: the caller may edit its objects in place, and the engine must still know the old version.
     for (const original of budget.lines) {
@@ -941,6 +944,6 @@ function toReportRow(row: RowState): ReportRow {
 }
 
 /** Every table computed from scratch. */
-export function computeTables(budget: Budget, book: CodeBook): ReportTable[] {
-  return new TableEngine(budget, book).tables();
+export function computeTables(budget: Budget, book: CodeBook, format?: PublicationFormat): ReportTable[] {
+  return new TableEngine(budget, book, format).tables();
 }
