@@ -30,8 +30,11 @@ export interface ColumnSpec {
   side?: 'income' | 'expenditure';
 }
 
-/** Where a row takes its lines from: expenditure lines, or the income budget (收入预算). */
-export type RowStream = 'expenditure' | 'income';
+/**
+ * Where a row takes its lines from: expenditure lines, the income budget (收入预算), or both as a balance
+ * (结转下年 = income − spending, zero for a budget that states no income).
+ */
+export type RowStream = 'expenditure' | 'income' | 'balance';
 
 export interface FixedRowSpec {
   key: string;

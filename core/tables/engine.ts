@@ -114,6 +114,8 @@ interface TableState {
 interface Contribution {
   rows: readonly RowState[];
   columns: readonly number[];
+  /** A 结转下年 row (stream 'balance') takes spending away from income. */
+  negate?: true;
 }
 
 interface Touched {
@@ -540,10 +542,16 @@ export class TableEngine {
     if (state.filter(facts)) {
       const mask = columnMask(state, facts);
       for (const row of state.fixedRows) {
-        if (row.stream === 'income' ? !incomeFromLines : stream === 'income') continue;
+        if (row.stream === 'balance') {
+          // 结转下年 = income − spending; without an income budget income is the spending: nothing is left.
+          if (this.income.length === 0) continue;
+        } else if (row.stream === 'income' ? !incomeFromLines : stream === 'income') continue;
         if (!row.feed(facts)) continue;
         const columns = mask.filter((i) => row.columnSet.has(i));
-        if (columns.length > 0) list.push({ rows: [state.rows.get(row.meta.key)!], columns });
+        if (columns.length === 0) continue;
+        const c: Contribution = { rows: [state.rows.get(row.meta.key)!], columns };
+        if (row.stream === 'balance' && stream === 'expenditure') c.negate = true;
+        list.push(c);
       }
     }
     state.contributionCache.set(key, list);
@@ -856,6 +864,7 @@ export class TableEngine {
 
 /** Adds an amount (and a count of lines) to the contribution's cells; `touch` records rows for change reports. */
 function applyContribution(c: Contribution, amount: Fen, count: number, touch: ((row: RowState) => void) | null): void {
+  if (c.negate) amount = -amount;
   for (const row of c.rows) {
     if (touch) touch(row);
     const wasPrinted = isPrinted(row);

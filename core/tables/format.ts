@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { CodeBook } from '../codelists.js';
 import { FUNDS } from '../funds.js';
 import type { AmountUnit } from '../money.js';
+import { UNIT_KINDS, type UnitKind } from '../model.js';
 import type { Problem } from '../problems.js';
 import type { ColumnSpec, DefinitionContext, FixedRowSpec, RowsSpec, TableDefinition } from './definitions.js';
 import type { LinePredicate } from './predicates.js';
@@ -39,7 +40,7 @@ const predicate: z.ZodType<LinePredicate> = z.lazy(() =>
     z.object({ economicClass: z.array(code).min(1) }).strict(),
     z.object({ functionalClass: z.array(code).min(1) }).strict(),
     z.object({ category: z.enum(['general', 'special']) }).strict(),
-    z.object({ unitKind: z.array(z.enum(['administrative', 'institution', 'civil-service-managed'])).min(1) }).strict(),
+    z.object({ unitKind: z.array(z.enum(UNIT_KINDS as [UnitKind, ...UnitKind[]])).min(1) }).strict(),
   ]),
 ) as z.ZodType<LinePredicate>;
 
@@ -72,7 +73,7 @@ const fixedRow = z
     kind: z.enum(ROW_KINDS),
     group: label.optional(),
     labels: z.record(key, label).optional(),
-    stream: z.enum(['income', 'expenditure']).optional(),
+    stream: z.enum(['income', 'expenditure', 'balance']).optional(),
     feed: predicate,
     /** Two-sided tables: the row sits on the shared last printed row (收入合计 ‖ 支出合计). */
     bottom: z.boolean().optional(),
