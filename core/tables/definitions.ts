@@ -66,7 +66,11 @@ export type RowsSpec =
       /** Label column that holds "合计" (T06: the government name column; T07: the department name column). */
       totalLabelColumn: string;
     }
-  | { type: 'projects' };
+  | { type: 'projects' }
+  /** 合计, then each functional 类, 款 and 项 with its subtotal, over the department (codes 201 / 20101 / 2010101). */
+  | { type: 'functional-tree' }
+  /** 合计, then each department economic 类 and 款 with its subtotal, over the department (301 / 30101). */
+  | { type: 'economic-tree' };
 
 export interface TableDefinition {
   id: TableId;

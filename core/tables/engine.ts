@@ -568,13 +568,15 @@ export class TableEngine {
     }
     if (mask === null) return null;
     const rowsSpec = state.def.rows;
-    const rowKey = rowsSpec.type === 'unit-functional' ? rowKeys.functional : rowKeys.economic;
+    const rowKey = rowsSpec.type === 'unit-functional' || rowsSpec.type === 'functional-tree' ? rowKeys.functional : rowKeys.economic;
     let rows = state.rowsCache.get(rowKey);
     if (!rows) {
       const metas =
         rowsSpec.type === 'economic'
           ? this.economicRows(state, facts, rowsSpec.codeStyle, rowsSpec.totalLabelColumn)
-          : this.functionalRows(state, facts);
+          : rowsSpec.type === 'functional-tree' || rowsSpec.type === 'economic-tree'
+            ? this.codeTreeRows(state, rowsSpec.type === 'functional-tree' ? (facts.functional ?? '') : (facts.economic ?? ''), rowsSpec.type)
+            : this.functionalRows(state, facts);
       rows = metas.map((meta) => {
         let row = state.rows.get(meta.key);
         if (!row) {
@@ -660,6 +662,29 @@ export class TableEngine {
       return meta;
     });
     return [total, classRow, item];
+  }
+
+  /**
+   * 合计 and the code's ancestors down to the code itself, over the department: 类 / 款 / 项 (201, 20101, 2010101)
+   * or economic 类 / 款 (301, 30101). Codes sort as text, so each row follows its parent.
+   */
+  private codeTreeRows(state: TableState, code: string, type: 'functional-tree' | 'economic-tree'): RowMeta[] {
+    const list = type === 'functional-tree' ? this.book.functional : this.book.economic;
+    const total = this.cachedMeta(state, 'total', () => ({ label: '合计', level: 0, kind: 'total', labels: { name: '合计' }, sortKey: '0' }));
+    const lengths = type === 'functional-tree' ? [3, 5, 7] : [3, 5];
+    const kinds: RowMeta['kind'][] = type === 'functional-tree' ? ['class', 'subtotal', 'item'] : ['class', 'item'];
+    const out = [total];
+    lengths.forEach((n, i) => {
+      if (code.length < n) return;
+      const c = code.slice(0, n);
+      out.push(
+        this.cachedMeta(state, `code:${c}`, () => {
+          const name = list.name(c) ?? c;
+          return { code: c, label: name, level: i + 1, kind: kinds[i]!, labels: { code: c, name }, sortKey: `1${SEP}${c}` };
+        }),
+      );
+    });
+    return out;
   }
 
   /** A generic 项 name (事业运行, 行政运行 …) is printed with its 款: "事业运行（政府办公厅（室）及相关机构事务）". */

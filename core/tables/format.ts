@@ -75,8 +75,11 @@ const fixedRow = z
     labels: z.record(key, label).optional(),
     stream: z.enum(['income', 'expenditure', 'balance']).optional(),
     feed: predicate,
-    /** Two-sided tables: the row sits on the shared last printed row (收入合计 ‖ 支出合计). */
-    bottom: z.boolean().optional(),
+    /**
+     * Two-sided tables: the row's place counted from the bottom (1 = the last printed row, 收入合计 ‖ 支出合计),
+     * so that rows of both sides line up (本年收入合计 ‖ 本年支出合计) however long the lists above them are.
+     */
+    tail: z.number().int().min(1).max(20).optional(),
   })
   .strict();
 type FixedRowInput = z.infer<typeof fixedRow>;
@@ -92,6 +95,8 @@ const rows = z.discriminatedUnion('type', [
   z.object({ type: z.literal('unit-functional') }).strict(),
   z.object({ type: z.literal('economic'), codeStyle: z.enum(['full', 'short']), totalLabelColumn: key }).strict(),
   z.object({ type: z.literal('projects') }).strict(),
+  z.object({ type: z.literal('functional-tree') }).strict(),
+  z.object({ type: z.literal('economic-tree') }).strict(),
 ]);
 
 const table = z
@@ -237,8 +242,12 @@ function semanticProblems(format: PublicationFormat): Problem[] {
         ['income', r.income],
         ['expenditure', r.expenditure],
       ] as const) {
-        const bottoms = list.filter((x) => !('generate' in x) && x.bottom).length;
-        if (bottoms > 1) out.push({ path: at(`.rows.${name}`), message: '每一栏最多一行放在最后一行（bottom）' });
+        const seen = new Set<number>();
+        list.forEach((x, i) => {
+          if ('generate' in x || x.tail === undefined) return;
+          if (seen.has(x.tail)) out.push({ path: at(`.rows.${name}[${i}].tail`), message: `同一栏有两行的 tail 都是 ${x.tail}` });
+          seen.add(x.tail);
+        });
       }
     } else if (t.layout === 'two-sided') out.push({ path: at('.rows.type'), message: 'layout 为 two-sided 的表，rows.type 应为 two-sided' });
     if (r.type === 'economic' && !labelKeys.has(r.totalLabelColumn)) {
@@ -317,22 +326,23 @@ function leafKeys(columns: readonly ColumnSpec[]): string[] {
 
 /**
  * A two-sided table (收入 ‖ 支出): income rows on the left, expenditure rows on the right, row n of each side
- * sharing printed row n, and the `bottom` rows (收入合计 ‖ 支出合计) sharing the last printed row.
+ * sharing printed row n, and the `tail` rows lined up from the bottom (收入合计 ‖ 支出合计 on the last row).
  */
 function twoSidedRows(t: TableInput & { rows: { type: 'two-sided' } }, columns: ColumnSpec[], labelColumns: ColumnSpec[], ctx: DefinitionContext): RowsSpec {
   const sideKeys = (side: 'income' | 'expenditure') => leafKeys(columns.find((c) => c.side === side)?.children ?? []);
   const expenditureLabel = leafKeys(labelColumns.filter((c) => c.side === 'expenditure'))[0] ?? 'expenditureItem';
-  const income = t.rows.income.map((r) => ({ spec: toRow(r, ctx), bottom: r.bottom === true }));
+  const income = t.rows.income.map((r) => ({ spec: toRow(r, ctx), tail: r.tail }));
   const expenditure = t.rows.expenditure.flatMap((r) =>
-    'generate' in r ? functionalClassRows(ctx.book, ctx.year).map((spec) => ({ spec, bottom: false })) : [{ spec: toRow(r, ctx), bottom: r.bottom === true }],
+    'generate' in r ? functionalClassRows(ctx.book, ctx.year).map((spec) => ({ spec, tail: undefined })) : [{ spec: toRow(r, ctx), tail: r.tail }],
   );
-  const top = (list: { bottom: boolean }[]) => list.filter((x) => !x.bottom).length;
-  const last = Math.max(top(income), top(expenditure)) + 1;
-  const place = (list: { spec: FixedRowSpec; bottom: boolean }[], side: 'income' | 'expenditure'): FixedRowSpec[] => {
+  const top = (list: { tail: number | undefined }[]) => list.filter((x) => x.tail === undefined).length;
+  const tails = Math.max(0, ...[...income, ...expenditure].map((x) => x.tail ?? 0));
+  const above = Math.max(top(income), top(expenditure));
+  const place = (list: { spec: FixedRowSpec; tail: number | undefined }[], side: 'income' | 'expenditure'): FixedRowSpec[] => {
     let n = 0;
     const keys = sideKeys(side);
-    return list.map(({ spec, bottom }) => {
-      const row: FixedRowSpec = { ...spec, side, columns: keys, line: bottom ? last : ++n };
+    return list.map(({ spec, tail }) => {
+      const row: FixedRowSpec = { ...spec, side, columns: keys, line: tail === undefined ? ++n : above + tails - tail + 1 };
       if (side === 'income') row.stream = spec.stream ?? 'income';
       else row.labels = spec.labels ?? { [expenditureLabel]: spec.label };
       return row;
