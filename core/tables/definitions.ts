@@ -14,6 +14,7 @@
 // expenditure rows "expenditure:<row>"; `side` says which and `line` on which printed row each one sits, so
 // income row n and expenditure row n share printed row n and both totals share the last printed row.
 import henan2020 from '../../data/formats/henan-2020.json' with { type: 'json' };
+import national from '../../data/formats/national.json' with { type: 'json' };
 import type { CodeBook } from '../codelists.js';
 import type { FundGroup } from '../funds.js';
 import type { AmountUnit } from '../money.js';
@@ -107,7 +108,7 @@ export const FISCAL_FUND_GROUPS: readonly FundGroup[] = ['gpb', 'gfb', 'state-ca
 
 /** Formats shipped with the app, by id. */
 export const SHIPPED_FORMATS: ReadonlyMap<string, PublicationFormat> = new Map(
-  [henan2020].map((json) => {
+  [henan2020, national].map((json: unknown) => {
     const parsed = parsePublicationFormat(json);
     if (!parsed.ok) throw new Error(`shipped publication format is invalid: ${parsed.problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
     return [parsed.format.id, parsed.format];
