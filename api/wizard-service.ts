@@ -478,7 +478,7 @@ function statusOf(steps: readonly WizardStepState[], errors: number, completed: 
 
 // ---- printed layout (T11, T10) ---------------------------------------------------------------------------
 
-/** One project's 项目支出绩效目标表 as printed (TABLES.md T11): the draft on the one print layout. */
+/** One project's 项目支出绩效目标表 as printed (docs/domain/TABLES.md T11): the draft on the one print layout. */
 function projectPreview(s: WizardSession, p: Project, template: IndicatorTemplate | null): TableView {
   const t11 = s.engine.table('T11');
   return blockToView(projectForm(t11, p, undefined, template), t11, { amountUnit: t11.amountUnit, columnWidths: FORM_COLUMN_WIDTHS.projects });
@@ -504,7 +504,7 @@ interface WizardBudgetRowLike {
   text: string;
 }
 
-/** The department's 整体绩效目标表 as printed (TABLES.md T10): the draft on the one print layout. */
+/** The department's 整体绩效目标表 as printed (docs/domain/TABLES.md T10): the draft on the one print layout. */
 function departmentPreview(s: WizardSession, perf: DepartmentPerformance, template: IndicatorTemplate | null): TableView {
   const t10 = s.engine.table('T10');
   const block = departmentForm(t10, perf, template);

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { API } from '../../api/contract.js';
 import { createBudgetService } from '../../api/service.js';
 import { APPLICATION_ID, readSqliteHeader } from '../../db/migrate.js';
@@ -17,11 +17,9 @@ const base = mkdtempSync(join(tmpdir(), 'desktop-host-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 let counter = 0;
-/** Times each budget file's service was closed. */
-const closes = new Map<string, number>();
 const running: DesktopHost[] = [];
-afterEach(() => {
-  for (const host of running.splice(0)) host.service.close();
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((host) => host.service.close()));
 });
 
 async function launch(argv: string[] = [], options: { isPackaged?: boolean } = {}) {
@@ -36,27 +34,18 @@ async function launch(argv: string[] = [], options: { isPackaged?: boolean } = {
     argv,
     cwd: dir,
     platform: { platform: 'linux', env: { XDG_DATA_HOME: join(dir, 'xdg') }, home: join(dir, 'home') },
-    createService: (o) => {
-      const service = createBudgetService(o);
-      const close = service.close.bind(service);
-      service.close = () => {
-        if (o.dbPath) closes.set(o.dbPath, (closes.get(o.dbPath) ?? 0) + 1);
-        close();
-      };
-      return service;
-    },
   });
   const host = await started!;
   running.push(host);
   await host.loaded;
+  await host.ready;
   return { fake, host, dir, window: fake.record.windows[0]! };
 }
 
-/** Lets queued menu work (dialogs, API calls) finish. */
-const settle = () => new Promise((r) => setTimeout(r, 50));
 
-async function withFixture(fake: FakeElectron) {
-  const res = (await fake.invoke('exchange.import', { path: fixture })) as { result?: { open: boolean } };
+/** Imports the fixture as the main process's own call would (the page may name no file it was not granted). */
+async function withFixture({ host }: { host: DesktopHost }) {
+  const res = (await host.call('exchange.import', { path: fixture })) as { result?: { open: boolean } };
   expect(res.result?.open).toBe(true);
 }
 
@@ -107,18 +96,17 @@ describe('desktop host start', () => {
   });
 
   it('opens the default budget file in the data folder when none is named', async () => {
-    const { dir, fake } = await launch();
-    await withFixture(fake);
+    const { host, dir, fake } = await launch();
+    await withFixture({ host });
     expect(existsSync(join(dir, 'xdg', 'bumen-yusuan', '预算.budget'))).toBe(true);
     expect(fake.record.paths.userData).toBe(join(dir, 'xdg', 'bumen-yusuan', 'electron'));
   });
 
   it('opens the file named by --db, relative to the working folder', async () => {
-    const { dir, fake, window } = await launch(['main.js', '--db', 'mine.budget']);
-    await withFixture(fake);
-    await settle();
+    const { host, dir, fake, window } = await launch(['main.js', '--db', 'mine.budget']);
+    await withFixture({ host });
     expect(existsSync(join(dir, 'mine.budget'))).toBe(true);
-    expect(window.title).toBe('济源市行政服务中心 2020年部门预算 — 部门预算编制');
+    await vi.waitFor(() => expect(window.title).toBe('济源市行政服务中心 2020年部门预算 — 部门预算编制'));
     let prevented = false;
     window.handlers.get('page-title-updated')!({ preventDefault: () => (prevented = true) }, '部门预算编制');
     expect(prevented).toBe(true);
@@ -136,14 +124,16 @@ describe('desktop host start', () => {
     expect(labels(packaged[2])).toEqual(['实际大小', '放大', '缩小']);
   });
 
-  it('shows why a named file cannot be opened and starts without it', async () => {
+  it('shows why a named file cannot be opened and opens the default one instead', async () => {
     const dir = join(base, 'bad');
     mkdirSync(dir, { recursive: true });
     const bad = join(dir, 'not-a-budget.budget');
     writeFileSync(bad, 'this is not a database');
-    const { fake } = await launch(['--db', bad]);
-    await settle();
+    const { host, fake, dir: runDir } = await launch(['--db', bad]);
     expect(fake.record.messageBoxes.at(-1)).toMatchObject({ type: 'error', message: '无法打开预算文件' });
+    const info = (await fake.invoke('budget.info', {})) as { result: { path: string } };
+    expect(info.result.path).toBe(join(runDir, 'xdg', 'bumen-yusuan', '预算.budget'));
+    void host;
     expect(fake.record.messageBoxes.at(-1)!.detail).toContain(bad);
     expect(readFileSync(bad, 'utf8')).toBe('this is not a database');
   });
@@ -151,14 +141,18 @@ describe('desktop host start', () => {
 
 describe('desktop host end', () => {
   it('closes the budget file when the app quits, whichever way', async () => {
-    const { fake, dir } = await launch(['--db', 'closing.budget']);
-    await withFixture(fake);
+    const { host, fake, dir } = await launch(['--db', 'closing.budget']);
+    await withFixture({ host });
     const file = join(dir, 'closing.budget');
-    fake.record.appHandlers.get('window-all-closed')!();
+    const child = fake.record.utility[0]!;
+    fake.modules.app.emit('window-all-closed');
     expect(fake.record.quit).toBe(1);
-    expect(closes.get(file)).toBeUndefined();
-    fake.record.appHandlers.get('will-quit')!();
-    expect(closes.get(file)).toBe(1);
+    expect(child.exitCode).toBeNull();
+    // will-quit waits for the service to close its file, then quits again.
+    expect(fake.modules.app.emit('will-quit')).toBe(true);
+    expect(await child.exited).toBe(0);
+    await vi.waitFor(() => expect(fake.record.quit).toBe(2));
+    expect(fake.modules.app.emit('will-quit')).toBe(false);
     // Closed cleanly: the write-ahead log is folded into the file, whose header says what it is.
     expect(readSqliteHeader(file)?.applicationId).toBe(APPLICATION_ID);
     expect(existsSync(`${file}-wal`)).toBe(false);
@@ -168,22 +162,21 @@ describe('desktop host end', () => {
 describe('文件 menu', () => {
   it('打开… opens the chosen budget, reloads the page and lists it under 最近打开', async () => {
     const first = await launch();
-    await withFixture(first.fake);
+    await withFixture(first);
     const other = join(first.dir, 'other.budget');
-    await first.fake.invoke('budget.create', {
+    await first.host.call('budget.create', {
       path: other,
       department: { code: '901', name: '测试局' },
       units: [{ code: '901001', name: '测试局本级', kind: 'administrative' }],
       fiscalYear: 2021,
       amountUnit: '元',
     });
-    await first.fake.invoke('exchange.import', { path: fixture });
+    await first.host.call('exchange.import', { path: fixture });
     const { fake, window } = first;
-    const back = (await fake.invoke('budget.open', { path: join(first.dir, 'xdg', 'bumen-yusuan', '预算.budget') })) as { result?: unknown };
+    const back = (await first.host.call('budget.open', { path: join(first.dir, 'xdg', 'bumen-yusuan', '预算.budget') })) as { result?: unknown };
     expect(back.result).toBeDefined();
     fake.dialogAnswers.push(other);
-    fake.click('文件', '打开…');
-    await settle();
+    await fake.click('文件', '打开…');
     expect(fake.record.dialogs.at(-1)).toMatchObject({ kind: 'open', options: { filters: [{ name: '部门预算文件', extensions: ['budget'] }] } });
     expect(window.reloads).toBe(1);
     const info = (await fake.invoke('budget.info', {})) as { result: { path: string } };
@@ -193,20 +186,18 @@ describe('文件 menu', () => {
     // The budget already open: nothing to do (no error, no reload).
     const boxes = fake.record.messageBoxes.length;
     fake.dialogAnswers.push(other);
-    fake.click('文件', '打开…');
-    await settle();
+    await fake.click('文件', '打开…');
     expect(window.reloads).toBe(1);
     expect(fake.record.messageBoxes).toHaveLength(boxes);
   });
 
   it('打开… a file that is not a budget says so and changes nothing', async () => {
-    const { fake, dir, window } = await launch();
-    await withFixture(fake);
+    const { host, fake, dir, window } = await launch();
+    await withFixture({ host });
     const junk = join(dir, 'junk.budget');
     writeFileSync(junk, 'junk');
     fake.dialogAnswers.push(junk);
-    fake.click('文件', '打开…');
-    await settle();
+    await fake.click('文件', '打开…');
     expect(fake.record.messageBoxes.at(-1)).toMatchObject({ type: 'error', message: '无法打开预算' });
     expect(window.reloads).toBe(0);
     const lines = (await fake.invoke('lines.list', {})) as { result: { lines: unknown[] } };
@@ -214,38 +205,34 @@ describe('文件 menu', () => {
   });
 
   it('导出 then 导入交换文件… round-trips the budget, after asking before replacing it', async () => {
-    const { fake, dir, window } = await launch();
-    await withFixture(fake);
+    const { host, fake, dir, window } = await launch();
+    await withFixture({ host });
     fake.dialogAnswers.push(join(dir, 'exported')); // no extension typed: .json is added
-    fake.click('文件', '导出交换文件…');
-    await settle();
+    await fake.click('文件', '导出交换文件…');
     const exported = join(dir, 'exported.json');
     expect(JSON.parse(readFileSync(exported, 'utf8')).lines).toHaveLength(fixtureLines);
     await fake.invoke('lines.delete', { ids: [1, 2, 3] });
     fake.dialogAnswers.push(exported);
     fake.messageAnswers.push(1); // 取消
-    fake.click('文件', '导入交换文件…');
-    await settle();
+    await fake.click('文件', '导入交换文件…');
     expect(fake.record.messageBoxes.at(-1)).toMatchObject({ type: 'warning', buttons: ['继续', '取消'] });
     let lines = (await fake.invoke('lines.list', {})) as { result: { lines: unknown[] } };
     expect(lines.result.lines).toHaveLength(fixtureLines - 3);
     fake.dialogAnswers.push(exported);
     fake.messageAnswers.push(0); // 继续
-    fake.click('文件', '导入交换文件…');
-    await settle();
+    await fake.click('文件', '导入交换文件…');
     lines = (await fake.invoke('lines.list', {})) as { result: { lines: unknown[] } };
     expect(lines.result.lines).toHaveLength(fixtureLines);
     expect(window.reloads).toBe(1);
   });
 
   it('另存为… writes a copy (undo history included) that is then the open budget, leaving the original as it was', async () => {
-    const { fake, dir, window } = await launch(['--db', 'original.budget']);
-    await withFixture(fake);
+    const { host, fake, dir, window } = await launch(['--db', 'original.budget']);
+    await withFixture({ host });
     await fake.invoke('lines.delete', { ids: [2] });
     const copy = join(dir, 'copy.budget');
     fake.dialogAnswers.push(copy);
-    fake.click('文件', '另存为…');
-    await settle();
+    await fake.click('文件', '另存为…');
     expect(fake.record.dialogs.at(-1)).toMatchObject({ kind: 'save', options: { properties: expect.arrayContaining(['showOverwriteConfirmation']) } });
     expect(window.reloads).toBe(1);
     const info = (await fake.invoke('budget.info', {})) as { result: { path: string; canUndo: boolean } };
@@ -263,20 +250,18 @@ describe('文件 menu', () => {
   });
 
   it('另存为… onto an existing file replaces it once the system dialog has asked; a refusal keeps the original open', async () => {
-    const { fake, dir, window } = await launch(['--db', 'a.budget']);
-    await withFixture(fake);
+    const { host, fake, dir, window } = await launch(['--db', 'a.budget']);
+    await withFixture({ host });
     writeFileSync(join(dir, 'taken.budget'), 'x');
     fake.dialogAnswers.push(join(dir, 'taken.budget'));
-    fake.click('文件', '另存为…');
-    await settle();
+    await fake.click('文件', '另存为…');
     expect(window.reloads).toBe(1);
     expect(readSqliteHeader(join(dir, 'taken.budget'))?.applicationId).toBe(APPLICATION_ID);
     const lines = (await fake.invoke('lines.list', {})) as { result: { lines: unknown[] } };
     expect(lines.result.lines).toHaveLength(fixtureLines);
 
     fake.dialogAnswers.push(join(dir, 'no-such-folder', 'b.budget'));
-    fake.click('文件', '另存为…');
-    await settle();
+    await fake.click('文件', '另存为…');
     expect(fake.record.messageBoxes.at(-1)).toMatchObject({ type: 'error', message: '另存为失败', detail: expect.stringContaining('不存在') });
     const info = (await fake.invoke('budget.info', {})) as { result: { path: string } };
     expect(info.result.path).toBe(join(dir, 'taken.budget'));
@@ -284,24 +269,22 @@ describe('文件 menu', () => {
   });
 
   it('新建预算… hands the chosen file to the page, which asks for the department', async () => {
-    const { fake, dir, window } = await launch();
+    const { host, fake, dir, window } = await launch();
     fake.dialogAnswers.push(join(dir, '新预算'));
-    fake.click('文件', '新建预算…');
-    await settle();
+    await fake.click('文件', '新建预算…');
     expect(window.sent).toEqual([['shell:command', { command: 'new-budget', path: join(dir, '新预算.budget') }]]);
-    fake.click('文件', '新建预算…'); // cancelled
-    await settle();
+    await fake.click('文件', '新建预算…'); // cancelled
     expect(window.sent).toHaveLength(1);
   });
 
   it('导入科目代码表… opens the page\'s dialog (it asks for the kind and the file)', async () => {
-    const { fake, window } = await launch();
+    const { host, fake, window } = await launch();
     fake.click('文件', '导入科目代码表…');
     expect(window.sent).toEqual([['shell:command', { command: 'import-code-list' }]]);
   });
 
   it('撤销 and 重做 are the page\'s to do', async () => {
-    const { fake, window } = await launch();
+    const { host, fake, window } = await launch();
     fake.click('编辑', '撤销');
     fake.click('编辑', '重做');
     expect(window.sent).toEqual([
@@ -311,18 +294,18 @@ describe('文件 menu', () => {
   });
 
   it('a second launch with a budget file opens it in the running window', async () => {
-    const { fake, dir, window } = await launch();
+    const { host, fake, dir, window } = await launch();
     const other = join(dir, 'second.budget');
-    await fake.invoke('budget.create', {
+    await host.call('budget.create', {
       path: other,
       department: { code: '902', name: '第二局' },
       units: [{ code: '902001', name: '第二局本级', kind: 'administrative' }],
       fiscalYear: 2022,
       amountUnit: '万元',
     });
-    await fake.invoke('budget.open', { path: join(dir, 'xdg', 'bumen-yusuan', '预算.budget') });
+    await host.call('budget.open', { path: join(dir, 'xdg', 'bumen-yusuan', '预算.budget') });
     fake.record.appHandlers.get('second-instance')!({}, ['/opt/app/部门预算编制', 'second.budget'], dir);
-    await settle();
+    await vi.waitFor(() => expect(window.reloads).toBe(1));
     const info = (await fake.invoke('budget.info', {})) as { result: { path: string } };
     expect(info.result.path).toBe(other);
     expect(window.reloads).toBe(1);

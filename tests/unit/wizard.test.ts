@@ -148,7 +148,7 @@ afterEach(() => {
 });
 
 describe('the 13 project tables of the seed', () => {
-  /** TABLES.md T11: printed indicator rows per project (Σ over the 18 二级 of max(1, n)). */
+  /** docs/domain/TABLES.md T11: printed indicator rows per project (Σ over the 18 二级 of max(1, n)). */
   const PRINTED_INDICATOR_ROWS = [25, 24, 28, 28, 25, 25, 24, 26, 24, 25, 25, 24, 24];
 
   it('shows every field and every 目标值 exactly as imported and as published', async () => {
