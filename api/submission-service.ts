@@ -84,8 +84,8 @@ export interface SubmissionSession {
   requireBudget(): { store: BudgetStore; budget: Budget; book: CodeBook };
   /** The budget's lines as the session holds them now. */
   lines(): BudgetLine[];
-  /** Records line changes already written to the store as one undoable step and describes them. */
-  commitLines(label: string, changes: LineChange[]): ChangeSet;
+  /** Runs `write` (line changes) and records them as one undoable step, in one transaction; describes them. */
+  commitLines(label: string, write: (store: BudgetStore) => LineChange[]): ChangeSet;
 }
 
 interface ExportJob {
@@ -684,17 +684,12 @@ async function importLines(session: SubmissionSession, input: Input<'submission.
   };
   if (!input.apply) return view;
   if (result.lines.length === 0) throw new ApiRefusal('工作簿中没有可以导入的行，预算未作改动');
-  let changes: LineChange[];
-  try {
-    changes = store.transaction(() => [
-      ...(input.mode === 'replace' ? current.map((l) => ({ before: store.deleteLine(l.id), after: null })) : []),
-      ...result.lines.map((l) => ({ before: null, after: store.insertLine(l.line) })),
-    ]);
-  } catch (err) {
-    refusal(err);
-  }
   const label = input.mode === 'replace' ? `从 Excel 导入明细（替换为 ${result.lines.length} 行）` : `从 Excel 导入明细（追加 ${result.lines.length} 行）`;
-  return { ...view, applied: true, changes: session.commitLines(label, changes) };
+  const changes = session.commitLines(label, (s) => [
+    ...(input.mode === 'replace' ? current.map((l) => ({ before: s.deleteLine(l.id), after: null })) : []),
+    ...result.lines.map((l) => ({ before: null, after: s.insertLine(l.line) })),
+  ]);
+  return { ...view, applied: true, changes };
 }
 
 /** One handler per method of SUBMISSION_API. */

@@ -110,10 +110,36 @@ export interface DepartmentPerformance {
   indicators: Indicator[];
 }
 
+/** “三公”经费 items of the prior year (the rows of T08). */
+export type ThreePublicItem = 'abroad' | 'reception' | 'vehicleRunning' | 'vehiclePurchase';
+export const THREE_PUBLIC_ITEMS: readonly ThreePublicItem[] = ['abroad', 'reception', 'vehicleRunning', 'vehiclePurchase'];
+
+/**
+ * Last year's budget as far as the narrative and the reviewers compare it. Every field is optional: a budget
+ * states what it knows. Amounts are 分.
+ */
 export interface PriorYear {
+  /** 收支总计. */
   total?: Fen;
+  /** “三公”经费 共计. */
   threePublic?: Fen;
+  basic?: Fen;
+  project?: Fen;
+  /** 一般公共预算 支出. */
+  generalPublicBudget?: Fen;
+  /** 政府性基金预算 支出. */
+  governmentFund?: Fen;
+  /** 机关运行经费. */
+  operatingCost?: Fen;
+  threePublicItems?: Partial<Record<ThreePublicItem, Fen>>;
+  /** By 支出功能分类 code: 类 (3 digits), 款 (5) or 项 (7). */
+  functional?: Record<string, Fen>;
+  /** By 部门预算支出经济分类 款 (5 digits) or 类 (3). */
+  economic?: Record<string, Fen>;
 }
+
+/** The user-typed parts of the 预算说明 (core/document), by key; every figure of the document is computed. */
+export type NarrativeTexts = Record<string, string>;
 
 export interface Budget {
   fiscalYear: number;
@@ -127,6 +153,8 @@ export interface Budget {
   procurement: Procurement[];
   departmentPerformance: DepartmentPerformance | null;
   priorYear: PriorYear | null;
+  /** User-typed text of the 预算说明; absent in older files. */
+  narrative?: NarrativeTexts;
 }
 
 /** Economic classes that make up 人员经费 under basic expenditure; every other basic class is 公用经费. */

@@ -32,6 +32,7 @@ import { isFundCode } from '../core/funds.js';
 import { isAmountUnit, type AmountUnit, type Fen } from '../core/money.js';
 import { serializeManifest, type PackageManifest } from '../core/manifest.js';
 import { defaultCodeBook, defaultEntries, defaultMapping } from './defaults.js';
+import { priorYearAmounts, priorYearRows, withPriorYearRows, type PriorYearRow } from './prior-year.js';
 import { StoreError, type StoreProblem } from './errors.js';
 import {
   APPLICATION_ID,
@@ -102,6 +103,32 @@ export interface StoredReceivedPackage {
   receivedAt: string;
   manifestJson: string;
   budgetJson: string;
+}
+
+/**
+ * A failure of SQLite or of the disk under it while the file is in use, as one Chinese sentence saying what to
+ * do; null for anything else (a bug of ours stays an internal error).
+ */
+export function sqliteFailure(err: unknown, file?: string): StoreError | null {
+  if (err instanceof StoreError) return null;
+  const code = String((err as { code?: unknown } | null)?.code ?? '');
+  const name = file ? `预算文件“${file}”` : '预算文件';
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') {
+    return new StoreError('io', `磁盘空间已满，${name}未能写入：请清理磁盘空间后再试，或把预算文件另存到有空间的磁盘`);
+  }
+  if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return new StoreError('io', `${name}是只读的或没有写入权限：请把它复制到可写的文件夹（如“文档”）后打开副本，或请管理员开放写入权限`);
+  }
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new StoreError('io', `${name}正被其他窗口或程序使用（数据库已锁定）：请关闭其他打开它的窗口或程序后再试`);
+  }
+  if (code.startsWith('SQLITE_IOERR') || code === 'EIO') {
+    return new StoreError('io', `读写${name}时磁盘出错（U 盘或网络盘可能已断开）：请检查磁盘连接后重新打开预算文件`);
+  }
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
+    return new StoreError('corrupt', `${name}已损坏：请用“恢复备份”恢复最近的备份`);
+  }
+  return null;
 }
 
 /** Maps SQLite failures that are about the file (not about our data) to a message for the user. */
@@ -264,7 +291,11 @@ export class BudgetStore {
 
   /** Runs `fn` in one transaction: all of its changes are stored, or none. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    try {
+      return this.db.transaction(fn)();
+    } catch (err) {
+      throw sqliteFailure(err, this.path) ?? err;
+    }
   }
 
   private q(sql: string): Database.Statement {
@@ -277,11 +308,19 @@ export class BudgetStore {
   }
 
   private get(sql: string, ...params: unknown[]): Row | undefined {
-    return this.q(sql).get(...params) as Row | undefined;
+    try {
+      return this.q(sql).get(...params) as Row | undefined;
+    } catch (err) {
+      throw sqliteFailure(err, this.path) ?? err;
+    }
   }
 
   private all(sql: string, ...params: unknown[]): Row[] {
-    return this.q(sql).all(...params) as Row[];
+    try {
+      return this.q(sql).all(...params) as Row[];
+    } catch (err) {
+      throw sqliteFailure(err, this.path) ?? err;
+    }
   }
 
   private run(sql: string, ...params: unknown[]): Database.RunResult {
@@ -292,7 +331,7 @@ export class BudgetStore {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_TRIGGER' && (err as Error).message === LOCKED_MESSAGE) {
         throw new StoreError('locked', LOCKED_MESSAGE);
       }
-      throw err;
+      throw sqliteFailure(err, this.path) ?? err;
     }
   }
 
@@ -356,6 +395,15 @@ export class BudgetStore {
       if (prior.total !== null) priorYear.total = fen(prior.total);
       if (prior.three_public !== null) priorYear.threePublic = fen(prior.three_public);
     }
+    priorYear = withPriorYearRows(
+      priorYear,
+      this.all('SELECT kind, code, amount FROM prior_year_amounts ORDER BY kind, code').map((r) => ({
+        kind: r.kind as PriorYearRow['kind'],
+        code: r.code as string,
+        amount: fen(r.amount),
+      })),
+    );
+    const narrativeRows = this.all('SELECT key, value FROM narrative_texts ORDER BY key');
     return {
       ...head,
       units: this.units(),
@@ -385,6 +433,7 @@ export class BudgetStore {
           }
         : null,
       priorYear,
+      ...(narrativeRows.length > 0 ? { narrative: Object.fromEntries(narrativeRows.map((r) => [r.key as string, r.value as string])) } : {}),
     };
   }
 
@@ -408,7 +457,7 @@ export class BudgetStore {
       }
       for (const table of [
         'lines', 'procurement', 'income', 'project_indicators', 'projects', 'units', 'department_tasks',
-        'department_indicators', 'department_performance', 'prior_year', 'budget',
+        'department_indicators', 'department_performance', 'prior_year', 'prior_year_amounts', 'narrative_texts', 'budget',
       ]) {
         this.run(`DELETE FROM ${table}`);
       }
@@ -428,6 +477,7 @@ export class BudgetStore {
       this.writeProcurement(budget.procurement);
       this.writeDepartmentPerformance(budget.departmentPerformance);
       this.writePriorYear(budget.priorYear);
+      for (const [key, value] of Object.entries(budget.narrative ?? {})) this.run('INSERT INTO narrative_texts (key, value) VALUES (?, ?)', key, value);
     });
   }
 
@@ -858,8 +908,8 @@ export class BudgetStore {
     this.assertUnlocked();
     this.transaction(() => {
       this.header();
-      for (const v of [priorYear?.total, priorYear?.threePublic]) {
-        if (v !== undefined && (typeof v !== 'bigint' || v < 0n)) throw new StoreError('invalid', '上年数不能为负数');
+      for (const v of priorYearAmounts(priorYear)) {
+        if (typeof v !== 'bigint' || v < 0n) throw new StoreError('invalid', '上年数不能为负数');
       }
       this.writePriorYear(priorYear);
     });
@@ -867,9 +917,23 @@ export class BudgetStore {
 
   private writePriorYear(priorYear: PriorYear | null): void {
     this.run('DELETE FROM prior_year');
+    this.run('DELETE FROM prior_year_amounts');
     if (priorYear) {
       this.run('INSERT INTO prior_year (id, total, three_public) VALUES (1, ?, ?)', priorYear.total ?? null, priorYear.threePublic ?? null);
+      for (const r of priorYearRows(priorYear)) this.run('INSERT INTO prior_year_amounts (kind, code, amount) VALUES (?, ?, ?)', r.kind, r.code, r.amount);
     }
+  }
+
+  /** Sets user-typed texts of the 预算说明 (null removes one: the document drafts its default), in one transaction. */
+  setNarrativeTexts(texts: Readonly<Record<string, string | null>>): void {
+    this.assertUnlocked();
+    this.transaction(() => {
+      this.header();
+      for (const [key, value] of Object.entries(texts)) {
+        if (value === null) this.run('DELETE FROM narrative_texts WHERE key = ?', key);
+        else this.run('INSERT INTO narrative_texts (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
+      }
+    });
   }
 
   // -------------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-// The eleven published tables (济源 2020 layout, TABLES.md) declared as data: their header, their rows and,
+// The eleven published tables (济源 2020 layout, docs/domain/TABLES.md) declared as data: their header, their rows and,
 // for every row and every amount column, which lines feed it. A cell is the sum of the lines that match both
 // its row's feed and its column's feed (and the table's filter). The engine (engine.ts) only follows these.
 //
@@ -122,7 +122,7 @@ const PROJECT_FORMAT: Record<AmountUnit, AmountFormat> = {
 };
 
 /**
- * Funds counted as 财政性资金 in T10. The seed cannot show which non-appropriation sources count (TABLES.md
+ * Funds counted as 财政性资金 in T10. The seed cannot show which non-appropriation sources count (docs/domain/TABLES.md
  * fact 21); these are the budgets of government (一般公共预算, 政府性基金, 国有资本经营预算) and the
  * education fees managed in a 财政专户. Everything else (事业收入, 经营收入, 事业基金, 其他收入, 部门结转 …)
  * is 其他资金.
@@ -144,7 +144,7 @@ function fundsOf(group: FundGroup) {
   return FUNDS.filter((f) => f.group === group);
 }
 
-/** Published spelling of a fund in column headers: half-width parentheses (TABLES.md §0). */
+/** Published spelling of a fund in column headers: half-width parentheses (docs/domain/TABLES.md §0). */
 function headerLabel(label: string): string {
   return label.replace(/（/g, '(').replace(/）/g, ')');
 }
@@ -407,13 +407,13 @@ function t02(ctx: DefinitionContext): TableDefinition {
     caption: standardCaption(ctx, TABLE_TITLES.T02),
     layout: 'list',
     // The published header has six label columns with the codes shifted one to the left of their headers
-    // (TABLES.md T02, Ambiguous); the meaning is T03's five-column block, which is what is used here.
+    // (docs/domain/TABLES.md T02, Ambiguous); the meaning is T03's five-column block, which is what is used here.
     labelColumns: functionalLabelColumns('单位(科目名称)'),
     columns: sourceColumns(),
     numberRow: true,
     formats: PUBLISHED_FORMAT,
     // T02 has no 用事业单位基金弥补收支差额 column: drawing on reserves is not income of the year, so its lines
-    // stay out of the income table (its 总计 = T01 本年合计 + 部门结转, TABLES.md fact 9).
+    // stay out of the income table (its 总计 = T01 本年合计 + 部门结转, docs/domain/TABLES.md fact 9).
     filter: not(fundIs('institution-fund.cover')),
     rows: { type: 'unit-functional' },
   };
@@ -600,7 +600,7 @@ function t10(ctx: DefinitionContext): TableDefinition {
     rows: {
       type: 'fixed',
       rows: [
-        // Published empty in the seed (TABLES.md T10, Ambiguous); printed here, since it is the correct figure.
+        // Published empty in the seed (docs/domain/TABLES.md T10, Ambiguous); printed here, since it is the correct figure.
         row('total', `部门预算总额(${ctx.amountUnit})`, 0, ALWAYS),
         row('fiscal', '1、资金来源：(1) 财政性资金', 1, fiscal),
         row('other', '(2) 其他资金', 1, not(fiscal)),

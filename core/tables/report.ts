@@ -68,7 +68,7 @@ export interface ReportRow {
   cells: Record<string, Fen>;
 }
 
-/** How a table prints its amounts, per amount unit (TABLES.md "Number format"). */
+/** How a table prints its amounts, per amount unit (docs/domain/TABLES.md "Number format"). */
 export interface AmountFormat {
   decimals: number;
   thousands: boolean;
