@@ -136,13 +136,15 @@ function importCommand(p: Parsed, io: CliIO): number {
     if (existsSync(db)) {
       // Checked against the file's own code lists (loaded lists included) before anything is written; a file of
       // an older app is upgraded only together with the import, so a refusal leaves it as it was.
-      imported = withStore(db, { upgrade: false }, (store) =>
-        store.upgradeWith(() => {
-          const parsed = checked((year) => store.codeBook(year));
+      imported = withStore(db, { upgrade: false }, (store) => {
+        const parsed = checked((year) => store.codeBook(year));
+        // The budget it replaces stays in a backup.
+        if (store.hasBudget()) store.backup('import');
+        return store.upgradeWith(() => {
           store.replaceBudget(parsed.budget);
           return parsed;
-        }),
-      );
+        });
+      });
     } else {
       // A new file would hold the shipped lists: check against them before creating it.
       const parsed = checked(defaultCodeBook);
