@@ -53,6 +53,7 @@ import {
 import { ApiRefusal } from './dispatch.js';
 import { KIND_LABELS, readField, type FieldValue, type LineInputContext } from './line-input.js';
 import { reportToView } from './tables-view.js';
+import { chosenFormat } from '../db/publication-formats.js';
 import { WIZARD_HANDLERS, resetWizardState, type WizardSession } from './wizard-service.js';
 import { SUBMISSION_HANDLERS, SubmissionState, type FileChooser, type SubmissionSession } from './submission-service.js';
 import type { DepartmentPerformance, Project } from '../core/model.js';
@@ -233,7 +234,7 @@ export class BudgetSession implements ApiService {
     this.book = store.codeBook(budget.fiscalYear);
     for (const l of budget.lines) this.lines.set(l.id, l);
     // The engine keeps its own copy of the arrays it may change.
-    this.engine = new TableEngine({ ...budget, lines: [...budget.lines], units: [...budget.units] }, this.book);
+    this.engine = new TableEngine({ ...budget, lines: [...budget.lines], units: [...budget.units] }, this.book, chosenFormat(store));
     this.stacks = stepsFromJson(store.getMeta(UNDO_META_KEY));
   }
 
