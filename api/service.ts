@@ -29,6 +29,7 @@ import { TableEngine, type ChangedCell } from '../core/tables/index.js';
 import type { TableId as CoreTableId } from '../core/tables/report.js';
 import { BudgetStore, StoreError, sqliteFailure } from '../db/store.js';
 import { defaultCodeBook } from '../db/defaults.js';
+import { acquireWriterLock, type WriterLock } from '../db/writer-lock.js';
 import {
   LINE_FIELDS,
   LINE_FIELD_LABELS,
@@ -142,6 +143,8 @@ function compareLines(a: BudgetLine, b: BudgetLine): number {
 
 export class BudgetSession implements ApiService {
   private store: BudgetStore | null = null;
+  /** The open file's writer lock: no other window or program changes it while this session has it open. */
+  private writerLock: WriterLock | null = null;
   private budget: Budget | null = null;
   private book: CodeBook | null = null;
   private engine: TableEngine | null = null;
@@ -163,20 +166,47 @@ export class BudgetSession implements ApiService {
   close(): void {
     this.store?.close();
     this.store = null;
+    this.writerLock?.release();
+    this.writerLock = null;
     this.submission.dispose();
+  }
+
+  /** The writer lock of `path` (the one held when it is the open file's): one writer per file. */
+  private lockFor(path: string): WriterLock {
+    if (this.writerLock?.file === path) return this.writerLock;
+    try {
+      return acquireWriterLock(path, '部门预算编制');
+    } catch (err) {
+      refusalFrom(err);
+    }
+  }
+
+  /** Makes `store` (under `lock`) the open file, closing the one open before. */
+  private adopt(store: BudgetStore, lock: WriterLock): void {
+    this.store?.close();
+    if (this.writerLock && this.writerLock !== lock) this.writerLock.release();
+    this.store = store;
+    this.writerLock = lock;
+  }
+
+  /** Gives up a lock taken for a file that did not become the open one. */
+  private dropLock(lock: WriterLock): void {
+    if (lock === this.writerLock) return;
+    lock.release();
   }
 
   // ---- session state ------------------------------------------------------------------------------------
 
   private openFile(path: string, create: boolean): void {
+    const lock = this.lockFor(path);
     let next: BudgetStore;
     try {
       next = BudgetStore.open(path, { create });
     } catch (err) {
+      this.dropLock(lock);
       refusalFrom(err);
     }
-    this.store?.close();
-    this.store = next;
+    this.adopt(next, lock);
     this.load();
     this.remember(path);
   }
@@ -515,20 +545,22 @@ export class BudgetSession implements ApiService {
       if (input.path) throw new ApiRefusal(`文件夹“${dirname(path)}”不存在`);
       mkdirSync(dirname(path), { recursive: true });
     }
+    const lock = this.lockFor(path);
     let store: BudgetStore;
     try {
       store = BudgetStore.open(path, { create: true });
     } catch (err) {
+      this.dropLock(lock);
       refusalFrom(err);
     }
     try {
       store.replaceBudget(budget);
     } catch (err) {
       store.close();
+      this.dropLock(lock);
       refusalFrom(err);
     }
-    this.store?.close();
-    this.store = store;
+    this.adopt(store, lock);
     this.load();
     this.remember(path);
     return this.info();

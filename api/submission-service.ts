@@ -62,6 +62,8 @@ export const NOTES_META_KEY = 'submission.notes';
 /** The folder of the last successful 上报 from this file. */
 export const LAST_FOLDER_META_KEY = 'submission.lastFolder';
 
+export const EXPORT_RUNNING_MESSAGE = '正在生成上报数据包，完成前不能修改预算（上报的数据须与预算文件一致），请稍候';
+
 /** Lists shown in a diff are cut here (the counts stay exact). */
 const DIFF_LIST_LIMIT = 2000;
 const JOBS_KEPT = 8;
@@ -448,6 +450,8 @@ function startExport(session: SubmissionSession, input: Input<'submission.export
   const job: ExportJob = { id: randomBytes(9).toString('base64url'), state: 'running', step: null };
   state.addJob(job);
   const dbPath = store.path;
+  // No edit while the package is written: what is locked afterwards is exactly what it carries.
+  store.refuseWrites(EXPORT_RUNNING_MESSAGE);
   void (async () => {
     try {
       // The 说明 drafts of the findings a package made now has (a draft of a finding that is gone is not sent).
@@ -492,6 +496,8 @@ function startExport(session: SubmissionSession, input: Input<'submission.export
       if (err instanceof PackageError) job.error = { message: err.message.split('\n')[0]!, details: err.details, code: err.code };
       else if (err instanceof StoreError) job.error = { message: err.message, details: err.problems.map((p) => p.message), code: `store:${err.kind}` };
       else job.error = { message: `生成上报数据包时出错：${err instanceof Error ? err.message : String(err)}`, details: [], code: 'internal' };
+    } finally {
+      store.refuseWrites(null);
     }
   })();
   return { job: job.id };

@@ -945,7 +945,18 @@ export class BudgetStore {
   }
 
   private assertUnlocked(): void {
+    if (this.writesRefused !== null) throw new StoreError('busy', this.writesRefused);
     if (this.isLocked()) throw new StoreError('locked', LOCKED_MESSAGE);
+  }
+
+  private writesRefused: string | null = null;
+
+  /**
+   * While `reason` is set every change of the budget through this store is refused with it (a package is being
+   * written from the file: what is locked afterwards must be what the package carries). null lifts it.
+   */
+  refuseWrites(reason: string | null): void {
+    this.writesRefused = reason;
   }
 
   /**
