@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { WIZARD_API, type WizardOutputs } from './wizard.js';
 import { SUBMISSION_API, type SubmissionOutputs } from './submission.js';
+import { DOCUMENT_API, type DocumentOutputs } from './document.js';
 
 // ---- shared input pieces -------------------------------------------------------------------------------
 
@@ -171,6 +172,8 @@ export const API = {
   ...WIZARD_API,
   /** 上报, receiving, consolidated tables, line items in .xlsx (api/submission.ts). */
   ...SUBMISSION_API,
+  /** 预算说明: the drafted document, its typed parts, 上年数, .docx / PDF (api/document.ts). */
+  ...DOCUMENT_API,
 } as const;
 
 export type ApiMethod = keyof typeof API;
@@ -395,7 +398,7 @@ export interface RecentBudget {
   openedAt: string;
 }
 
-export interface ApiOutputs extends WizardOutputs, SubmissionOutputs {
+export interface ApiOutputs extends WizardOutputs, SubmissionOutputs, DocumentOutputs {
   'budget.info': BudgetInfo;
   'budget.create': BudgetInfo;
   'budget.open': BudgetInfo;
