@@ -2,7 +2,7 @@
 // contents) ends in one plain Chinese sentence on stderr and exit code 2; a refused input changes nothing.
 //
 // Exit codes: 0 done; 1 `check` found hard findings; 2 usage, file or input error; 3 internal error.
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CODE_LIST_KIND_LABELS, parseCodeListCsv, type CodeBook, type CodeListKind } from '../core/codelists.js';
 import { parseExchange, serializeExchange } from '../core/exchange.js';
@@ -10,9 +10,11 @@ import type { Budget } from '../core/model.js';
 import { formatProblem, type Problem } from '../core/problems.js';
 import { defaultCodeBook } from '../db/defaults.js';
 import { BudgetStore, type OpenOptions } from '../db/store.js';
+import { acquireWriterLock, WRITER_LOCK_SUFFIX, type WriterLock } from '../db/writer-lock.js';
 import { PACKAGE_USAGE, runPackageCommand, runReceiveCommand } from '../submission/cli.js';
 import {
   CommandUsageError,
+  dbArgument,
   EXIT_FINDINGS,
   EXIT_INTERNAL,
   EXIT_OK,
@@ -144,7 +146,13 @@ function importCommand(p: Parsed, io: CliIO): number {
     } else {
       // A new file would hold the shipped lists: check against them before creating it.
       const parsed = checked(defaultCodeBook);
-      withStore(db, { create: true }, (store) => store.replaceBudget(parsed.budget));
+      try {
+        withStore(db, { create: true }, (store) => store.replaceBudget(parsed.budget));
+      } catch (err) {
+        // The import failed (a full disk …): no schema-only file is left where the user asked for a budget.
+        for (const f of [db, `${db}-wal`, `${db}-shm`, `${db}-journal`]) rmSync(f, { force: true });
+        throw err;
+      }
       imported = parsed;
     }
   } catch (err) {
@@ -284,6 +292,28 @@ async function checkCommand(p: Parsed, io: CliIO): Promise<number> {
 
 /** Runs one command line; returns the exit code. Never throws. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
+  // A command that changes the budget file takes its writer lock first: a window (or another command) that has
+  // it open would otherwise write its own older lines back over the change.
+  const db = WRITING_COMMANDS.has(argv[0] ?? '') || (argv[0] === 'lines' && argv[1] === 'import-xlsx') ? dbArgument(argv) : null;
+  if (!db) return runCommand(argv, io);
+  let lock: WriterLock;
+  try {
+    lock = acquireWriterLock(db, '命令行');
+  } catch (err) {
+    return reportCommandError(err, io);
+  }
+  try {
+    return await runCommand(argv, io);
+  } finally {
+    lock.release();
+    // No budget file came of it (a refused import into a new path): no companion file either.
+    if (!existsSync(db)) rmSync(db + WRITER_LOCK_SUFFIX, { force: true });
+  }
+}
+
+const WRITING_COMMANDS = new Set(['import', 'codes', 'package', 'receive', 'unlock']);
+
+async function runCommand(argv: string[], io: CliIO): Promise<number> {
   // The submission package commands parse their own options (--out, --notes, --check-only …).
   if (argv[0] === 'package') return runPackageCommand(argv.slice(1), io);
   if (argv[0] === 'receive') return runReceiveCommand(argv.slice(1), io);

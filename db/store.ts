@@ -105,6 +105,32 @@ export interface StoredReceivedPackage {
   budgetJson: string;
 }
 
+/**
+ * A failure of SQLite or of the disk under it while the file is in use, as one Chinese sentence saying what to
+ * do; null for anything else (a bug of ours stays an internal error).
+ */
+export function sqliteFailure(err: unknown, file?: string): StoreError | null {
+  if (err instanceof StoreError) return null;
+  const code = String((err as { code?: unknown } | null)?.code ?? '');
+  const name = file ? `预算文件“${file}”` : '预算文件';
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') {
+    return new StoreError('io', `磁盘空间已满，${name}未能写入：请清理磁盘空间后再试，或把预算文件另存到有空间的磁盘`);
+  }
+  if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return new StoreError('io', `${name}是只读的或没有写入权限：请把它复制到可写的文件夹（如“文档”）后打开副本，或请管理员开放写入权限`);
+  }
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new StoreError('io', `${name}正被其他窗口或程序使用（数据库已锁定）：请关闭其他打开它的窗口或程序后再试`);
+  }
+  if (code.startsWith('SQLITE_IOERR') || code === 'EIO') {
+    return new StoreError('io', `读写${name}时磁盘出错（U 盘或网络盘可能已断开）：请检查磁盘连接后重新打开预算文件`);
+  }
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
+    return new StoreError('corrupt', `${name}已损坏：请用“恢复备份”恢复最近的备份`);
+  }
+  return null;
+}
+
 /** Maps SQLite failures that are about the file (not about our data) to a message for the user. */
 function fileError(err: unknown, file: string): StoreError {
   const code = (err as { code?: string }).code ?? '';
@@ -123,6 +149,26 @@ function fileError(err: unknown, file: string): StoreError {
 const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
 const num = (v: unknown): number => Number(v as bigint);
 const fen = (v: unknown): Fen => v as bigint;
+
+/**
+ * How budget files are journaled, by path: WAL unless a host says otherwise (the desktop host journals files
+ * on removable and network drives DELETE, electron/drives.ts), and the open databases, so that the host can
+ * fold the write-ahead log into the files when the app is idle (checkpointOpenFiles).
+ */
+let journalModeFor: (file: string) => 'WAL' | 'DELETE' = () => 'WAL';
+const openDatabases = new Set<Database.Database>();
+
+export function setJournalPolicy(policy: (file: string) => 'WAL' | 'DELETE'): void {
+  journalModeFor = policy;
+}
+
+/** Writes every commit still in a write-ahead log into its budget file (a passive checkpoint: never waits). */
+export function checkpointOpenFiles(): void {
+  for (const db of openDatabases) {
+    if (!db.open) openDatabases.delete(db);
+    else if (!db.inTransaction) db.pragma('wal_checkpoint(PASSIVE)');
+  }
+}
 
 export class BudgetStore {
   private readonly stmts = new Map<string, Database.Statement>();
@@ -147,7 +193,7 @@ export class BudgetStore {
       let db: Database.Database | undefined;
       try {
         db = new Database(file);
-        BudgetStore.configure(db);
+        BudgetStore.configure(db, file);
         applyPending(db, migrations, 0);
         // Fold the new schema into the file itself, so its header identifies it even while the log is open.
         db.pragma('wal_checkpoint(TRUNCATE)');
@@ -179,7 +225,7 @@ export class BudgetStore {
       // A write-ahead log left by a crash may hold a newer header than the file: check again through SQLite,
       // still only reading.
       const applied = checkApplied(db, migrations, file);
-      BudgetStore.configure(db);
+      BudgetStore.configure(db, file);
       if (options.upgrade === false) return new BudgetStore(db, file, migrations.slice(applied));
       if (applyPending(db, migrations, applied) > 0) db.pragma('wal_checkpoint(TRUNCATE)');
     } catch (err) {
@@ -213,8 +259,9 @@ export class BudgetStore {
     return result;
   }
 
-  private static configure(db: Database.Database): void {
-    db.pragma('journal_mode = WAL');
+  private static configure(db: Database.Database, file: string): void {
+    db.pragma(`journal_mode = ${journalModeFor(file)}`);
+    openDatabases.add(db);
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 2000');
     db.defaultSafeIntegers(true);
@@ -223,6 +270,7 @@ export class BudgetStore {
   /** Closes the file; the write-ahead log is folded into it, so the file alone is the whole budget. */
   close(): void {
     if (this.db.open) this.db.close();
+    openDatabases.delete(this.db);
   }
 
   /**
@@ -243,7 +291,11 @@ export class BudgetStore {
 
   /** Runs `fn` in one transaction: all of its changes are stored, or none. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    try {
+      return this.db.transaction(fn)();
+    } catch (err) {
+      throw sqliteFailure(err, this.path) ?? err;
+    }
   }
 
   private q(sql: string): Database.Statement {
@@ -256,11 +308,19 @@ export class BudgetStore {
   }
 
   private get(sql: string, ...params: unknown[]): Row | undefined {
-    return this.q(sql).get(...params) as Row | undefined;
+    try {
+      return this.q(sql).get(...params) as Row | undefined;
+    } catch (err) {
+      throw sqliteFailure(err, this.path) ?? err;
+    }
   }
 
   private all(sql: string, ...params: unknown[]): Row[] {
-    return this.q(sql).all(...params) as Row[];
+    try {
+      return this.q(sql).all(...params) as Row[];
+    } catch (err) {
+      throw sqliteFailure(err, this.path) ?? err;
+    }
   }
 
   private run(sql: string, ...params: unknown[]): Database.RunResult {
@@ -271,7 +331,7 @@ export class BudgetStore {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_TRIGGER' && (err as Error).message === LOCKED_MESSAGE) {
         throw new StoreError('locked', LOCKED_MESSAGE);
       }
-      throw err;
+      throw sqliteFailure(err, this.path) ?? err;
     }
   }
 
@@ -885,7 +945,18 @@ export class BudgetStore {
   }
 
   private assertUnlocked(): void {
+    if (this.writesRefused !== null) throw new StoreError('busy', this.writesRefused);
     if (this.isLocked()) throw new StoreError('locked', LOCKED_MESSAGE);
+  }
+
+  private writesRefused: string | null = null;
+
+  /**
+   * While `reason` is set every change of the budget through this store is refused with it (a package is being
+   * written from the file: what is locked afterwards must be what the package carries). null lifts it.
+   */
+  refuseWrites(reason: string | null): void {
+    this.writesRefused = reason;
   }
 
   /**

@@ -221,20 +221,35 @@ export async function exportPackage(options: ExportOptions): Promise<ExportResul
   // 上报 done: keep what was submitted and lock the budget. Line ids let the diff since this submission follow
   // each line of the file's own budget; a consolidated budget's received lines have no ids of their own.
   let submission: SubmissionRecord;
+  const snapshotJson = serializeExchange(budget);
+  let changed = false;
   try {
     const again = BudgetStore.open(options.dbPath);
     try {
-      submission = again.lockForSubmission({
-        manifest: built.manifest,
-        snapshotJson: serializeExchange(budget),
-        file,
-        lineIds: consolidated ? null : budget.lines.map((l) => l.id),
-        at: now,
+      submission = again.transaction(() => {
+        // The lock covers exactly what the package carries: the budget must still be what was read for it.
+        const current = loadConsolidatedBudget(again, { ownOnly: options.ownOnly });
+        if (!current.ok || serializeExchange(current.budget) !== snapshotJson) {
+          changed = true;
+          throw new Error('changed');
+        }
+        return again.lockForSubmission({
+          manifest: built.manifest,
+          snapshotJson,
+          file,
+          lineIds: consolidated ? null : budget.lines.map((l) => l.id),
+          at: now,
+        });
       });
     } finally {
       again.close();
     }
   } catch (err) {
+    if (changed) {
+      // The package no longer says what the file holds: it must not be sent.
+      await fs.remove(file).catch(() => {});
+      throw new PackageError('changed', '生成上报数据包期间预算文件被修改，数据包与预算不一致，已删除；预算未锁定，请重新上报');
+    }
     throw new PackageError(
       'database',
       `上报数据包已写入“${file}”，但在预算文件中记录上报并锁定时出错：${err instanceof Error ? err.message : String(err)}`,

@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import type { ReportTable } from '../core/tables/report.js';
-import { printedTable, type GridBlock, type GridCell, type PrintedTable, type PrintOptions } from './layout.js';
+import { printedTable, type GridBlock, type GridCell, type PrintedTable, type PrintOptions } from '../core/tables/layout.js';
 
 const require = createRequire(import.meta.url);
 
