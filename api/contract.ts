@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { WIZARD_API, type WizardOutputs } from './wizard.js';
 import { SUBMISSION_API, type SubmissionOutputs } from './submission.js';
+import { DOCUMENT_API, type DocumentOutputs } from './document.js';
 
 // ---- shared input pieces -------------------------------------------------------------------------------
 
@@ -177,6 +178,8 @@ export const API = {
   ...WIZARD_API,
   /** 上报, receiving, consolidated tables, line items in .xlsx (api/submission.ts). */
   ...SUBMISSION_API,
+  /** 预算说明: the drafted document, its typed parts, 上年数, .docx / PDF (api/document.ts). */
+  ...DOCUMENT_API,
 } as const;
 
 export type ApiMethod = keyof typeof API;
@@ -421,7 +424,7 @@ export interface BackupList {
   backups: BackupView[];
 }
 
-export interface ApiOutputs extends WizardOutputs, SubmissionOutputs {
+export interface ApiOutputs extends WizardOutputs, SubmissionOutputs, DocumentOutputs {
   'backups.list': BackupList;
   'backups.restore': BudgetInfo;
   'budget.info': BudgetInfo;

@@ -1,7 +1,7 @@
 // The whole disclosure document as PDF: the 预算说明 on A4 portrait pages, then every table on landscape pages
 // exactly as tables.pdf prints them (pdf.ts, from the same printed grid), with the app's CJK font embedded.
 import { paragraphText, type BudgetDocument, type DocParagraph } from '../core/document/draft.js';
-import { printedTable } from './layout.js';
+import { printedTable } from '../core/tables/layout.js';
 import { drawTables, numberPages, openPdf, put, type FontName, type Measurer, type PdfFonts } from './pdf.js';
 import type { DocumentOutputOptions } from './docx.js';
 

@@ -23,7 +23,7 @@ import {
   type ISectionOptions,
 } from 'docx';
 import { paragraphText, type BudgetDocument, type DocParagraph } from '../core/document/draft.js';
-import { printedTable, type GridBlock, type PrintedTable, type PrintOptions } from './layout.js';
+import { printedTable, type GridBlock, type PrintedTable, type PrintOptions } from '../core/tables/layout.js';
 
 const BODY_FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '宋体' };
 const HEADING_FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '黑体' };
