@@ -302,6 +302,8 @@ export interface CodeOption {
   code: string;
   name: string;
   level?: string;
+  /** The names of its parents, top first (类 › 款 for a 项), so that entries of the same name can be told apart. */
+  path?: string;
 }
 
 /** A code list loaded into the budget file (codes.import). */

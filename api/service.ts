@@ -1009,10 +1009,15 @@ export class BudgetSession implements ApiService {
         const { book } = this.requireBudget();
         const list = input.kind === 'functional' ? book.functional : book.economic;
         const leaf = input.kind === 'functional' ? '项' : '款';
+        const pathOf = (parent: string | null): string => {
+          const names: string[] = [];
+          for (let at: string | null = parent; at; at = list.get(at)?.parent ?? null) names.unshift(list.name(at));
+          return names.join(' › ');
+        };
         options = list
           .entries()
           .filter((e) => !leafOnly || e.level === leaf)
-          .map((e) => ({ code: e.code, name: e.name, level: e.level }));
+          .map((e) => ({ code: e.code, name: e.name, level: e.level, path: pathOf(e.parent) }));
         break;
       }
       case 'unit':
@@ -1312,6 +1317,8 @@ function sameLine(a: BudgetLine, b: BudgetLine): boolean {
 function rankOptions(options: CodeOption[], q: string, matchLabelsOnly: boolean): CodeOption[] {
   if (q === '') return options;
   const digits = /^\d+$/.test(q);
+  // "农业农村 行政运行": every word somewhere in the code, the parents' names or the name.
+  const words = q.split(/\s+/).filter((w) => w !== '');
   const scored: { o: CodeOption; score: number; i: number }[] = [];
   options.forEach((o, i) => {
     let score = -1;
@@ -1320,6 +1327,7 @@ function rankOptions(options: CodeOption[], q: string, matchLabelsOnly: boolean)
     else if (o.name.startsWith(q)) score = 2;
     else if (o.name.includes(q)) score = 3;
     else if (!digits && `${o.code} ${o.name}`.includes(q)) score = 4;
+    else if (o.path && words.every((w) => `${o.code} ${o.path} ${o.name}`.includes(w))) score = 5;
     if (score >= 0) scored.push({ o, score, i });
   });
   scored.sort((a, b) => a.score - b.score || a.i - b.i);

@@ -14,6 +14,15 @@ export interface PickerParams {
   allowEmpty?: string;
 }
 
+/** What an empty search says it did not find. */
+const NOTHING: Record<PickerKind, string> = {
+  functional: '科目',
+  economic: '科目',
+  unit: '单位',
+  project: '项目',
+  fund: '资金来源',
+};
+
 const PLACEHOLDER: Record<PickerKind, string> = {
   functional: '输入功能分类编码或名称',
   economic: '输入经济分类编码或名称',
@@ -155,11 +164,14 @@ export function CodePickerEditor(props: CustomCellEditorProps & PickerParams) {
             }}
           >
             {o.code && showCodes ? <span className="code">{o.code}</span> : null}
-            <span className="name">{o.name}</span>
+            <span className="name">
+              {o.path ? <span className="path">{o.path} › </span> : null}
+              {o.name}
+            </span>
             {o.level ? <span className="level">{o.level}</span> : null}
           </li>
         ))}
-        {!loading && options.length === 0 ? <li className="none">没有匹配“{query}”的项目</li> : null}
+        {!loading && options.length === 0 ? <li className="none">没有匹配“{query}”的{NOTHING[pickerKind]}</li> : null}
       </ul>
     </div>
   );

@@ -91,3 +91,34 @@ test('in a new budget, Tab after a new 功能分类 stays on the line, not on th
   expect(after.find((l) => l.id === second!.id)).toMatchObject({ functional: '2080505', economic: '30108', amount: '1200' });
   expect(after.find((l) => l.id === first!.id)).toEqual(first);
 });
+
+test('the 科目 picker shows each entry under its parents and finds "农业农村 行政运行" by them', async ({ page }) => {
+  host = await startWithFixture();
+  const line = (await lines(host)).find((l) => l.functional === '2010350' && l.economic === '30101')!;
+  await openApp(page, host);
+  await cell(page, line.id, 'functional').click();
+  await page.keyboard.press('F2');
+  await page.keyboard.type('农业农村 行政运行');
+  const picker = page.getByTestId('picker-functional');
+  const first = picker.locator('li').first();
+  await expect(first).toHaveAttribute('data-code', '2130101');
+  await expect(first).toContainText('农林水支出 › 农业农村 › 行政运行');
+  await shot(page, '42-picker-path');
+  await page.keyboard.press('Enter');
+  await expectStored(page, line.id, 'functional', '2130101', true);
+  expect((await lines(host)).find((l) => l.id === line.id)!.functional).toBe('2130101');
+
+  // 30902 and 31002 are both “办公设备购置”: their parents tell them apart.
+  await cell(page, line.id, 'economic').click();
+  await page.keyboard.press('F2');
+  await page.keyboard.type('办公设备购置');
+  const economic = page.getByTestId('picker-economic');
+  await expect(economic.locator('li[data-code="30902"] .path')).toHaveText('资本性支出（基本建设） › ');
+  await expect(economic.locator('li[data-code="31002"] .path')).toHaveText('资本性支出 › ');
+  await page.keyboard.press('Escape');
+  // Nothing found says what was looked for.
+  await cell(page, line.id, 'functional').click();
+  await page.keyboard.press('F2');
+  await page.keyboard.type('没有这种科目');
+  await expect(page.getByTestId('picker-functional').locator('li.none')).toHaveText('没有匹配“没有这种科目”的科目');
+});

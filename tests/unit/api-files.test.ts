@@ -54,7 +54,7 @@ describe('codes.import', () => {
     const r = await ok('codes.import', { kind: 'functional', csvText: RENAME_AND_ADD });
     expect(r).toMatchObject({ kind: 'functional', year: 2020, entries: 3, added: 1, changed: 1 });
     expect(r.message).toContain('新增 1 个，修改 1 个');
-    expect(await ok('codes.search', { kind: 'functional', query: '2010351' })).toEqual([{ code: '2010351', name: '政务服务中心运行', level: '项' }]);
+    expect(await ok('codes.search', { kind: 'functional', query: '2010351' })).toEqual([{ code: '2010351', name: '政务服务中心运行', level: '项', path: '一般公共服务支出 › 政府办公厅（室）及相关机构事务' }]);
     const list = await ok('lines.list', {});
     expect(list.names.functional['2010350']).toBe('事业运行（政务服务）');
     // A line may now use the new code, and the audit knows it.
