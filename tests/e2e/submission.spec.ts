@@ -51,6 +51,8 @@ async function wagesLine(h: RunningHost): Promise<LineRow> {
 }
 
 test('a unit submits, is locked, unlocks with a reason and sees the diff; the department receives it', async ({ page }) => {
+  // Two hosts, two packages written and verified, two received: on a loaded machine this takes minutes.
+  test.setTimeout(360_000);
   const unit = await startWithFixture();
   hosts.push(unit);
   const stick = join(unit.dir, 'U盘');
