@@ -1323,3 +1323,6 @@ function safeFileName(name: string): string {
 export function createBudgetService(options: BudgetServiceOptions = {}): BudgetSession {
   return new BudgetSession(options);
 }
+
+/** For the desktop host's service process: journal files on removable and network drives DELETE, checkpoint when idle. */
+export { checkpointOpenFiles, setJournalPolicy } from '../db/store.js';

@@ -33,8 +33,7 @@ import { computeTables } from '../core/tables/index.js';
 import { BudgetStore, LOCKED_MESSAGE, StoreError, type SubmissionRecord } from '../db/store.js';
 import { loadConsolidatedBudget, diffSinceSubmission } from '../submission/department.js';
 import { PackageError } from '../submission/errors.js';
-import { exportPackage } from '../submission/export.js';
-import { exportLinesTemplate, importLinesXlsx, LinesXlsxError } from '../submission/lines-xlsx.js';
+import type { importLinesXlsx } from '../submission/lines-xlsx.js';
 import { inspectPackage, receivePackage } from '../submission/receive.js';
 import type { PackageFileSystem } from '../submission/safe-write.js';
 import type { ChangeSet, Finding } from './contract.js';
@@ -158,6 +157,11 @@ export class SubmissionState {
   }
 }
 
+// The package writer (PDF by pdfkit, .xlsx by ExcelJS) and the line-items workbook load when first used, not
+// with the service: most sessions never write a package.
+const packageExport = () => import('../submission/export.js');
+const linesXlsx = () => import('../submission/lines-xlsx.js');
+
 type Input<M extends keyof typeof SUBMISSION_API> = z.output<(typeof SUBMISSION_API)[M]['input']>;
 
 // ---- helpers -------------------------------------------------------------------------------------------
@@ -179,7 +183,7 @@ function refusal(err: unknown): never {
   if (err instanceof StoreError) {
     throw new ApiRefusal(err.message, err.problems.length ? err.problems.map((p) => ({ path: p.field ?? '$', message: p.message })) : undefined);
   }
-  if (err instanceof LinesXlsxError) throw new ApiRefusal(err.message);
+  if (err instanceof Error && err.name === 'LinesXlsxError') throw new ApiRefusal(err.message);
   throw err;
 }
 
@@ -457,7 +461,7 @@ function startExport(session: SubmissionSession, input: Input<'submission.export
         const note = f.severity === 'soft' ? drafts[findingKey(f)] : undefined;
         if (note !== undefined && note.trim() !== '') notes.push({ rule: f.rule, place: f.place, note });
       }
-      const r = await exportPackage({
+      const r = await (await packageExport()).exportPackage({
         dbPath,
         outDir,
         notes,
@@ -649,7 +653,7 @@ function tables(session: SubmissionSession, input: Input<'submission.tables'>): 
 
 async function linesTemplate(session: SubmissionSession, input: Input<'submission.linesTemplate'>): Promise<SubmissionOutputs['submission.linesTemplate']> {
   const { budget, book } = session.requireBudget();
-  const bytes = await exportLinesTemplate({ ...budget, lines: session.lines() }, book);
+  const bytes = await (await linesXlsx()).exportLinesTemplate({ ...budget, lines: session.lines() }, book);
   const fileName = `${safeFileStem(budget.department.name)}-${budget.fiscalYear}年预算明细.xlsx`;
   if (input.path === undefined) return { fileName, path: null, base64: bytes.toString('base64') };
   const path = resolve(input.path);
@@ -668,7 +672,7 @@ async function importLines(session: SubmissionSession, input: Input<'submission.
   const current = session.lines();
   let result: Awaited<ReturnType<typeof importLinesXlsx>>;
   try {
-    result = await importLinesXlsx(bytes, { ...budget, lines: current }, book);
+    result = await (await linesXlsx()).importLinesXlsx(bytes, { ...budget, lines: current }, book);
   } catch (err) {
     refusal(err);
   }

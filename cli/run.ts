@@ -26,6 +26,7 @@ import {
   type CommandIO,
 } from './args.js';
 import { LINES_USAGE, runLinesCommand } from './lines.js';
+import { PRIOR_USAGE, runPriorCommand } from './prior.js';
 import { budgetForTables, LOCK_USAGE, runDiffCommand, runStatusCommand, runUnlockCommand } from './lock.js';
 
 export type CliIO = CommandIO;
@@ -50,7 +51,7 @@ export const USAGE = `部门预算编制 命令行工具
       （每个单位一行，另有部门合计），--own-only 只算本部门自身的预算。
   check --db <预算文件> [--format text|json] [--own-only]
       审核预算（已接收下级单位数据包时审核汇总后的预算），列出发现的问题。
-${PACKAGE_USAGE}${LOCK_USAGE}${LINES_USAGE}
+${PACKAGE_USAGE}${LOCK_USAGE}${LINES_USAGE}${PRIOR_USAGE}
 退出码：0 成功；1 审核发现硬性问题（lines import-xlsx：部分行未能读取，其余已导入）；2 参数、文件或内容有误（未作改动）；3 程序内部错误。
 `;
 
@@ -323,6 +324,7 @@ async function runCommand(argv: string[], io: CliIO): Promise<number> {
   if (argv[0] === 'unlock') return runUnlockCommand(argv.slice(1), io);
   if (argv[0] === 'diff') return runDiffCommand(argv.slice(1), io);
   if (argv[0] === 'lines') return runLinesCommand(argv.slice(1), io);
+  if (argv[0] === 'prior') return runPriorCommand(argv.slice(1), io);
   try {
     const p = parseArgs(argv);
     const command = p.positional.shift();

@@ -33,6 +33,7 @@ import { isAmountUnit, type AmountUnit, type Fen } from '../core/money.js';
 import { serializeManifest, type PackageManifest } from '../core/manifest.js';
 import { defaultCodeBook, defaultEntries, defaultMapping } from './defaults.js';
 import { newestBackup, writeBackup, type BackupInfo, type BackupReason } from './backups.js';
+import { priorYearAmounts, priorYearRows, withPriorYearRows, type PriorYearRow } from './prior-year.js';
 import { StoreError, type StoreProblem } from './errors.js';
 import {
   APPLICATION_ID,
@@ -167,6 +168,26 @@ const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? u
 const num = (v: unknown): number => Number(v as bigint);
 const fen = (v: unknown): Fen => v as bigint;
 
+/**
+ * How budget files are journaled, by path: WAL unless a host says otherwise (the desktop host journals files
+ * on removable and network drives DELETE, electron/drives.ts), and the open databases, so that the host can
+ * fold the write-ahead log into the files when the app is idle (checkpointOpenFiles).
+ */
+let journalModeFor: (file: string) => 'WAL' | 'DELETE' = () => 'WAL';
+const openDatabases = new Set<Database.Database>();
+
+export function setJournalPolicy(policy: (file: string) => 'WAL' | 'DELETE'): void {
+  journalModeFor = policy;
+}
+
+/** Writes every commit still in a write-ahead log into its budget file (a passive checkpoint: never waits). */
+export function checkpointOpenFiles(): void {
+  for (const db of openDatabases) {
+    if (!db.open) openDatabases.delete(db);
+    else if (!db.inTransaction) db.pragma('wal_checkpoint(PASSIVE)');
+  }
+}
+
 export class BudgetStore {
   private readonly stmts = new Map<string, Database.Statement>();
   private readonly books = new Map<number, CodeBook>();
@@ -190,7 +211,7 @@ export class BudgetStore {
       let db: Database.Database | undefined;
       try {
         db = new Database(file);
-        BudgetStore.configure(db);
+        BudgetStore.configure(db, file);
         applyPending(db, migrations, 0);
         // Fold the new schema into the file itself, so its header identifies it even while the log is open.
         db.pragma('wal_checkpoint(TRUNCATE)');
@@ -225,7 +246,7 @@ export class BudgetStore {
       // A damaged file is refused before anything is written to it (a write could spread the damage).
       const check = db.pragma('quick_check', { simple: true });
       if (check !== 'ok') throw damagedError(file);
-      BudgetStore.configure(db);
+      BudgetStore.configure(db, file);
       if (options.upgrade === false) return new BudgetStore(db, file, migrations.slice(applied));
       if (applyPending(db, migrations, applied) > 0) db.pragma('wal_checkpoint(TRUNCATE)');
     } catch (err) {
@@ -259,8 +280,9 @@ export class BudgetStore {
     return result;
   }
 
-  private static configure(db: Database.Database): void {
-    db.pragma('journal_mode = WAL');
+  private static configure(db: Database.Database, file: string): void {
+    db.pragma(`journal_mode = ${journalModeFor(file)}`);
+    openDatabases.add(db);
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 2000');
     db.defaultSafeIntegers(true);
@@ -269,6 +291,7 @@ export class BudgetStore {
   /** Closes the file; the write-ahead log is folded into it, so the file alone is the whole budget. */
   close(): void {
     if (this.db.open) this.db.close();
+    openDatabases.delete(this.db);
   }
 
   /**
@@ -428,6 +451,15 @@ export class BudgetStore {
       if (prior.total !== null) priorYear.total = fen(prior.total);
       if (prior.three_public !== null) priorYear.threePublic = fen(prior.three_public);
     }
+    priorYear = withPriorYearRows(
+      priorYear,
+      this.all('SELECT kind, code, amount FROM prior_year_amounts ORDER BY kind, code').map((r) => ({
+        kind: r.kind as PriorYearRow['kind'],
+        code: r.code as string,
+        amount: fen(r.amount),
+      })),
+    );
+    const narrativeRows = this.all('SELECT key, value FROM narrative_texts ORDER BY key');
     return {
       ...head,
       units: this.units(),
@@ -457,6 +489,7 @@ export class BudgetStore {
           }
         : null,
       priorYear,
+      ...(narrativeRows.length > 0 ? { narrative: Object.fromEntries(narrativeRows.map((r) => [r.key as string, r.value as string])) } : {}),
     };
   }
 
@@ -480,7 +513,7 @@ export class BudgetStore {
       }
       for (const table of [
         'lines', 'procurement', 'income', 'project_indicators', 'projects', 'units', 'department_tasks',
-        'department_indicators', 'department_performance', 'prior_year', 'budget',
+        'department_indicators', 'department_performance', 'prior_year', 'prior_year_amounts', 'narrative_texts', 'budget',
       ]) {
         this.run(`DELETE FROM ${table}`);
       }
@@ -500,6 +533,7 @@ export class BudgetStore {
       this.writeProcurement(budget.procurement);
       this.writeDepartmentPerformance(budget.departmentPerformance);
       this.writePriorYear(budget.priorYear);
+      for (const [key, value] of Object.entries(budget.narrative ?? {})) this.run('INSERT INTO narrative_texts (key, value) VALUES (?, ?)', key, value);
     });
   }
 
@@ -930,8 +964,8 @@ export class BudgetStore {
     this.assertUnlocked();
     this.transaction(() => {
       this.header();
-      for (const v of [priorYear?.total, priorYear?.threePublic]) {
-        if (v !== undefined && (typeof v !== 'bigint' || v < 0n)) throw new StoreError('invalid', '上年数不能为负数');
+      for (const v of priorYearAmounts(priorYear)) {
+        if (typeof v !== 'bigint' || v < 0n) throw new StoreError('invalid', '上年数不能为负数');
       }
       this.writePriorYear(priorYear);
     });
@@ -939,9 +973,23 @@ export class BudgetStore {
 
   private writePriorYear(priorYear: PriorYear | null): void {
     this.run('DELETE FROM prior_year');
+    this.run('DELETE FROM prior_year_amounts');
     if (priorYear) {
       this.run('INSERT INTO prior_year (id, total, three_public) VALUES (1, ?, ?)', priorYear.total ?? null, priorYear.threePublic ?? null);
+      for (const r of priorYearRows(priorYear)) this.run('INSERT INTO prior_year_amounts (kind, code, amount) VALUES (?, ?, ?)', r.kind, r.code, r.amount);
     }
+  }
+
+  /** Sets user-typed texts of the 预算说明 (null removes one: the document drafts its default), in one transaction. */
+  setNarrativeTexts(texts: Readonly<Record<string, string | null>>): void {
+    this.assertUnlocked();
+    this.transaction(() => {
+      this.header();
+      for (const [key, value] of Object.entries(texts)) {
+        if (value === null) this.run('DELETE FROM narrative_texts WHERE key = ?', key);
+        else this.run('INSERT INTO narrative_texts (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
+      }
+    });
   }
 
   // -------------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import { ToastHost, useToasts } from './toast.js';
 import { decideShellCommand, decideUndoKey, readFocus } from './shell-commands.js';
 import { PerformancePane } from './wizard/PerformancePane.js';
 import { LockScope, SUBMISSION_TAB, useSubmission } from './submission/useSubmission.js';
+import { trackSave, useSaveState } from './save-state.js';
 
 type Tab = 'lines' | 'tables' | 'performance' | 'audit' | typeof SUBMISSION_TAB.id;
 const TABS: { id: Tab; label: string }[] = [
@@ -91,7 +92,7 @@ export function App() {
   const undoRedo = useCallback(
     async (which: 'undo' | 'redo') => {
       try {
-        const r = await call(which === 'undo' ? 'edit.undo' : 'edit.redo', {});
+        const r = await trackSave(call(which === 'undo' ? 'edit.undo' : 'edit.redo', {}));
         if (!r.done) {
           showToast(which === 'undo' ? '没有可撤销的操作' : '没有可重做的操作', 'info');
           return;
@@ -201,6 +202,10 @@ export function App() {
   });
 
   const open = info?.open ?? false;
+  const save = useSaveState();
+  // 已保存 only while nothing is on its way to the host; a refused change left the file as it was.
+  const saveText = save.pending > 0 ? '正在保存…' : save.failed ? '已保存 · 最近一次修改未被接受' : '已保存';
+  const saveClass = save.pending > 0 ? 'saving' : save.failed ? 'refused' : 'saved';
   const unitLabel = displayUnit;
   const showAmount = (exact: string | undefined) =>
     exact === undefined || !info ? '—' : formatExact(convertExact(exact, info.amountUnit, displayUnit), 2);
@@ -346,7 +351,8 @@ export function App() {
               <span className={info.audit.errors > 0 ? 'err' : 'ok'}>{info.audit.errors} 项错误</span> /{' '}
               <span className={info.audit.warnings > 0 ? 'warn' : 'ok'}>{info.audit.warnings} 项提示</span>
             </button>
-            <span className="stat muted path" title={info.path ?? ''}>{info.path ? `已保存 · ${info.path}` : ''}</span>
+            <span className={`stat save-state ${saveClass}`} data-testid="status-save" data-state={saveClass}>{saveText}</span>
+            <span className="stat muted path" title={info.path ?? ''}>{info.path ?? ''}</span>
           </>
         ) : (
           <span className="stat muted">就绪</span>

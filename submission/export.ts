@@ -20,6 +20,8 @@ import {
   TABLE_FILE_IDS,
   tableFileName,
   TABLES_PDF_FILE,
+  DOCUMENT_DOCX_FILE,
+  DOCUMENT_PDF_FILE,
   type FindingNote,
   type ManifestFile,
   type PackageManifest,
@@ -31,6 +33,9 @@ import { BudgetStore, type SubmissionRecord } from '../db/store.js';
 import { loadConsolidatedBudget } from './department.js';
 import { PackageError } from './errors.js';
 import { tablesPdf, type PdfFonts } from './pdf.js';
+import { draftDocument } from '../core/document/draft.js';
+import { documentDocx } from './docx.js';
+import { documentPdf } from './document-pdf.js';
 import { checkArchive } from './receive.js';
 import { nodeFileSystem, writeFileSafely, type PackageFileSystem } from './safe-write.js';
 import { tableWorkbook } from './xlsx.js';
@@ -121,6 +126,10 @@ export async function buildPackage(
   const title = `${budget.department.name}${budget.fiscalYear}年部门预算表`;
   const ordered = TABLE_FILE_IDS.map((id) => tables.find((t) => t.id === id)!);
   contents.push({ name: TABLES_PDF_FILE, bytes: await tablesPdf(ordered, { created: now, title, fonts: options.fonts, templateChoices: options.templateChoices }), compress: true });
+  // The whole disclosure document (预算说明 drafted from these tables, then the tables) as .docx and PDF.
+  const document = draftDocument(budget, tables);
+  contents.push({ name: DOCUMENT_DOCX_FILE, bytes: await documentDocx(document, { created: now, templateChoices: options.templateChoices }), compress: false });
+  contents.push({ name: DOCUMENT_PDF_FILE, bytes: await documentPdf(document, { created: now, fonts: options.fonts, templateChoices: options.templateChoices }), compress: true });
 
   const files: ManifestFile[] = contents.map((c) => ({ name: c.name, size: c.bytes.length, sha256: sha256(c.bytes) }));
   const manifest: PackageManifest = {

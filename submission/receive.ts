@@ -13,6 +13,7 @@ import {
   describeFinding,
   MANIFEST_FILE,
   PACKAGE_CONTENT_FILES,
+  PACKAGE_OPTIONAL_FILES,
   PACKAGE_LIMITS,
   parseManifest,
   totalsDifferences,
@@ -70,7 +71,7 @@ export async function checkArchive(archive: Buffer): Promise<CheckedArchive> {
     if (listed.has(f.name)) throw new PackageError('manifest', `数据包清单中文件“${f.name}”出现了两次`);
     listed.set(f.name, f);
   }
-  const missingInManifest = PACKAGE_CONTENT_FILES.filter((n) => !listed.has(n));
+  const missingInManifest = PACKAGE_CONTENT_FILES.filter((n) => !listed.has(n) && !PACKAGE_OPTIONAL_FILES.includes(n));
   if (missingInManifest.length > 0) {
     throw new PackageError('manifest', `数据包清单中缺少必需的文件：${missingInManifest.join('、')}`);
   }

@@ -369,7 +369,7 @@ test('a project renamed in the wizard shows its new name in the line grid on com
   await openProject(page, 'P01');
   await typeIn(page, page.locator('#wz-f-name'), '专家论证费（更名）');
   await page.getByRole('button', { name: '保存草稿' }).click();
-  await expect(page.getByText('已保存').first()).toBeVisible();
+  await expect(page.getByTestId('toast-success').filter({ hasText: '草稿已保存' })).toBeVisible();
 
   await page.getByRole('tab', { name: '预算明细' }).click();
   await reveal(page, 22);

@@ -83,17 +83,28 @@ function seedRows(block: string): string[][] {
 
 function indicatorCells(view: TableView): { name: string; target: string; note?: string }[] {
   const head = view.rows.findIndex((r) => r.kind === 'head' && r.cells[0]?.text === '一级指标');
-  return view.rows
-    .slice(head + 1)
+  const width = view.rows[head]!.cells.length;
+  // Cells back on their grid columns: a cell merged down from a row above (一级, 二级, a shared 指标值说明)
+  // is left out of the rows it covers, so a row's cells fill the columns no span above covers.
+  const covered = new Map<number, number>();
+  const placed = view.rows.slice(head + 1).map((r, i) => {
+    const byColumn: (string | undefined)[] = new Array(width).fill(undefined);
+    let col = 0;
+    for (const c of r.cells) {
+      while ((covered.get(col) ?? -1) >= i) col++;
+      byColumn[col] = c.text;
+      if ((c.rowSpan ?? 1) > 1) covered.set(col, i + (c.rowSpan ?? 1) - 1);
+      col += c.colSpan ?? 1;
+    }
+    return { kind: r.kind, byColumn };
+  });
+  return placed
     .filter((r) => r.kind === 'indicator')
-    .map((r) => {
-      const width = view.rows[head]!.cells.length;
-      const cells = r.cells.map((c) => c.text);
-      // 一级 / 二级 cells are left out of rows they span: the name and target are always the last ones.
-      return width === 5
-        ? { name: cells.at(-3)!, target: cells.at(-2)!, note: cells.at(-1)! }
-        : { name: cells.at(-2)!, target: cells.at(-1)! };
-    })
+    .map(({ byColumn }) =>
+      width === 5
+        ? { name: byColumn[2] ?? '', target: byColumn[3] ?? '', note: byColumn[4] ?? '' }
+        : { name: byColumn[2] ?? '', target: byColumn[3] ?? '' },
+    )
     .filter((c) => c.name !== '' || c.target !== '');
 }
 
@@ -137,7 +148,7 @@ afterEach(() => {
 });
 
 describe('the 13 project tables of the seed', () => {
-  /** TABLES.md T11: printed indicator rows per project (Σ over the 18 二级 of max(1, n)). */
+  /** docs/domain/TABLES.md T11: printed indicator rows per project (Σ over the 18 二级 of max(1, n)). */
   const PRINTED_INDICATOR_ROWS = [25, 24, 28, 28, 25, 25, 24, 26, 24, 25, 25, 24, 24];
 
   it('shows every field and every 目标值 exactly as imported and as published', async () => {
