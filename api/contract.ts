@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { WIZARD_API, type WizardOutputs } from './wizard.js';
 import { SUBMISSION_API, type SubmissionOutputs } from './submission.js';
+import { DOCUMENT_API, type DocumentOutputs } from './document.js';
 
 // ---- shared input pieces -------------------------------------------------------------------------------
 
@@ -46,8 +47,10 @@ const lineDraft = z
   .partial()
   .strict();
 
+/** The tables of the default format (河南 2020). */
 export const TABLE_IDS = ['T01', 'T02', 'T03', 'T04', 'T05', 'T06', 'T07', 'T08', 'T09', 'T10', 'T11'] as const;
-export type TableId = (typeof TABLE_IDS)[number];
+/** A table's id in the budget's publication format ("T03" in 河南 2020, "N3" in the national format). */
+export type TableId = string;
 
 export const API = {
   /** Department, units, year, unit, totals and audit summary of the open budget (null budget when none is open). */
@@ -167,7 +170,7 @@ export const API = {
   'reports.tables': { input: z.object({ displayUnit: amountUnit.optional() }).strict() },
   /** The lines behind one figure of a table. */
   'reports.linesBehind': {
-    input: z.object({ table: z.enum(TABLE_IDS), row: text(200).min(1), column: text(200).min(1) }).strict(),
+    input: z.object({ table: text(4).regex(/^[A-Z][A-Z0-9]{0,3}$/), row: text(200).min(1), column: text(200).min(1) }).strict(),
   },
   /** Runs every 审核 rule. */
   'audit.run': { input: empty },
@@ -175,6 +178,8 @@ export const API = {
   ...WIZARD_API,
   /** 上报, receiving, consolidated tables, line items in .xlsx (api/submission.ts). */
   ...SUBMISSION_API,
+  /** 预算说明: the drafted document, its typed parts, 上年数, .docx / PDF (api/document.ts). */
+  ...DOCUMENT_API,
 } as const;
 
 export type ApiMethod = keyof typeof API;
@@ -419,7 +424,7 @@ export interface BackupList {
   backups: BackupView[];
 }
 
-export interface ApiOutputs extends WizardOutputs, SubmissionOutputs {
+export interface ApiOutputs extends WizardOutputs, SubmissionOutputs, DocumentOutputs {
   'backups.list': BackupList;
   'backups.restore': BudgetInfo;
   'budget.info': BudgetInfo;

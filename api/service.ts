@@ -53,8 +53,10 @@ import {
 import { ApiRefusal } from './dispatch.js';
 import { KIND_LABELS, readField, type FieldValue, type LineInputContext } from './line-input.js';
 import { reportToView } from './tables-view.js';
+import { chosenFormat } from '../db/publication-formats.js';
 import { WIZARD_HANDLERS, resetWizardState, type WizardSession } from './wizard-service.js';
 import { SUBMISSION_HANDLERS, SubmissionState, type FileChooser, type SubmissionSession } from './submission-service.js';
+import { DOCUMENT_HANDLERS, type DocumentSession } from './document-service.js';
 import type { DepartmentPerformance, Project } from '../core/model.js';
 
 export interface BudgetServiceOptions {
@@ -233,7 +235,7 @@ export class BudgetSession implements ApiService {
     this.book = store.codeBook(budget.fiscalYear);
     for (const l of budget.lines) this.lines.set(l.id, l);
     // The engine keeps its own copy of the arrays it may change.
-    this.engine = new TableEngine({ ...budget, lines: [...budget.lines], units: [...budget.units] }, this.book);
+    this.engine = new TableEngine({ ...budget, lines: [...budget.lines], units: [...budget.units] }, this.book, chosenFormat(store));
     this.stacks = stepsFromJson(store.getMeta(UNDO_META_KEY));
   }
 
@@ -1269,6 +1271,26 @@ export class BudgetSession implements ApiService {
   }
   'submission.importLines'(input: ApiParsedInput<'submission.importLines'>): Promise<ApiOutputs['submission.importLines']> {
     return SUBMISSION_HANDLERS['submission.importLines'](this.submissionSession(), input);
+  }
+
+  // ---- API: 预算说明 (api/document-service.ts) ------------------------------------------------------------
+
+  private documentSession(): DocumentSession {
+    const { store, budget, engine } = this.requireBudget();
+    return { store, budget, engine, changed: () => (this.auditCache = null) };
+  }
+
+  'document.view'(): ApiOutputs['document.view'] {
+    return DOCUMENT_HANDLERS['document.view'](this.documentSession());
+  }
+  'document.saveTexts'(input: ApiParsedInput<'document.saveTexts'>): ApiOutputs['document.saveTexts'] {
+    return DOCUMENT_HANDLERS['document.saveTexts'](this.documentSession(), input);
+  }
+  'document.savePrior'(input: ApiParsedInput<'document.savePrior'>): ApiOutputs['document.savePrior'] {
+    return DOCUMENT_HANDLERS['document.savePrior'](this.documentSession(), input);
+  }
+  'document.file'(input: ApiParsedInput<'document.file'>): Promise<ApiOutputs['document.file']> {
+    return DOCUMENT_HANDLERS['document.file'](this.documentSession(), input);
   }
 }
 

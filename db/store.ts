@@ -32,8 +32,8 @@ import { isFundCode } from '../core/funds.js';
 import { isAmountUnit, type AmountUnit, type Fen } from '../core/money.js';
 import { serializeManifest, type PackageManifest } from '../core/manifest.js';
 import { defaultCodeBook, defaultEntries, defaultMapping } from './defaults.js';
-import { newestBackup, writeBackup, type BackupInfo, type BackupReason } from './backups.js';
 import { priorYearAmounts, priorYearRows, withPriorYearRows, type PriorYearRow } from './prior-year.js';
+import { newestBackup, writeBackup, type BackupInfo, type BackupReason } from './backups.js';
 import { StoreError, type StoreProblem } from './errors.js';
 import {
   APPLICATION_ID,

@@ -58,6 +58,10 @@ export const API_METHODS = [
   'submission.tables',
   'submission.linesTemplate',
   'submission.importLines',
+  'document.view',
+  'document.saveTexts',
+  'document.savePrior',
+  'document.file',
 ] as const;
 
 /** Channel of one API method; the main process registers exactly these (electron/ipc.ts). */
