@@ -10,6 +10,7 @@ import { TablesView } from './TablesView.js';
 import { AuditPanel } from './AuditPanel.js';
 import { HiddenFileInput, NewBudgetDialog, OpenBudgetDialog } from './dialogs.js';
 import { CodeListDialog } from './CodeListDialog.js';
+import { BackupDialog } from './BackupDialog.js';
 import { ToastHost, useToasts } from './toast.js';
 import { decideShellCommand, decideUndoKey, readFocus } from './shell-commands.js';
 import { PerformancePane } from './wizard/PerformancePane.js';
@@ -32,7 +33,7 @@ export function App() {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [tab, setTab] = useState<Tab>('lines');
   const [displayUnit, setDisplayUnit] = useState<AmountUnitCode>('万元');
-  const [dialog, setDialog] = useState<'new' | 'open' | 'codes' | null>(null);
+  const [dialog, setDialog] = useState<'new' | 'open' | 'codes' | 'backups' | null>(null);
   /** The file chosen in the desktop host's save dialog for 新建预算. */
   const [newPath, setNewPath] = useState<string | undefined>(undefined);
   /** Bumped after every change so the tables and audit views refetch when shown. */
@@ -238,6 +239,7 @@ export function App() {
           <button type="button" onClick={() => importInput.current?.click()}>导入交换文件</button>
           <button type="button" disabled={!open} onClick={() => void doExport()}>导出交换文件</button>
           <button type="button" disabled={!open} onClick={() => setDialog('codes')}>导入科目代码表…</button>
+          <button type="button" disabled={!open} onClick={() => setDialog('backups')}>恢复备份…</button>
           <span className="sep" />
           <span className="sep" />
           {submission.toolbarButton}
@@ -392,6 +394,16 @@ export function App() {
             setRevision((v) => v + 1);
             void loadInfo();
             showToast(r.message, 'success');
+          }}
+        />
+      ) : null}
+      {dialog === 'backups' && info?.open ? (
+        <BackupDialog
+          onClose={() => setDialog(null)}
+          onRestored={(next, at) => {
+            setDialog(null);
+            budgetReplaced(next);
+            showToast(`已恢复 ${new Date(at).toLocaleString('zh-CN')} 的备份`, 'success');
           }}
         />
       ) : null}
