@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { WIZARD_API, type WizardOutputs } from './wizard.js';
 import { SUBMISSION_API, type SubmissionOutputs } from './submission.js';
+import { DOCUMENT_API, type DocumentOutputs } from './document.js';
 
 // ---- shared input pieces -------------------------------------------------------------------------------
 
@@ -87,6 +88,10 @@ export const API = {
       })
       .strict(),
   },
+  /** 恢复备份: the open file's rotating backups, newest first, with their time and totals. */
+  'backups.list': { input: empty },
+  /** Replaces the open file with one of its backups (the current state is backed up first), then reopens it. */
+  'backups.restore': { input: z.object({ fileName: text(200).min(1) }).strict() },
   /** Replaces the open budget's content with an exchange file (budget-exchange/1), given as text or a path. */
   'exchange.import': {
     input: z
@@ -179,6 +184,8 @@ export const API = {
   ...WIZARD_API,
   /** 上报, receiving, consolidated tables, line items in .xlsx (api/submission.ts). */
   ...SUBMISSION_API,
+  /** 预算说明: the drafted document, its typed parts, 上年数, .docx / PDF (api/document.ts). */
+  ...DOCUMENT_API,
 } as const;
 
 export type ApiMethod = keyof typeof API;
@@ -410,7 +417,29 @@ export interface RecentBudget {
   openedAt: string;
 }
 
-export interface ApiOutputs extends WizardOutputs, SubmissionOutputs {
+export interface BackupView {
+  fileName: string;
+  /** ISO time the copy was taken. */
+  at: string;
+  /** Why it was taken: 导入前, 每日备份 … */
+  reason: string;
+  department: string | null;
+  fiscalYear: number | null;
+  lineCount: number | null;
+  /** Sum of the lines, exact, in `amountUnit`. */
+  total: string | null;
+  amountUnit: string | null;
+}
+
+export interface BackupList {
+  /** The folder beside the budget file that holds them. */
+  folder: string;
+  backups: BackupView[];
+}
+
+export interface ApiOutputs extends WizardOutputs, SubmissionOutputs, DocumentOutputs {
+  'backups.list': BackupList;
+  'backups.restore': BudgetInfo;
   'budget.info': BudgetInfo;
   'budget.create': BudgetInfo;
   'budget.open': BudgetInfo;

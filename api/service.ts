@@ -29,6 +29,8 @@ import { TableEngine, type ChangedCell } from '../core/tables/index.js';
 import type { TableId as CoreTableId } from '../core/tables/report.js';
 import { BudgetStore, StoreError, sqliteFailure } from '../db/store.js';
 import { defaultCodeBook } from '../db/defaults.js';
+import { acquireWriterLock, type WriterLock } from '../db/writer-lock.js';
+import { BACKUP_REASON_LABELS, DAILY_MS, backupFolder, isBackupOf, listBackups, newestBackup } from '../db/backups.js';
 import {
   LINE_FIELDS,
   LINE_FIELD_LABELS,
@@ -36,6 +38,7 @@ import {
   type ApiParsedInput,
   type ApiService,
   type AuditSummary,
+  type BackupList,
   type BudgetInfo,
   type ChangeSet,
   type CodeOption,
@@ -53,6 +56,7 @@ import { reportToView } from './tables-view.js';
 import { availableFormats, checkFormatFile, chooseFormat, chosenFormat, storeUserFormat } from '../db/publication-formats.js';
 import { WIZARD_HANDLERS, resetWizardState, type WizardSession } from './wizard-service.js';
 import { SUBMISSION_HANDLERS, SubmissionState, type FileChooser, type SubmissionSession } from './submission-service.js';
+import { DOCUMENT_HANDLERS, type DocumentSession } from './document-service.js';
 import type { DepartmentPerformance, Project } from '../core/model.js';
 
 export interface BudgetServiceOptions {
@@ -143,6 +147,10 @@ function compareLines(a: BudgetLine, b: BudgetLine): number {
 
 export class BudgetSession implements ApiService {
   private store: BudgetStore | null = null;
+  /** The open file's writer lock: no other window or program changes it while this session has it open. */
+  private writerLock: WriterLock | null = null;
+  /** When the open file was last backed up (ms), null until looked up. */
+  private lastBackupAt: number | null = null;
   private budget: Budget | null = null;
   private book: CodeBook | null = null;
   private engine: TableEngine | null = null;
@@ -164,22 +172,50 @@ export class BudgetSession implements ApiService {
   close(): void {
     this.store?.close();
     this.store = null;
+    this.writerLock?.release();
+    this.writerLock = null;
     this.submission.dispose();
+  }
+
+  /** The writer lock of `path` (the one held when it is the open file's): one writer per file. */
+  private lockFor(path: string): WriterLock {
+    if (this.writerLock?.file === path) return this.writerLock;
+    try {
+      return acquireWriterLock(path, '部门预算编制');
+    } catch (err) {
+      refusalFrom(err);
+    }
+  }
+
+  /** Makes `store` (under `lock`) the open file, closing the one open before. */
+  private adopt(store: BudgetStore, lock: WriterLock): void {
+    this.store?.close();
+    if (this.writerLock && this.writerLock !== lock) this.writerLock.release();
+    this.store = store;
+    this.writerLock = lock;
+  }
+
+  /** Gives up a lock taken for a file that did not become the open one. */
+  private dropLock(lock: WriterLock): void {
+    if (lock === this.writerLock) return;
+    lock.release();
   }
 
   // ---- session state ------------------------------------------------------------------------------------
 
   private openFile(path: string, create: boolean): void {
+    const lock = this.lockFor(path);
     let next: BudgetStore;
     try {
       next = BudgetStore.open(path, { create });
     } catch (err) {
+      this.dropLock(lock);
       refusalFrom(err);
     }
-    this.store?.close();
-    this.store = next;
+    this.adopt(next, lock);
     this.load();
     this.remember(path);
+    this.lastBackupAt = null;
   }
 
   /** (Re)reads the whole budget from the file and rebuilds the tables. */
@@ -374,6 +410,7 @@ export class BudgetSession implements ApiService {
       this.stacks = stepsFromJson(store.getMeta(UNDO_META_KEY));
       refusalFrom(err);
     }
+    this.dailyBackup();
     return this.absorb(step?.changes ?? []);
   }
 
@@ -516,20 +553,22 @@ export class BudgetSession implements ApiService {
       if (input.path) throw new ApiRefusal(`文件夹“${dirname(path)}”不存在`);
       mkdirSync(dirname(path), { recursive: true });
     }
+    const lock = this.lockFor(path);
     let store: BudgetStore;
     try {
       store = BudgetStore.open(path, { create: true });
     } catch (err) {
+      this.dropLock(lock);
       refusalFrom(err);
     }
     try {
       store.replaceBudget(budget);
     } catch (err) {
       store.close();
+      this.dropLock(lock);
       refusalFrom(err);
     }
-    this.store?.close();
-    this.store = store;
+    this.adopt(store, lock);
     this.load();
     this.remember(path);
     return this.info();
@@ -564,6 +603,69 @@ export class BudgetSession implements ApiService {
       refusalFrom(err);
     }
     this.openFile(target, false);
+    return this.info();
+  }
+
+  /** A copy once a day while the file is edited (checked after each action); a failed copy is retried a day later. */
+  private dailyBackup(): void {
+    const store = this.store;
+    if (!store || !this.budget) return;
+    const now = Date.now();
+    if (this.lastBackupAt === null) {
+      const newest = newestBackup(store.path);
+      this.lastBackupAt = newest ? Date.parse(newest.at) || 0 : 0;
+    }
+    if (now - this.lastBackupAt < DAILY_MS) return;
+    this.lastBackupAt = now;
+    try {
+      store.backup('daily');
+    } catch {
+      // The budget itself is fine; the next action tries again a day later.
+    }
+  }
+
+  'backups.list'(): BackupList {
+    const store = this.store;
+    if (!store) throw new ApiRefusal('尚未打开预算文件：请新建预算或打开预算文件');
+    return {
+      folder: backupFolder(store.path),
+      backups: listBackups(store.path).map((b) => ({
+        fileName: b.fileName,
+        at: b.at,
+        reason: BACKUP_REASON_LABELS[b.reason] ?? b.reason,
+        department: b.department,
+        fiscalYear: b.fiscalYear,
+        lineCount: b.lineCount,
+        total: b.totalFen !== null && (b.amountUnit === '万元' || b.amountUnit === '元') ? toExactString(BigInt(b.totalFen), b.amountUnit) : null,
+        amountUnit: b.amountUnit,
+      })),
+    };
+  }
+
+  /** 恢复备份: the current state is backed up first (so the restore itself can be undone the same way). */
+  'backups.restore'(input: ApiParsedInput<'backups.restore'>): BudgetInfo {
+    const store = this.store;
+    if (!store) throw new ApiRefusal('尚未打开预算文件：请新建预算或打开预算文件');
+    const path = join(backupFolder(store.path), basename(input.fileName));
+    if (!isBackupOf(store.path, path)) throw new ApiRefusal(`找不到备份“${input.fileName}”`);
+    for (const j of this.submission.jobs.values()) if (j.state === 'running') throw new ApiRefusal('正在生成上报数据包，完成后再恢复备份');
+    try {
+      store.backup('restore');
+    } catch (err) {
+      refusalFrom(err);
+    }
+    const file = store.path;
+    store.close();
+    this.store = null;
+    let failure: unknown = null;
+    try {
+      BudgetStore.restoreFrom(file, path);
+    } catch (err) {
+      failure = err;
+    }
+    // Reopened under the lock this session holds, restored or (on failure) as it was.
+    this.openFile(file, false);
+    if (failure) refusalFrom(failure);
     return this.info();
   }
 
@@ -622,6 +724,8 @@ export class BudgetSession implements ApiService {
     }
     const store = this.store!;
     try {
+      // The budget it replaces stays in a backup.
+      if (store.hasBudget()) store.backup('import');
       store.transaction(() => {
         store.replaceBudget(parsed.budget);
         // The history belongs to the budget it edited.
@@ -1211,6 +1315,26 @@ export class BudgetSession implements ApiService {
   'submission.importLines'(input: ApiParsedInput<'submission.importLines'>): Promise<ApiOutputs['submission.importLines']> {
     return SUBMISSION_HANDLERS['submission.importLines'](this.submissionSession(), input);
   }
+
+  // ---- API: 预算说明 (api/document-service.ts) ------------------------------------------------------------
+
+  private documentSession(): DocumentSession {
+    const { store, budget, engine } = this.requireBudget();
+    return { store, budget, engine, changed: () => (this.auditCache = null) };
+  }
+
+  'document.view'(): ApiOutputs['document.view'] {
+    return DOCUMENT_HANDLERS['document.view'](this.documentSession());
+  }
+  'document.saveTexts'(input: ApiParsedInput<'document.saveTexts'>): ApiOutputs['document.saveTexts'] {
+    return DOCUMENT_HANDLERS['document.saveTexts'](this.documentSession(), input);
+  }
+  'document.savePrior'(input: ApiParsedInput<'document.savePrior'>): ApiOutputs['document.savePrior'] {
+    return DOCUMENT_HANDLERS['document.savePrior'](this.documentSession(), input);
+  }
+  'document.file'(input: ApiParsedInput<'document.file'>): Promise<ApiOutputs['document.file']> {
+    return DOCUMENT_HANDLERS['document.file'](this.documentSession(), input);
+  }
 }
 
 function sameLine(a: BudgetLine, b: BudgetLine): boolean {
@@ -1264,3 +1388,6 @@ function safeFileName(name: string): string {
 export function createBudgetService(options: BudgetServiceOptions = {}): BudgetSession {
   return new BudgetSession(options);
 }
+
+/** For the desktop host's service process: journal files on removable and network drives DELETE, checkpoint when idle. */
+export { checkpointOpenFiles, setJournalPolicy } from '../db/store.js';

@@ -2,7 +2,7 @@
 // contents) ends in one plain Chinese sentence on stderr and exit code 2; a refused input changes nothing.
 //
 // Exit codes: 0 done; 1 `check` found hard findings; 2 usage, file or input error; 3 internal error.
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CODE_LIST_KIND_LABELS, parseCodeListCsv, type CodeBook, type CodeListKind } from '../core/codelists.js';
 import { parseExchange, serializeExchange } from '../core/exchange.js';
@@ -20,9 +20,11 @@ import {
   unknownFormat,
 } from '../db/publication-formats.js';
 import { BudgetStore, type OpenOptions } from '../db/store.js';
+import { acquireWriterLock, WRITER_LOCK_SUFFIX, type WriterLock } from '../db/writer-lock.js';
 import { PACKAGE_USAGE, runPackageCommand, runReceiveCommand } from '../submission/cli.js';
 import {
   CommandUsageError,
+  dbArgument,
   EXIT_FINDINGS,
   EXIT_INTERNAL,
   EXIT_OK,
@@ -34,6 +36,7 @@ import {
   type CommandIO,
 } from './args.js';
 import { LINES_USAGE, runLinesCommand } from './lines.js';
+import { PRIOR_USAGE, runPriorCommand } from './prior.js';
 import { budgetForTables, LOCK_USAGE, runDiffCommand, runStatusCommand, runUnlockCommand } from './lock.js';
 
 export type CliIO = CommandIO;
@@ -66,7 +69,7 @@ export const USAGE = `部门预算编制 命令行工具
       选定预算的公开表格式。
   check --db <预算文件> [--format text|json] [--own-only]
       审核预算（已接收下级单位数据包时审核汇总后的预算），列出发现的问题。
-${PACKAGE_USAGE}${LOCK_USAGE}${LINES_USAGE}
+${PACKAGE_USAGE}${LOCK_USAGE}${LINES_USAGE}${PRIOR_USAGE}
 退出码：0 成功；1 审核发现硬性问题（lines import-xlsx：部分行未能读取，其余已导入）；2 参数、文件或内容有误（未作改动）；3 程序内部错误。
 `;
 
@@ -152,27 +155,35 @@ function importCommand(p: Parsed, io: CliIO): number {
     if (existsSync(db)) {
       // Checked against the file's own code lists (loaded lists included) before anything is written; a file of
       // an older app is upgraded only together with the import, so a refusal leaves it as it was.
-      imported = withStore(db, { upgrade: false }, (store) =>
-        store.upgradeWith(() => {
-          const parsed = checked((year) => store.codeBook(year));
-          if (formatId !== undefined && !findFormat(store, formatId)) throw unknownFormat(store, formatId);
+      imported = withStore(db, { upgrade: false }, (store) => {
+        const parsed = checked((year) => store.codeBook(year));
+        if (formatId !== undefined && !findFormat(store, formatId)) throw unknownFormat(store, formatId);
+        // The budget it replaces stays in a backup.
+        if (store.hasBudget()) store.backup('import');
+        return store.upgradeWith(() => {
           store.replaceBudget(parsed.budget);
           if (formatId !== undefined) chooseFormat(store, formatId);
           return parsed;
-        }),
-      );
+        });
+      });
     } else {
       // A new file would hold the shipped lists: check against them before creating it.
       const parsed = checked(defaultCodeBook);
       if (formatId !== undefined && !SHIPPED_FORMATS.has(formatId)) {
         throw new CommandUsageError(`没有公开表格式“${formatId}”。可用的格式：${[...SHIPPED_FORMATS.keys()].join('、')}`);
       }
-      withStore(db, { create: true }, (store) =>
-        store.transaction(() => {
-          store.replaceBudget(parsed.budget);
-          if (formatId !== undefined) chooseFormat(store, formatId);
-        }),
-      );
+      try {
+        withStore(db, { create: true }, (store) =>
+          store.transaction(() => {
+            store.replaceBudget(parsed.budget);
+            if (formatId !== undefined) chooseFormat(store, formatId);
+          }),
+        );
+      } catch (err) {
+        // The import failed (a full disk …): no schema-only file is left where the user asked for a budget.
+        for (const f of [db, `${db}-wal`, `${db}-shm`, `${db}-journal`]) rmSync(f, { force: true });
+        throw err;
+      }
       imported = parsed;
     }
   } catch (err) {
@@ -358,6 +369,28 @@ function formatsCommand(p: Parsed, io: CliIO): number {
 
 /** Runs one command line; returns the exit code. Never throws. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
+  // A command that changes the budget file takes its writer lock first: a window (or another command) that has
+  // it open would otherwise write its own older lines back over the change.
+  const db = WRITING_COMMANDS.has(argv[0] ?? '') || (argv[0] === 'lines' && argv[1] === 'import-xlsx') ? dbArgument(argv) : null;
+  if (!db) return runCommand(argv, io);
+  let lock: WriterLock;
+  try {
+    lock = acquireWriterLock(db, '命令行');
+  } catch (err) {
+    return reportCommandError(err, io);
+  }
+  try {
+    return await runCommand(argv, io);
+  } finally {
+    lock.release();
+    // No budget file came of it (a refused import into a new path): no companion file either.
+    if (!existsSync(db)) rmSync(db + WRITER_LOCK_SUFFIX, { force: true });
+  }
+}
+
+const WRITING_COMMANDS = new Set(['import', 'codes', 'formats', 'prior', 'package', 'receive', 'unlock']);
+
+async function runCommand(argv: string[], io: CliIO): Promise<number> {
   // The submission package commands parse their own options (--out, --notes, --check-only …).
   if (argv[0] === 'package') return runPackageCommand(argv.slice(1), io);
   if (argv[0] === 'receive') return runReceiveCommand(argv.slice(1), io);
@@ -366,6 +399,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (argv[0] === 'unlock') return runUnlockCommand(argv.slice(1), io);
   if (argv[0] === 'diff') return runDiffCommand(argv.slice(1), io);
   if (argv[0] === 'lines') return runLinesCommand(argv.slice(1), io);
+  if (argv[0] === 'prior') return runPriorCommand(argv.slice(1), io);
   try {
     const p = parseArgs(argv);
     const command = p.positional.shift();

@@ -140,7 +140,7 @@ export function startDesktop(electron: ElectronModules, options: DesktopOptions)
   const secondInstance: { open: ((path: string | null) => void) | null; early: (string | null)[] } = { open: null, early: [] };
   app.on('second-instance', (_event, argv, workingDirectory) => {
     const file = budgetFileFromArgs(argv);
-    const path = file ? resolve(workingDirectory, file) : null;
+    const path = file && !isUncPath(file) ? resolve(workingDirectory, file) : file;
     if (secondInstance.open) secondInstance.open(path);
     else secondInstance.early.push(path);
   });
@@ -187,14 +187,14 @@ function run(
   // named file that cannot be opened (a removed USB stick) falls back to the default, with a message.
   const named = budgetFileFromArgs(options.argv);
   const defaultFile = defaultBudgetFile(options.platform);
-  const namedPath = named ? resolve(options.cwd, named) : null;
-  let launchProblem: string | null = null;
-  if (namedPath && isUncPath(namedPath)) launchProblem = uncRefusal(namedPath);
+  // Checked as given: resolving it against the working folder would hide a network path on the build machine.
+  const launchProblem = named && isUncPath(named) ? uncRefusal(named) : null;
+  const namedPath = named && !launchProblem ? resolve(options.cwd, named) : null;
   const budgetsDir = join(app.getPath('documents'), PRODUCT_NAME);
   const service = createServiceClient({
     spawn: () => electron.utilityProcess.fork(join(options.mainDir, SERVICE_MODULE), [], { serviceName: SERVICE_NAME }),
     start: {
-      ...(namedPath && !launchProblem ? { dbPath: namedPath } : {}),
+      ...(namedPath ? { dbPath: namedPath } : {}),
       fallbackDbPath: defaultFile,
       budgetsDir,
       recentFile: join(userDataFolder(options.platform), 'recent.json'),

@@ -56,10 +56,10 @@ export function serveBudgetSession(port: ParentPortLike, exit: (code: number) =>
 
   async function start(options: ServiceStartOptions): Promise<void> {
     // The PDF and .xlsx writers and the zip reader load with the service's modules, here, not in main.
-    const [{ createBudgetService }, store] = await Promise.all([import('../api/service.js'), import('../db/store.js')]);
+    const { createBudgetService, setJournalPolicy, checkpointOpenFiles } = await import('../api/service.js');
     const linux = options.journal.platform === 'linux';
-    store.setJournalPolicy((file) => journalModeFor(file, options.journal, linux ? readMounts() : ''));
-    checkpoint = store.checkpointOpenFiles;
+    setJournalPolicy((file) => journalModeFor(file, options.journal, linux ? readMounts() : ''));
+    checkpoint = checkpointOpenFiles;
     const common = { budgetsDir: options.budgetsDir, recentFile: options.recentFile };
     try {
       mkdirSync(dirname(options.recentFile), { recursive: true });

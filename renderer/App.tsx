@@ -14,13 +14,15 @@ import { ToastHost, useToasts } from './toast.js';
 import { decideShellCommand, decideUndoKey, readFocus } from './shell-commands.js';
 import { PerformancePane } from './wizard/PerformancePane.js';
 import { LockScope, SUBMISSION_TAB, useSubmission } from './submission/useSubmission.js';
+import { DocumentPane } from './document/DocumentPane.js';
 import { trackSave, useSaveState } from './save-state.js';
 
-type Tab = 'lines' | 'tables' | 'performance' | 'audit' | typeof SUBMISSION_TAB.id;
+type Tab = 'lines' | 'tables' | 'performance' | 'document' | 'audit' | typeof SUBMISSION_TAB.id;
 const TABS: { id: Tab; label: string }[] = [
   { id: 'lines', label: '预算明细' },
   { id: 'tables', label: '预算公开表' },
   { id: 'performance', label: '绩效目标' },
+  { id: 'document', label: '预算说明' },
   { id: 'audit', label: '审核' },
   SUBMISSION_TAB,
 ];
@@ -311,6 +313,11 @@ export function App() {
                   toast={showToast}
                   consolidation={submission.hasReceived ? submission.status?.received.map((r) => r.receivedAt).join('|') : undefined}
                 />
+              </section>
+            ) : null}
+            {tab === 'document' ? (
+              <section className="pane">
+                <DocumentPane revision={revision} readOnly={submission.locked} onChanged={() => void loadInfo()} toast={showToast} />
               </section>
             ) : null}
             {tab === 'audit' ? (

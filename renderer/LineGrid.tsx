@@ -340,7 +340,7 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
     const api = apiRef.current;
     const node = api?.getRowNode(lineKey(id));
     if (!api || !node || node.rowIndex === null) {
-      toast(`预算行 #${id} 已不存在`, 'info');
+      toast('要定位的预算行已不存在', 'info');
       return;
     }
     api.deselectAll();

@@ -3,3 +3,4 @@ export * from './figures.js';
 export * from './fields.js';
 export * from './draft.js';
 export { DOCUMENT_RULES, narrativeFigureDisagrees } from './audit.js';
+export { priorYearFromBudget } from './prior.js';

@@ -48,7 +48,7 @@ export const { app, BrowserWindow, Menu, dialog, ipcMain, protocol, session, uti
   const main = join(outDir, 'electron', 'main.js');
   writeFileSync(
     runner,
-    `import { register } from 'node:module';
+    `import { createRequire, register } from 'node:module';
 register(${JSON.stringify(pathToFileURL(hooks).href)});
 process.argv = [process.argv[0], ${JSON.stringify(main)}, '--db', ${JSON.stringify(db)}];
 await import(${JSON.stringify(pathToFileURL(main).href)});
@@ -73,6 +73,9 @@ console.log(JSON.stringify({
   channels: fake.record.ipc.size,
   refused: refused.error ? refused.error.message : 'accepted',
   service: fake.record.utility.map((u) => u.modulePath),
+  // CommonJS packages loaded into this (the main) process, by name.
+  loadedInMain: ['better-sqlite3', 'exceljs', 'pdfkit', 'yauzl'].filter((name) =>
+    Object.keys(createRequire(import.meta.url).cache).some((file) => file.includes(\`/node_modules/\${name}/\`))),
 }));
 fake.modules.app.emit('window-all-closed');
 fake.modules.app.emit('will-quit');
@@ -116,6 +119,8 @@ describe('compiled main process', () => {
     // The session ran in its own process, from the compiled module beside main.js.
     expect(out.service).toEqual([join(outDir, 'electron', 'service-child.js')]);
     expect(out.refused).toContain('桌面版只读写您在系统对话框中选择的文件');
+    // SQLite, the .xlsx and PDF writers and the zip reader live in the service's process, not in main.
+    expect(out.loadedInMain).toEqual([]);
     expect(out.csp).toContain("script-src 'self'");
     expect(existsSync(db)).toBe(true);
   });

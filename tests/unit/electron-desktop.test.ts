@@ -1,5 +1,5 @@
 // The desktop host driven through a stand-in Electron, over a real budget service and real SQLite files.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,8 @@ import { API } from '../../api/contract.js';
 import { createBudgetService } from '../../api/service.js';
 import { APPLICATION_ID, readSqliteHeader } from '../../db/migrate.js';
 import { startDesktop, type DesktopHost, type ElectronModules } from '../../electron/desktop.js';
+import { defaultBudgetFile, localProfileFolder } from '../../electron/paths.js';
+import { budgetDb, fixtureBudget } from './submission-fixture.js';
 import { createFakeElectron, type FakeElectron } from './electron-fake.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -22,12 +24,20 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((host) => host.service.close()));
 });
 
-async function launch(argv: string[] = [], options: { isPackaged?: boolean } = {}) {
+interface LaunchOptions {
+  isPackaged?: boolean;
+  /** Runs after startDesktop() and before the app is ready. */
+  beforeReady?: (fake: FakeElectron, dir: string) => void;
+}
+
+async function launch(argv: string[] = [], options: LaunchOptions = {}) {
   const dir = join(base, `run-${++counter}`);
   const appRoot = join(dir, 'app');
   mkdirSync(join(appRoot, 'dist', 'renderer'), { recursive: true });
   writeFileSync(join(appRoot, 'dist', 'renderer', 'index.html'), '<!doctype html><html><head></head><body>页面</body></html>');
-  const fake = createFakeElectron({ documents: join(dir, 'documents'), isPackaged: options.isPackaged ?? false });
+  let makeReady!: () => void;
+  const ready = new Promise<void>((r) => (makeReady = r));
+  const fake = createFakeElectron({ documents: join(dir, 'documents'), isPackaged: options.isPackaged ?? false, ready });
   const started = startDesktop(fake.modules as unknown as ElectronModules, {
     appRoot,
     mainDir: join(appRoot, 'dist-electron', 'electron'),
@@ -35,9 +45,16 @@ async function launch(argv: string[] = [], options: { isPackaged?: boolean } = {
     cwd: dir,
     platform: { platform: 'linux', env: { XDG_DATA_HOME: join(dir, 'xdg') }, home: join(dir, 'home') },
   });
+  options.beforeReady?.(fake, dir);
+  makeReady();
   const host = await started!;
   running.push(host);
+  let serviceReady = false;
+  void host.service.ready.then(() => (serviceReady = true));
   await host.loaded;
+  // The window is there and its page asked for before the service has loaded (calls wait for it).
+  expect(fake.record.windows).toHaveLength(1);
+  expect(serviceReady).toBe(false);
   await host.ready;
   return { fake, host, dir, window: fake.record.windows[0]! };
 }
@@ -309,5 +326,167 @@ describe('文件 menu', () => {
     const info = (await fake.invoke('budget.info', {})) as { result: { path: string } };
     expect(info.result.path).toBe(other);
     expect(window.reloads).toBe(1);
+  });
+});
+
+describe('paths as capabilities', () => {
+  it('refuses a path the page invents, and one granted for another purpose, without calling the service', async () => {
+    const { fake, dir } = await launch();
+    const invented = join(dir, 'elsewhere');
+    for (const [method, input] of [
+      ['submission.export', { outDir: invented }],
+      ['budget.saveAs', { path: join(invented, 'x.budget'), overwrite: true }],
+      ['exchange.export', { path: join(invented, 'x.json') }],
+      ['exchange.import', { path: fixture }],
+      ['submission.inspect', { path: join(invented, 'p.zip') }],
+      ['submission.linesTemplate', { path: join(invented, 't.xlsx') }],
+      ['budget.open', { path: join(invented, 'b.budget') }],
+    ] as const) {
+      const answer = (await fake.invoke(method, input)) as { error?: { message: string } };
+      expect(answer.error?.message, method).toContain('桌面版只读写您在系统对话框中选择的文件');
+    }
+    expect(existsSync(invented)).toBe(false);
+    // A folder picked for 上报 is for 上报 only.
+    const folder = join(dir, 'u盘');
+    mkdirSync(folder);
+    fake.dialogAnswers.push(folder);
+    const chosen = (await fake.invoke('submission.choose', { kind: 'package-folder' })) as { result: { path: string } };
+    expect(chosen.result.path).toBe(folder);
+    const misused = (await fake.invoke('submission.linesTemplate', { path: folder })) as { error?: { message: string } };
+    expect(misused.error?.message).toContain('不是为此选择的');
+  });
+
+  it('lets the page use what the user picked: a dialog\'s file, the 新建预算 file, a budget under 最近打开', async () => {
+    const { fake, host, dir } = await launch();
+    await withFixture({ host });
+    // 导出明细模板 to the file chosen in the page's save dialog.
+    const target = join(dir, '明细');
+    fake.dialogAnswers.push(target);
+    const chosen = (await fake.invoke('submission.choose', { kind: 'lines-template' })) as { result: { path: string } };
+    expect(chosen.result.path).toBe(`${target}.xlsx`);
+    const written = (await fake.invoke('submission.linesTemplate', { path: chosen.result.path })) as { result?: { path: string } };
+    expect(written.result?.path).toBe(`${target}.xlsx`);
+    expect(existsSync(`${target}.xlsx`)).toBe(true);
+    // 新建预算: the file chosen in main's dialog is the page's to create.
+    fake.dialogAnswers.push(join(dir, '新的'));
+    await fake.click('文件', '新建预算…');
+    const created = (await fake.invoke('budget.create', {
+      path: join(dir, '新的.budget'),
+      department: { code: '903', name: '第三局' },
+      units: [{ code: '903001', name: '第三局本级', kind: 'administrative' }],
+      fiscalYear: 2024,
+      amountUnit: '元',
+    })) as { result?: { path: string } };
+    expect(created.result?.path).toBe(join(dir, '新的.budget'));
+    // The first budget is under 最近打开: the page's 打开 dialog may open it once it has listed it.
+    const recent = (await fake.invoke('budget.recent', {})) as { result: { path: string }[] };
+    const first = recent.result.find((r) => r.path.endsWith('预算.budget'))!;
+    const reopened = (await fake.invoke('budget.open', { path: first.path })) as { result?: { path: string } };
+    expect(reopened.result?.path).toBe(first.path);
+  });
+
+  it('refuses network (UNC) paths from the page, from a dialog and at launch', async () => {
+    const { fake } = await launch(['--db', '\\\\fileserver\\财务\\预算.budget']);
+    // At launch: not opened, said why, the default budget open instead.
+    expect(fake.record.messageBoxes.at(-1)).toMatchObject({ message: '无法打开预算文件', detail: expect.stringContaining('网络路径') });
+    const unc = '\\\\evil.example\\share\\包.zip';
+    const asked = (await fake.invoke('submission.inspect', { path: unc })) as { error?: { message: string } };
+    expect(asked.error?.message).toContain('网络路径');
+    // A network folder picked in the dialog is not granted; one suggested by the page is not shown to the dialog.
+    fake.dialogAnswers.push('//evil.example/share');
+    const chosen = (await fake.invoke('submission.choose', { kind: 'package-folder', suggested: '\\\\evil.example\\share' })) as {
+      error?: { message: string };
+    };
+    expect(chosen.error?.message).toContain('网络路径');
+    expect(fake.record.dialogs.at(-1)!.options).not.toHaveProperty('defaultPath');
+    const used = (await fake.invoke('submission.export', { outDir: '//evil.example/share' })) as { error?: { message: string } };
+    expect(used.error?.message).toContain('网络路径');
+  });
+});
+
+describe('an office PC', () => {
+  it('keeps Chromium\'s profile in %LOCALAPPDATA% and the budget in %APPDATA%', () => {
+    const ctx = { platform: 'win32' as const, env: { APPDATA: 'C:\\Users\\张三\\AppData\\Roaming', LOCALAPPDATA: 'C:\\Users\\张三\\AppData\\Local' }, home: 'C:\\Users\\张三' };
+    expect(localProfileFolder(ctx)).toBe('C:\\Users\\张三\\AppData\\Local\\bumen-yusuan\\electron');
+    expect(defaultBudgetFile(ctx)).toBe('C:\\Users\\张三\\AppData\\Roaming\\bumen-yusuan\\预算.budget');
+    expect(localProfileFolder({ ...ctx, env: {} })).toBe('C:\\Users\\张三\\AppData\\Local\\bumen-yusuan\\electron');
+  });
+
+  it('opens a file double-clicked while the app was still starting', async () => {
+    const { host, fake, window } = await launch([], {
+      beforeReady: (fake, dir) => {
+        expect(fake.record.appHandlers.has('second-instance')).toBe(true);
+        fake.modules.app.emit('second-instance', ['/opt/app/部门预算编制', join(dir, 'early.budget')], dir);
+      },
+    });
+    expect(fake.record.paths.sessionData).toBe(fake.record.paths.userData);
+    // The file did not exist: opening it says so; an existing one is opened.
+    await vi.waitFor(() => expect(fake.record.messageBoxes.at(-1)).toMatchObject({ message: '无法打开预算' }));
+    expect(window.reloads).toBe(0);
+    void host;
+  });
+
+  it('offers to reload a page whose process is gone, or that hangs', async () => {
+    const { fake, window } = await launch();
+    fake.messageAnswers.push(1); // 重新加载
+    window.contentsHandlers.get('render-process-gone')!({}, { reason: 'crashed', exitCode: 1 });
+    await vi.waitFor(() => expect(window.reloads).toBe(1));
+    expect(fake.record.messageBoxes.at(-1)).toMatchObject({ type: 'error', message: '页面意外关闭', buttons: ['退出', '重新加载'] });
+    window.contentsHandlers.get('render-process-gone')!({}, { reason: 'clean-exit', exitCode: 0 });
+    fake.messageAnswers.push(0); // 重新加载
+    window.handlers.get('unresponsive')!();
+    await vi.waitFor(() => expect(window.reloads).toBe(2));
+    expect(fake.record.messageBoxes.filter((b) => b.message === '页面意外关闭')).toHaveLength(1);
+    expect(fake.record.messageBoxes.at(-1)).toMatchObject({ type: 'warning', message: '页面没有响应' });
+  });
+
+  it('saves the page\'s download (导出交换文件) where the user says, and cancels any other', async () => {
+    const { fake, dir } = await launch();
+    const handler = fake.record.session.handlers.get('will-download')!;
+    const item = (url: string, filename: string) => {
+      const state = { url, savePath: null as string | null, cancelled: false, prevented: false, done: null as null | ((e: unknown, s: string) => void) };
+      const download = {
+        getURL: () => url,
+        getFilename: () => filename,
+        setSavePath: (p: string) => (state.savePath = p),
+        cancel: () => (state.cancelled = true),
+        once: (_e: string, fn: (e: unknown, s: string) => void) => (state.done = fn),
+      };
+      handler({ preventDefault: () => (state.prevented = true) }, download, {});
+      return state;
+    };
+    fake.dialogAnswers.push(join(dir, '导出'));
+    const ours = item('blob:app://bundle/1b2c', '济源-2020.json');
+    expect(ours.savePath).toBe(join(dir, '导出.json'));
+    expect(fake.record.dialogs.at(-1)).toMatchObject({ kind: 'save', options: { title: '导出交换文件' } });
+    const cancelled = item('blob:app://bundle/3d4e', '济源-2020.json');
+    expect(cancelled.cancelled).toBe(true);
+    const foreign = item('https://example.com/x.exe', 'x.exe');
+    expect(foreign.prevented).toBe(true);
+    expect(foreign.savePath).toBeNull();
+  });
+
+  it('quitting during a 上报 export asks, and waits for the package when told to', async () => {
+    const budget = budgetDb(mkdtempSync(join(base, 'ready-')), fixtureBudget());
+    const { fake, host, dir } = await launch(['--db', budget]);
+    const prep = (await fake.invoke('submission.prepare', {})) as { result: { soft: { key: string }[]; hard: unknown[] } };
+    expect(prep.result.hard).toEqual([]);
+    await fake.invoke('submission.saveNotes', { notes: prep.result.soft.map((f) => ({ key: f.key, note: '已核实' })) });
+    const folder = join(dir, 'u盘');
+    mkdirSync(folder);
+    fake.dialogAnswers.push(folder);
+    await fake.invoke('submission.choose', { kind: 'package-folder' });
+    const started = (await fake.invoke('submission.export', { outDir: folder })) as { result?: { job: string } };
+    expect(started.result?.job).toBeTruthy();
+    expect(host.service.exporting).toBe(true);
+    fake.messageAnswers.push(1); // 写完后退出
+    expect(fake.modules.app.emit('before-quit')).toBe(true);
+    expect(fake.record.messageBoxes.at(-1)).toMatchObject({ message: '正在生成上报数据包', buttons: ['立即退出', '写完后退出', '继续使用'] });
+    await vi.waitFor(() => expect(fake.record.quit).toBe(1), { timeout: 60_000, interval: 100 });
+    const progress = (await host.call('submission.exportProgress', { job: started.result!.job })) as { result: { state: string } };
+    expect(progress.result.state).toBe('done');
+    expect(readdirSync(folder).some((f) => f.endsWith('.zip'))).toBe(true);
+    // Once confirmed, quitting goes on without asking again.
+    expect(fake.modules.app.emit('before-quit')).toBe(false);
   });
 });

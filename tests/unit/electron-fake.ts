@@ -109,9 +109,11 @@ export interface FakeElectronOptions {
   documents: string;
   isPackaged?: boolean;
   singleInstance?: boolean;
+  /** What app.whenReady() answers (default: ready at once). */
+  ready?: Promise<void>;
 }
 
-export function createFakeElectron({ documents, isPackaged = false, singleInstance = true }: FakeElectronOptions) {
+export function createFakeElectron({ documents, isPackaged = false, singleInstance = true, ready = Promise.resolve() }: FakeElectronOptions) {
   const record: FakeRecord = {
     privileged: [],
     sandboxEnabled: false,
@@ -135,7 +137,7 @@ export function createFakeElectron({ documents, isPackaged = false, singleInstan
 
   const app = {
     isPackaged,
-    whenReady: () => Promise.resolve(),
+    whenReady: () => ready,
     on(event: string, fn: Fn) {
       record.appHandlers.set(event, fn);
       return app;

@@ -5,7 +5,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createBudgetService } from '../../api/service.js';
 import { createServiceClient, SERVICE_STOPPED_MESSAGE, type RestartInfo, type ServiceClient } from '../../electron/service-client.js';
@@ -48,6 +49,16 @@ async function ok(client: ServiceClient, method: string, input: unknown): Promis
 }
 
 describe('budget service process', () => {
+  it('loads without the PDF and .xlsx writers (they load when a package or workbook is made)', () => {
+    const script = `import { createRequire } from 'node:module';
+await import(${JSON.stringify(pathToFileURL(join(repo, 'api', 'service.ts')).href)});
+const loaded = Object.keys(createRequire(import.meta.url).cache);
+console.log(JSON.stringify(['better-sqlite3', 'exceljs', 'pdfkit'].filter((name) => loaded.some((f) => f.includes('/node_modules/' + name + '/')))));`;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: repo, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout.trim())).toEqual(['better-sqlite3']);
+  });
+
   it('answers the contract from its own process, matched by request id', async () => {
     const { client, fake } = startClient({ dbPath: join(base, 'own.budget') });
     expect(await client.ready).toEqual({ path: join(base, 'own.budget'), problem: null });
