@@ -166,6 +166,12 @@ export const API = {
       .strict(),
   },
   'projects.list': { input: empty },
+  /** The publication formats the budget may print in (shipped and loaded), and the one it uses. */
+  'formats.list': { input: empty },
+  /** Chooses the budget's publication format. */
+  'formats.choose': { input: z.object({ id: text(40).min(1) }).strict() },
+  /** Loads a publication format file (JSON) into the budget file; all or nothing, every problem listed. */
+  'formats.import': { input: z.object({ text: z.string().min(1).max(5_000_000) }).strict() },
   /** The eleven published tables, cells as exact decimal strings plus the display text. */
   'reports.tables': { input: z.object({ displayUnit: amountUnit.optional() }).strict() },
   /** The lines behind one figure of a table. */
@@ -380,6 +386,13 @@ export interface TableView {
   widths?: number[];
 }
 
+/** The publication formats of the open budget file. */
+export interface FormatsInfo {
+  /** Id of the budget's format. */
+  current: string;
+  formats: { id: string; name: string; builtin: boolean; tables: string[] }[];
+}
+
 export interface TablesReport {
   displayUnit: AmountUnitCode;
   tables: TableView[];
@@ -447,6 +460,9 @@ export interface ApiOutputs extends WizardOutputs, SubmissionOutputs, DocumentOu
   'codes.search': CodeOption[];
   'codes.import': CodeListImportResult;
   'projects.list': ProjectInfo[];
+  'formats.list': FormatsInfo;
+  'formats.choose': FormatsInfo;
+  'formats.import': FormatsInfo & { message: string };
   'reports.tables': TablesReport;
   'reports.linesBehind': { title: string; total: string; lines: LineRow[]; names: NameBook };
   'audit.run': AuditReport;

@@ -53,7 +53,7 @@ import {
 import { ApiRefusal } from './dispatch.js';
 import { KIND_LABELS, readField, type FieldValue, type LineInputContext } from './line-input.js';
 import { reportToView } from './tables-view.js';
-import { chosenFormat } from '../db/publication-formats.js';
+import { availableFormats, checkFormatFile, chooseFormat, chosenFormat, storeUserFormat } from '../db/publication-formats.js';
 import { WIZARD_HANDLERS, resetWizardState, type WizardSession } from './wizard-service.js';
 import { SUBMISSION_HANDLERS, SubmissionState, type FileChooser, type SubmissionSession } from './submission-service.js';
 import { DOCUMENT_HANDLERS, type DocumentSession } from './document-service.js';
@@ -1096,6 +1096,49 @@ export class BudgetSession implements ApiService {
       yearAmount: this.money(p.yearAmount),
       linesAmount: this.money(sums.get(p.code) ?? 0n),
     }));
+  }
+
+  // ---- API: publication formats ------------------------------------------------------------------------
+
+  private formatsInfo(store: BudgetStore): ApiOutputs['formats.list'] {
+    return {
+      current: chosenFormat(store).id,
+      formats: availableFormats(store).map((f) => ({ id: f.id, name: f.name, builtin: f.builtin, tables: f.format.tables.map((t) => t.id) })),
+    };
+  }
+
+  'formats.list'(): ApiOutputs['formats.list'] {
+    const { store } = this.requireBudget();
+    return this.formatsInfo(store);
+  }
+
+  'formats.choose'(input: ApiParsedInput<'formats.choose'>): ApiOutputs['formats.choose'] {
+    const { store } = this.requireBudget();
+    try {
+      chooseFormat(store, input.id);
+    } catch (err) {
+      refusalFrom(err);
+    }
+    // The tables are the format's: start the engine afresh.
+    this.load();
+    return this.formatsInfo(store);
+  }
+
+  'formats.import'(input: ApiParsedInput<'formats.import'>): ApiOutputs['formats.import'] {
+    const { store } = this.requireBudget();
+    const checked = checkFormatFile(input.text);
+    if (!checked.ok) {
+      throw new ApiRefusal(
+        `公开表格式文件有 ${checked.problems.length} 处问题，未载入（预算文件未作改动）`,
+        checked.problems.map((p) => ({ path: p.path, message: p.message })),
+      );
+    }
+    try {
+      storeUserFormat(store, checked.format);
+    } catch (err) {
+      refusalFrom(err);
+    }
+    return { ...this.formatsInfo(store), message: `已载入公开表格式“${checked.format.name}”（${checked.format.tables.length} 张表），可在上方选用` };
   }
 
   // ---- API: reports and audit ---------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 // 预算公开表: the eleven tables in their published layout (merged headers, 类/款/项 rows, 万元 with one
 // decimal and blank zeros), refreshed whenever the lines change. Clicking a figure lists the lines behind it.
 import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
-import type { AmountUnitCode, LineField, NameBook, LineRow, TableView, TablesReport } from '../api/contract.js';
-import { call, errorMessage } from './api.js';
+import type { AmountUnitCode, FormatsInfo, LineField, NameBook, LineRow, TableView, TablesReport } from '../api/contract.js';
+import { ApiCallError, call, errorMessage } from './api.js';
 import { convertExact, formatExact } from './amounts.js';
 import type { ShowToast } from './toast.js';
 
@@ -39,6 +39,42 @@ export function TablesView({ revision, displayUnit, budgetUnit, selected, onSele
   const [behind, setBehind] = useState<Behind | null>(null);
   const [changed, setChanged] = useState<Set<string>>(new Set());
   const previous = useRef<Map<string, string> | null>(null);
+  const [formats, setFormats] = useState<FormatsInfo | null>(null);
+  const [formatRevision, setFormatRevision] = useState(0);
+  const formatFile = useRef<HTMLInputElement>(null);
+  const [formatError, setFormatError] = useState<{ message: string; issues: string[] } | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    call('formats.list', {})
+      .then((f) => live && setFormats(f))
+      .catch(() => live && setFormats(null));
+    return () => {
+      live = false;
+    };
+  }, [revision, formatRevision]);
+
+  const chooseFormat = async (id: string) => {
+    try {
+      setFormats(await call('formats.choose', { id }));
+      setFormatRevision((n) => n + 1);
+    } catch (err) {
+      toast(errorMessage(err), 'error');
+    }
+  };
+
+  const importFormat = async (file: File) => {
+    try {
+      const r = await call('formats.import', { text: await file.text() });
+      setFormats(r);
+      setFormatError(null);
+      toast(r.message, 'success');
+    } catch (err) {
+      // Every problem of the file, each with where it is.
+      const issues = err instanceof ApiCallError ? (err.issues ?? []).map((i) => `${i.path}：${i.message}`) : [];
+      setFormatError({ message: errorMessage(err), issues });
+    }
+  };
 
   useEffect(() => {
     let live = true;
@@ -60,7 +96,7 @@ export function TablesView({ revision, displayUnit, budgetUnit, selected, onSele
     return () => {
       live = false;
     };
-  }, [revision, displayUnit, consolidated, consolidation]);
+  }, [revision, displayUnit, consolidated, consolidation, formatRevision]);
 
   useEffect(() => {
     if (changed.size === 0) return;
@@ -90,6 +126,48 @@ export function TablesView({ revision, displayUnit, budgetUnit, selected, onSele
   return (
     <div className="tables-view">
       <aside className="table-list" aria-label="表格列表">
+        {formats ? (
+          <div className="format-choice" data-testid="format-choice">
+            <label>
+              公开表格式
+              <select value={formats.current} onChange={(e) => void chooseFormat(e.target.value)} data-testid="format-select">
+                {formats.formats.map((f) => (
+                  <option key={f.id} value={f.id}>
+                    {f.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="button" className="link" onClick={() => formatFile.current?.click()}>
+              导入公开表格式…
+            </button>
+            <input
+              ref={formatFile}
+              type="file"
+              accept=".json,application/json"
+              hidden
+              data-testid="format-file"
+              onChange={(e) => {
+                const f = e.target.files?.[0];
+                e.target.value = '';
+                if (f) void importFormat(f);
+              }}
+            />
+            {formatError ? (
+              <div className="format-error" role="alert" data-testid="format-error">
+                <b>{formatError.message}</b>
+                <ul>
+                  {formatError.issues.map((i) => (
+                    <li key={i}>{i}</li>
+                  ))}
+                </ul>
+                <button type="button" className="link" onClick={() => setFormatError(null)}>
+                  关闭
+                </button>
+              </div>
+            ) : null}
+          </div>
+        ) : null}
         {consolidation !== undefined ? (
           <div className="sub-consolidation" data-testid="consolidation-switch">
             <label>

@@ -178,16 +178,24 @@ function allColumns(columns: readonly ColumnInput[]): ColumnInput[] {
   return columns.flatMap((c) => [c, ...(c.children ? allColumns(c.children) : [])]);
 }
 
-/** Checks a format beyond its shape: unique ids and keys, what each layout needs, known placeholders. */
-function semanticProblems(format: PublicationFormat): Problem[] {
+/** Table ids used twice. */
+function duplicateIds(ids: readonly unknown[]): Problem[] {
   const out: Problem[] = [];
-  const seenTables = new Map<string, number>();
-  format.tables.forEach((t, ti) => {
-    const at = (rest: string) => `$.tables[${ti}]${rest}`;
-    const first = seenTables.get(t.id);
-    if (first !== undefined) out.push({ path: at('.id'), message: `表编号 ${t.id} 与第 ${first + 1} 张表重复` });
-    else seenTables.set(t.id, ti);
+  const seen = new Map<string, number>();
+  ids.forEach((id, ti) => {
+    if (typeof id !== 'string') return;
+    const first = seen.get(id);
+    if (first !== undefined) out.push({ path: `$.tables[${ti}].id`, message: `表编号 ${id} 与第 ${first + 1} 张表重复` });
+    else seen.set(id, ti);
+  });
+  return out;
+}
 
+/** Checks one table beyond its shape: unique keys, what its layout needs, known placeholders. */
+function tableProblems(t: TableInput, ti: number): Problem[] {
+  const out: Problem[] = [];
+  {
+    const at = (rest: string) => `$.tables[${ti}]${rest}`;
     const keys = new Map<string, string>();
     const checkKeys = (cs: readonly ColumnInput[], base: string) => {
       cs.forEach((c, i) => {
@@ -268,18 +276,33 @@ function semanticProblems(format: PublicationFormat): Problem[] {
         if (!PLACEHOLDERS.has(m[1]!)) out.push({ path: at(p), message: `未知的占位符 {${m[1]}}（可用：{year}、{department}、{unit}）` });
       }
     }
-  });
+  }
   return out;
 }
 
-/** Checks a parsed JSON value as a publication format; every problem at once. */
+/**
+ * Checks a parsed JSON value as a publication format; every problem at once. The rules beyond the shape are
+ * checked for every table whose shape is right, also when others are not, so one pass lists everything.
+ */
 export function parsePublicationFormat(value: unknown): ParseFormatResult {
   const parsed = formatSchema.safeParse(value);
-  if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((i) => ({ path: pathOf(i.path), message: issueMessage(i) })) };
-  }
-  const problems = semanticProblems(parsed.data);
-  return problems.length ? { ok: false, problems } : { ok: true, format: parsed.data };
+  const problems: Problem[] = [];
+  const rawTables = typeof value === 'object' && value !== null && Array.isArray((value as { tables?: unknown }).tables) ? ((value as { tables: unknown[] }).tables) : [];
+  if (!parsed.success) problems.push(...parsed.error.issues.map((i) => ({ path: pathOf(i.path), message: issueMessage(i) })));
+  problems.push(...duplicateIds(rawTables.map((t) => (typeof t === 'object' && t !== null ? (t as { id?: unknown }).id : undefined))));
+  rawTables.forEach((raw, ti) => {
+    const t = table.safeParse(raw);
+    if (t.success) problems.push(...tableProblems(t.data, ti));
+  });
+  problems.sort((a, b) => comparePaths(a.path, b.path));
+  if (problems.length > 0 || !parsed.success) return { ok: false, problems };
+  return { ok: true, format: parsed.data };
+}
+
+/** Orders problems by where they are: tables in order, then as the path reads. */
+function comparePaths(a: string, b: string): number {
+  const index = (p: string) => Number(/^\$\.tables\[(\d+)\]/.exec(p)?.[1] ?? -1);
+  return index(a) - index(b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 // --- from a format to the engine's definitions ------------------------------------------------------------
