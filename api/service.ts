@@ -30,6 +30,7 @@ import type { TableId as CoreTableId } from '../core/tables/report.js';
 import { BudgetStore, StoreError, sqliteFailure } from '../db/store.js';
 import { defaultCodeBook } from '../db/defaults.js';
 import { acquireWriterLock, type WriterLock } from '../db/writer-lock.js';
+import { BACKUP_REASON_LABELS, DAILY_MS, backupFolder, isBackupOf, listBackups, newestBackup } from '../db/backups.js';
 import {
   LINE_FIELDS,
   LINE_FIELD_LABELS,
@@ -37,6 +38,7 @@ import {
   type ApiParsedInput,
   type ApiService,
   type AuditSummary,
+  type BackupList,
   type BudgetInfo,
   type ChangeSet,
   type CodeOption,
@@ -51,6 +53,7 @@ import {
 import { ApiRefusal } from './dispatch.js';
 import { KIND_LABELS, readField, type FieldValue, type LineInputContext } from './line-input.js';
 import { reportToView } from './tables-view.js';
+import { chosenFormat } from '../db/publication-formats.js';
 import { WIZARD_HANDLERS, resetWizardState, type WizardSession } from './wizard-service.js';
 import { SUBMISSION_HANDLERS, SubmissionState, type FileChooser, type SubmissionSession } from './submission-service.js';
 import { DOCUMENT_HANDLERS, type DocumentSession } from './document-service.js';
@@ -146,6 +149,8 @@ export class BudgetSession implements ApiService {
   private store: BudgetStore | null = null;
   /** The open file's writer lock: no other window or program changes it while this session has it open. */
   private writerLock: WriterLock | null = null;
+  /** When the open file was last backed up (ms), null until looked up. */
+  private lastBackupAt: number | null = null;
   private budget: Budget | null = null;
   private book: CodeBook | null = null;
   private engine: TableEngine | null = null;
@@ -210,6 +215,7 @@ export class BudgetSession implements ApiService {
     this.adopt(next, lock);
     this.load();
     this.remember(path);
+    this.lastBackupAt = null;
   }
 
   /** (Re)reads the whole budget from the file and rebuilds the tables. */
@@ -229,7 +235,7 @@ export class BudgetSession implements ApiService {
     this.book = store.codeBook(budget.fiscalYear);
     for (const l of budget.lines) this.lines.set(l.id, l);
     // The engine keeps its own copy of the arrays it may change.
-    this.engine = new TableEngine({ ...budget, lines: [...budget.lines], units: [...budget.units] }, this.book);
+    this.engine = new TableEngine({ ...budget, lines: [...budget.lines], units: [...budget.units] }, this.book, chosenFormat(store));
     this.stacks = stepsFromJson(store.getMeta(UNDO_META_KEY));
   }
 
@@ -404,6 +410,7 @@ export class BudgetSession implements ApiService {
       this.stacks = stepsFromJson(store.getMeta(UNDO_META_KEY));
       refusalFrom(err);
     }
+    this.dailyBackup();
     return this.absorb(step?.changes ?? []);
   }
 
@@ -599,6 +606,69 @@ export class BudgetSession implements ApiService {
     return this.info();
   }
 
+  /** A copy once a day while the file is edited (checked after each action); a failed copy is retried a day later. */
+  private dailyBackup(): void {
+    const store = this.store;
+    if (!store || !this.budget) return;
+    const now = Date.now();
+    if (this.lastBackupAt === null) {
+      const newest = newestBackup(store.path);
+      this.lastBackupAt = newest ? Date.parse(newest.at) || 0 : 0;
+    }
+    if (now - this.lastBackupAt < DAILY_MS) return;
+    this.lastBackupAt = now;
+    try {
+      store.backup('daily');
+    } catch {
+      // The budget itself is fine; the next action tries again a day later.
+    }
+  }
+
+  'backups.list'(): BackupList {
+    const store = this.store;
+    if (!store) throw new ApiRefusal('尚未打开预算文件：请新建预算或打开预算文件');
+    return {
+      folder: backupFolder(store.path),
+      backups: listBackups(store.path).map((b) => ({
+        fileName: b.fileName,
+        at: b.at,
+        reason: BACKUP_REASON_LABELS[b.reason] ?? b.reason,
+        department: b.department,
+        fiscalYear: b.fiscalYear,
+        lineCount: b.lineCount,
+        total: b.totalFen !== null && (b.amountUnit === '万元' || b.amountUnit === '元') ? toExactString(BigInt(b.totalFen), b.amountUnit) : null,
+        amountUnit: b.amountUnit,
+      })),
+    };
+  }
+
+  /** 恢复备份: the current state is backed up first (so the restore itself can be undone the same way). */
+  'backups.restore'(input: ApiParsedInput<'backups.restore'>): BudgetInfo {
+    const store = this.store;
+    if (!store) throw new ApiRefusal('尚未打开预算文件：请新建预算或打开预算文件');
+    const path = join(backupFolder(store.path), basename(input.fileName));
+    if (!isBackupOf(store.path, path)) throw new ApiRefusal(`找不到备份“${input.fileName}”`);
+    for (const j of this.submission.jobs.values()) if (j.state === 'running') throw new ApiRefusal('正在生成上报数据包，完成后再恢复备份');
+    try {
+      store.backup('restore');
+    } catch (err) {
+      refusalFrom(err);
+    }
+    const file = store.path;
+    store.close();
+    this.store = null;
+    let failure: unknown = null;
+    try {
+      BudgetStore.restoreFrom(file, path);
+    } catch (err) {
+      failure = err;
+    }
+    // Reopened under the lock this session holds, restored or (on failure) as it was.
+    this.openFile(file, false);
+    if (failure) refusalFrom(failure);
+    return this.info();
+  }
+
   'budget.recent'(): RecentBudget[] {
     return this.readRecent().filter((r) => existsSync(r.path));
   }
@@ -654,6 +724,8 @@ export class BudgetSession implements ApiService {
     }
     const store = this.store!;
     try {
+      // The budget it replaces stays in a backup.
+      if (store.hasBudget()) store.backup('import');
       store.transaction(() => {
         store.replaceBudget(parsed.budget);
         // The history belongs to the budget it edited.

@@ -39,6 +39,7 @@ import type { PackageFileSystem } from '../submission/safe-write.js';
 import type { ChangeSet, Finding } from './contract.js';
 import { ApiRefusal } from './dispatch.js';
 import { reportToView } from './tables-view.js';
+import { chosenFormat } from '../db/publication-formats.js';
 import {
   UPLOAD_MAX_BYTES,
   type BudgetDiffView,
@@ -637,7 +638,8 @@ function tables(session: SubmissionSession, input: Input<'submission.tables'>): 
     refusal(err);
   }
   const choices = templateChoicesFromWizardState(store.getMeta(WIZARD_STATE_META_KEY));
-  const views = computeTables(loaded.budget, loaded.book).flatMap((t) => reportToView(t, displayUnit, loaded.budget.fiscalYear, choices));
+  // 汇总 prints in the department's format, whatever format each unit chose.
+  const views = computeTables(loaded.budget, loaded.book, chosenFormat(store)).flatMap((t) => reportToView(t, displayUnit, loaded.budget.fiscalYear, choices));
   if (loaded.consolidated) {
     // The lines behind a consolidated figure include other units' lines, which the editor does not hold.
     for (const v of views) for (const r of v.rows) for (const c of r.cells) if (c.drillable) c.drillable = false;

@@ -36,7 +36,7 @@ import {
 import { formatAmount, parseAmount, toExactString, toFixedExact, type AmountUnit, type Fen } from '../core/money.js';
 import type { AmountFormat } from '../core/tables/report.js';
 import type { TableEngine } from '../core/tables/engine.js';
-import { DEFAULT_TARGET_GRAMMAR, formatTarget, readTarget, targetWarnings, type TargetContext, type TargetReading } from '../core/targets.js';
+import { DEFAULT_TARGET_GRAMMAR, formatTarget, readTarget, targetWarnings, type TargetContext, type TargetReading, type TargetWarningCode } from '../core/targets.js';
 import { StoreError, type BudgetStore } from '../db/store.js';
 import { FORM_COLUMN_WIDTHS, departmentForm, projectForm } from '../core/tables/layout.js';
 import type { ApiParsedInput, TableView } from './contract.js';
@@ -211,10 +211,26 @@ function templateView(r: ResolvedTemplate | null, year: number): WizardTemplate 
 /** Target problems that must be fixed before a table is 完成; the others are shown for the user to check. */
 const TARGET_ERROR_CODES: ReadonlySet<string> = new Set(['placeholder', 'missing-unit', 'implicit-comparator', 'result-grade']);
 
+/** The 审核 rule that reports each target warning: its severity is the one shown everywhere. */
+const TARGET_WARNING_RULES: Readonly<Record<TargetWarningCode, string>> = {
+  placeholder: 'indicator.target-placeholder',
+  'missing-unit': 'indicator.target-missing-unit',
+  'implicit-comparator': 'indicator.target-implicit-comparator',
+  'text-target': 'indicator.target-text',
+  'rate-over-100': 'indicator.target-rate-over-100',
+  'percent-on-count': 'indicator.target-percent-on-count',
+  'result-grade': 'indicator.target-result-grade',
+};
+
+/** One severity everywhere: a core rule's own (hard = 必须修改, soft = 提示) in 审核, the wizard and the list. */
+function ruleSeverity(id: string): 'error' | 'warning' {
+  return auditRule(id)?.severity === 'hard' ? 'error' : 'warning';
+}
+
 function warningViews(reading: TargetReading, context: TargetContext): TargetWarningView[] {
   return targetWarnings(reading, context).map((w) => ({
     code: w.code,
-    severity: TARGET_ERROR_CODES.has(w.code) ? 'error' : 'warning',
+    severity: ruleSeverity(TARGET_WARNING_RULES[w.code]),
     message: w.message,
   }));
 }
@@ -287,26 +303,21 @@ const FIELD_STEP = new Map<string, WizardStep>([
 ]);
 
 /**
- * The core audit rules the wizard runs on its tables, and how strictly: 'error' must be fixed before 完成,
- * 'warning' is shown to be checked. A table may be finished before its budget lines are entered, so a
- * project without lines gets its 本年度金额 comparison as a warning (see projectFindings).
+ * The core audit rules the wizard runs on its tables, each with the rule's own severity (ruleSeverity): an
+ * error must be fixed before 完成, a 提示 is shown to be checked, exactly as in 审核. A table may be finished
+ * before its budget lines are entered, so a project without lines gets its 本年度金额 comparison as a
+ * warning (see projectFindings).
  */
-const WIZARD_RULES: Readonly<Record<string, 'error' | 'warning'>> = {
-  'project.unit-exists': 'error',
-  'project.dates': 'error',
-  'project.total-below-year': 'error',
-  'project.year-amount-lines': 'error',
-  'project.no-quantitative-output': 'error',
-  'indicator.target-placeholder': 'error',
-  'indicator.target-missing-unit': 'error',
-  'indicator.target-implicit-comparator': 'error',
-  'indicator.target-result-grade': 'error',
-  'indicator.target-text': 'warning',
-  'indicator.target-rate-over-100': 'warning',
-  'indicator.target-percent-on-count': 'warning',
-};
+const WIZARD_RULES: readonly string[] = [
+  'project.unit-exists',
+  'project.dates',
+  'project.total-below-year',
+  'project.year-amount-lines',
+  'project.no-quantitative-output',
+  ...Object.values(TARGET_WARNING_RULES),
+];
 
-const WIZARD_AUDIT_RULES: readonly AuditRule[] = Object.keys(WIZARD_RULES)
+const WIZARD_AUDIT_RULES: readonly AuditRule[] = WIZARD_RULES
   .map((id) => auditRule(id))
   .filter((r): r is AuditRule => r !== undefined);
 
@@ -351,7 +362,7 @@ function projectFindings(s: WizardSession, projects: readonly Project[], meta: W
     const list = code !== undefined ? out.get(code) : undefined;
     if (!list) continue;
     const field = f.place.field ?? 'indicators';
-    let severity = WIZARD_RULES[f.rule] ?? 'warning';
+    let severity = ruleSeverity(f.rule);
     let message = f.message;
     if (f.rule === 'project.year-amount-lines' && !byProject.has(code!)) {
       severity = 'warning';
@@ -365,7 +376,7 @@ function projectFindings(s: WizardSession, projects: readonly Project[], meta: W
       if (!isBlank(p[req.field])) continue;
       const field = String(req.field);
       list.push({
-        severity: 'error',
+        severity: ruleSeverity('project.missing-fields'),
         rule: 'project.missing-fields',
         step: FIELD_STEP.get(field) ?? 'basics',
         field,
@@ -419,7 +430,7 @@ function departmentFindings(s: WizardSession, perf: DepartmentPerformance): Wiza
   for (const f of auditBudget(budget, s.book, null, { rules: WIZARD_AUDIT_RULES })) {
     if (f.place.project !== undefined) continue;
     out.push({
-      severity: WIZARD_RULES[f.rule] ?? 'warning',
+      severity: ruleSeverity(f.rule),
       rule: f.rule,
       step: 'indicators',
       field: f.place.field ?? 'target',
@@ -1040,7 +1051,7 @@ function readTargetText(input: ApiParsedInput<'wizard.readTarget'>): ReadTargetR
   if (input.name !== undefined) context.name = input.name;
   const view = targetView(input.text, context);
   // Typed into the parts editor, "100%" becomes "=100%": a missing comparator is not a reason to refuse.
-  const blocking = view.warnings.find((w) => w.severity === 'error' && w.code !== 'implicit-comparator');
+  const blocking = view.warnings.find((w) => TARGET_ERROR_CODES.has(w.code) && w.code !== 'implicit-comparator');
   let refusal: string | null = blocking?.message ?? null;
   if (!refusal && view.kind === 'text') refusal = view.warnings[0]?.message ?? '目标值应为“比较符+数值+单位”或定性值';
   return { ...view, refusal };

@@ -33,6 +33,7 @@ import { isAmountUnit, type AmountUnit, type Fen } from '../core/money.js';
 import { serializeManifest, type PackageManifest } from '../core/manifest.js';
 import { defaultCodeBook, defaultEntries, defaultMapping } from './defaults.js';
 import { priorYearAmounts, priorYearRows, withPriorYearRows, type PriorYearRow } from './prior-year.js';
+import { newestBackup, writeBackup, type BackupInfo, type BackupReason } from './backups.js';
 import { StoreError, type StoreProblem } from './errors.js';
 import {
   APPLICATION_ID,
@@ -126,16 +127,33 @@ export function sqliteFailure(err: unknown, file?: string): StoreError | null {
     return new StoreError('io', `读写${name}时磁盘出错（U 盘或网络盘可能已断开）：请检查磁盘连接后重新打开预算文件`);
   }
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
-    return new StoreError('corrupt', `${name}已损坏：请用“恢复备份”恢复最近的备份`);
+    return file ? damagedError(file) : new StoreError('corrupt', `${name}已损坏：请用“恢复备份”恢复最近的备份`);
   }
   return null;
+}
+
+/** A damaged budget file: refused, with the newest backup to use instead. */
+export function damagedError(file: string): StoreError {
+  const backup = newestBackup(file);
+  const local = (iso: string) => {
+    const d = new Date(iso);
+    const p = (n: number) => String(n).padStart(2, '0');
+    return Number.isNaN(d.getTime()) ? '' : `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+  };
+  return new StoreError(
+    'corrupt',
+    backup
+      ? `预算文件“${file}”已损坏（完整性检查未通过），未打开：请改用最近的备份“${backup.path}”（${local(backup.at)}），可在“恢复备份”中恢复，或把它复制为新的预算文件后打开`
+      : `预算文件“${file}”已损坏（完整性检查未通过），未打开；此文件没有备份，请改用您保存的副本（如上次上报的数据包中的交换文件）重新导入`,
+  );
 }
 
 /** Maps SQLite failures that are about the file (not about our data) to a message for the user. */
 function fileError(err: unknown, file: string): StoreError {
   const code = (err as { code?: string }).code ?? '';
   if (code === 'SQLITE_NOTADB') return new StoreError('not-budget', `“${file}”不是预算文件`);
-  if (code.startsWith('SQLITE_CORRUPT')) return new StoreError('corrupt', `预算文件“${file}”已损坏，无法读取`);
+  if (code.startsWith('SQLITE_CORRUPT')) return damagedError(file);
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code.startsWith('SQLITE_IOERR')) return sqliteFailure(err, file)!;
   if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code === 'EACCES') {
     return new StoreError('io', `预算文件“${file}”是只读的或没有写入权限`);
   }
@@ -225,6 +243,9 @@ export class BudgetStore {
       // A write-ahead log left by a crash may hold a newer header than the file: check again through SQLite,
       // still only reading.
       const applied = checkApplied(db, migrations, file);
+      // A damaged file is refused before anything is written to it (a write could spread the damage).
+      const check = db.pragma('quick_check', { simple: true });
+      if (check !== 'ok') throw damagedError(file);
       BudgetStore.configure(db, file);
       if (options.upgrade === false) return new BudgetStore(db, file, migrations.slice(applied));
       if (applyPending(db, migrations, applied) > 0) db.pragma('wal_checkpoint(TRUNCATE)');
@@ -286,6 +307,41 @@ export class BudgetStore {
     } catch (err) {
       for (const f of [temp, `${temp}-wal`, `${temp}-shm`, `${temp}-journal`]) rmSync(f, { force: true });
       throw err instanceof StoreError ? err : fileError(err, target);
+    }
+  }
+
+  /**
+   * A rotating copy of the whole file in its backup folder (db/backups.ts), taken by SQLite while the file
+   * stays open. A copy that cannot be written is refused with the reason (the caller's action does not go on).
+   */
+  backup(reason: BackupReason, now?: Date): BackupInfo {
+    try {
+      return writeBackup(this.db, this.path, reason, now);
+    } catch (err) {
+      const why = sqliteFailure(err, this.path);
+      throw new StoreError('io', `无法备份预算文件，未作改动：${why ? why.message : err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /**
+   * Replaces the (closed) budget file `file` with the backup `backupPath`, copied by SQLite and renamed into
+   * place; the caller has closed its store and holds the writer lock.
+   */
+  static restoreFrom(file: string, backupPath: string): void {
+    const temp = join(dirname(file), `.${basename(file)}.${process.pid}-${Date.now()}.restore`);
+    let src: Database.Database | undefined;
+    try {
+      src = new Database(backupPath, { readonly: true, fileMustExist: true });
+      if (src.pragma('quick_check', { simple: true }) !== 'ok') throw damagedError(backupPath);
+      src.prepare('VACUUM INTO ?').run(temp);
+      src.close();
+      src = undefined;
+      for (const f of [`${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+      renameSync(temp, file);
+    } catch (err) {
+      src?.close();
+      rmSync(temp, { force: true });
+      throw err instanceof StoreError ? err : (sqliteFailure(err, file) ?? fileError(err, file));
     }
   }
 
@@ -990,6 +1046,8 @@ export class BudgetStore {
 
   /** Unlocks the budget after a submission; the reason (and who) is recorded and kept. */
   unlock(reason: string, options: { by?: string | null; at?: Date } = {}): LockEvent {
+    // The submitted state stays in a backup.
+    if (this.isLocked() && typeof reason === 'string' && reason.trim() !== '') this.backup('unlock');
     return this.transaction(() => {
       if (typeof reason !== 'string' || reason.trim() === '') throw new StoreError('invalid', '解锁必须填写原因');
       if (!this.isLocked()) throw new StoreError('invalid', '预算未锁定，无需解锁');

@@ -11,6 +11,8 @@ export const API_METHODS = [
   'budget.open',
   'budget.recent',
   'budget.saveAs',
+  'backups.list',
+  'backups.restore',
   'exchange.import',
   'exchange.export',
   'lines.list',

@@ -265,6 +265,14 @@ export async function receivePackage(options: ReceiveOptions): Promise<{ unit: R
     storeError(err);
   }
   try {
+    // The department's file as it was before this package stays in a backup.
+    if (store.hasBudget()) {
+      try {
+        store.backup('receive');
+      } catch (err) {
+        throw new PackageError('database', err instanceof Error ? err.message : String(err));
+      }
+    }
     return store.upgradeWith(() => {
       if (!store.hasBudget()) {
         throw new PackageError('database', '部门数据库中还没有本部门的预算（预算年度未定），请先建立本部门预算再接收数据包');

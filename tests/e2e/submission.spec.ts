@@ -75,6 +75,8 @@ test('a unit submits, is locked, unlocks with a reason and sees the diff; the de
   await page.locator('[data-action="submit"]').click();
   await expect(dialog.getByTestId('submit-hard')).toHaveCount(0);
   const notes = dialog.getByTestId('submit-soft').locator('textarea');
+  // The dialog reads the 审核 state first: count the 说明 boxes once they are there.
+  await expect(notes.first()).toBeVisible();
   const count = await notes.count();
   expect(count).toBeGreaterThan(0);
   // The first 说明 is typed, the dialog closed and opened again: the draft is kept in the file.

@@ -321,10 +321,14 @@ test('a placeholder target is refused, and the same number in every row is caugh
   await stepTo(page, 'audit');
   const finding = page.getByTestId('audit-step').locator('.wz-finding[data-rule="indicator.target-placeholder"]');
   await expect(finding).toContainText('88100');
+  // The same severity as in 审核: a 提示 to explain at 上报, not an error.
+  await expect(page.getByTestId('audit-step').locator('li:has(.wz-finding[data-rule="indicator.target-placeholder"]) .pill')).toHaveText('提示');
   await finding.click();
   await expect(page.getByTestId('msg-indicators')).toContainText('疑似占位内容');
-  await stepTo(page, 'preview');
-  await expect(page.getByRole('button', { name: '完成', exact: true })).toBeDisabled();
+  await page.getByRole('tab', { name: '审核' }).click();
+  const inAudit = page.getByTestId('audit-panel').locator('li', { hasText: '88100' });
+  await expect(inAudit.first()).toBeVisible();
+  await expect(inAudit.first().locator('.sev')).toHaveText('提示');
 });
 
 test('the department table: texts, indicators with notes, and the budget block from the lines', async ({ page }) => {

@@ -2,23 +2,12 @@
 // (tests/fixtures/national/budget.json): three units, five sources (一般公共预算 财政拨款, its 上年结转 of which
 // 20 万元 is carried to next year, 政府性基金, 事业收入, 其他收入). Every printed figure below was worked out by
 // hand from the ten lines and seven income lines of the fixture, including the 类/款/项 subtotal rows.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditBudget, hardFindings } from '../../core/audit/index.js';
-import { parseExchange } from '../../core/exchange.js';
-import type { Budget } from '../../core/model.js';
 import { computeTables, reportToJson, reportToText, SHIPPED_FORMATS, type ReportTable } from '../../core/tables/index.js';
 import { printedTable } from '../../core/tables/layout.js';
 import { defaultCodeBook } from '../../db/defaults.js';
-
-export const NATIONAL_FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'national', 'budget.json');
-
-export function nationalBudget(): Budget {
-  const parsed = parseExchange(readFileSync(NATIONAL_FIXTURE, 'utf8'), defaultCodeBook);
-  if (!parsed.ok) throw new Error(parsed.problems[0]!.message);
-  return parsed.budget;
-}
+import { nationalBudget } from './national-fixture.js';
 
 const budget = nationalBudget();
 const book = defaultCodeBook(budget.fiscalYear);
