@@ -6,8 +6,6 @@ import { THREE_PUBLIC_ITEMS, type Budget, type PriorYear } from '../core/model.j
 import { parseAmount, toExactString } from '../core/money.js';
 import type { TableEngine } from '../core/tables/index.js';
 import { StoreError, type BudgetStore } from '../db/store.js';
-import { documentDocx } from '../submission/docx.js';
-import { documentPdf } from '../submission/document-pdf.js';
 import { ApiRefusal } from './dispatch.js';
 import { PRIOR_ITEM_FIELDS, PRIOR_ITEM_LABELS, PRIOR_SCALAR_FIELDS, PRIOR_SCALAR_LABELS, type DOCUMENT_API, type DocumentOutputs, type DocumentView } from './document.js';
 
@@ -138,7 +136,11 @@ function savePrior(s: DocumentSession, input: Input<'document.savePrior'>): Docu
 async function file(s: DocumentSession, input: Input<'document.file'>): Promise<DocumentOutputs['document.file']> {
   const doc = draft(s);
   const created = new Date();
-  const bytes = input.format === 'docx' ? await documentDocx(doc, { created }) : await documentPdf(doc, { created });
+  // The writers (docx, pdfkit) load when first used, not when the app starts.
+  const bytes =
+    input.format === 'docx'
+      ? await (await import('../submission/docx.js')).documentDocx(doc, { created })
+      : await (await import('../submission/document-pdf.js')).documentPdf(doc, { created });
   const base = `${s.budget.fiscalYear}年${s.budget.department.name}部门预算说明`.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_');
   return {
     fileName: `${base}.${input.format}`,

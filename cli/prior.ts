@@ -4,7 +4,6 @@ import { resolve } from 'node:path';
 import { toExactString } from '../core/money.js';
 import { BudgetStore } from '../db/store.js';
 import { PackageError } from '../submission/errors.js';
-import { readPriorSource } from '../submission/prior-import.js';
 import { CommandUsageError, EXIT_OK, parseCommandArgs, reportCommandError, requiredPath, type CommandIO } from './args.js';
 
 export const PRIOR_USAGE = `  prior import <上年交换文件.json|上年数据包.zip> --db <预算文件>
@@ -33,6 +32,8 @@ export async function runPriorCommand(argv: string[], io: CommandIO): Promise<nu
     const store = BudgetStore.open(db, { upgrade: false });
     try {
       if (!store.hasBudget()) throw new CommandUsageError(`预算文件“${db}”中还没有预算，请先用 import 导入`);
+      // Loaded here: the package reader is not needed by the other commands.
+      const { readPriorSource } = await import('../submission/prior-import.js');
       const { budget, priorYear, kind } = await readPriorSource(bytes, store.fiscalYear(), (y) => store.codeBook(y));
       // A file of an older app is upgraded only together with the figures it takes.
       store.upgradeWith(() => store.setPriorYear(priorYear));

@@ -6,6 +6,7 @@ import type { DocFieldView, DocumentView } from '../../api/document.js';
 import { PRIOR_ITEM_FIELDS, PRIOR_ITEM_LABELS, PRIOR_SCALAR_FIELDS, PRIOR_SCALAR_LABELS } from '../../api/document.js';
 import { call, errorMessage } from '../api.js';
 import { downloadBase64 } from '../submission/files.js';
+import { trackSave } from '../save-state.js';
 import type { ShowToast } from '../toast.js';
 import './document.css';
 
@@ -117,7 +118,7 @@ export function DocumentPane({ revision, readOnly, onChanged, toast }: Props) {
   const saveText = useCallback(
     async (key: string, value: string | null) => {
       try {
-        setView(await call('document.saveTexts', { texts: [{ key, value }] }));
+        setView(await trackSave(call('document.saveTexts', { texts: [{ key, value }] })));
         onChanged();
       } catch (err) {
         toast(errorMessage(err), 'error', 10000);
@@ -129,7 +130,7 @@ export function DocumentPane({ revision, readOnly, onChanged, toast }: Props) {
   const savePrior = useCallback(
     async (amounts: Record<string, string>, items: Record<string, string>) => {
       try {
-        setView(await call('document.savePrior', { amounts, items }));
+        setView(await trackSave(call('document.savePrior', { amounts, items })));
         onChanged();
         toast('已保存上年数', 'success');
       } catch (err) {

@@ -208,7 +208,7 @@ test('a unit submits, is locked, unlocks with a reason and sees the diff; the de
   await receive.getByTestId('receive-file').setInputFiles(join(stick, fileName));
   await expect(receive.getByTestId('receive-unit')).toHaveText('074 济源市行政服务中心（含 074001 济源市行政服务中心）');
   await expect(receive.getByTestId('receive-total')).toHaveText('1,740.2');
-  await expect(receive.getByTestId('receive-checksum')).toContainText('13 个文件的大小和 SHA-256 校验值全部正确');
+  await expect(receive.getByTestId('receive-checksum')).toContainText('15 个文件的大小和 SHA-256 校验值全部正确');
   await expect(receive.getByTestId('receive-error')).toHaveCount(0);
   await shot(page, 'submission-09-receive-inspect');
   await receive.locator('[data-action="confirm-receive"]').click();

@@ -258,7 +258,7 @@ describe('receiving on the department side', () => {
     expect(insp).toMatchObject({
       fileName: first.result!.fileName,
       checksumsOk: true,
-      fileCount: 13,
+      fileCount: 15, // budget.json, 11 tables, tables.pdf, document.docx, document.pdf
       unit: { code: '074', name: '济源市行政服务中心' },
       fiscalYear: 2020,
       previous: null,
