@@ -96,6 +96,11 @@ export const API = {
   'exchange.export': { input: z.object({ path: text(4096).optional() }).strict() },
   /** Every line (amounts as exact decimal strings), the names of the codes they use, and the subtotals. */
   'lines.list': { input: empty },
+  /**
+   * A page of the lines in the grid's order (functional code, then id), so a large budget's first screen
+   * does not wait for every line. Subtotals and totals come with every page.
+   */
+  'lines.page': { input: z.object({ offset: z.number().int().min(0), limit: z.number().int().min(1).max(50_000) }).strict() },
   /** Sets one field of one line from text as typed. A value that cannot be read is refused and nothing changes. */
   'lines.update': {
     input: z
@@ -248,6 +253,12 @@ export interface LinesList {
   names: NameBook;
   subtotals: Subtotal[];
   totals: Totals;
+}
+
+/** One page of lines.page: the lines from `offset`, of `lineCount` in all. */
+export interface LinesPage extends LinesList {
+  offset: number;
+  lineCount: number;
 }
 
 /**
@@ -404,6 +415,7 @@ export interface ApiOutputs extends WizardOutputs, SubmissionOutputs {
   'exchange.import': BudgetInfo;
   'exchange.export': { text: string; fileName: string; path: string | null };
   'lines.list': LinesList;
+  'lines.page': LinesPage;
   'lines.update': ChangeSet;
   'lines.add': ChangeSet;
   'lines.duplicate': ChangeSet;
