@@ -165,7 +165,8 @@ export const API = {
   },
   'projects.list': { input: empty },
   /** The eleven published tables, cells as exact decimal strings plus the display text. */
-  'reports.tables': { input: z.object({ displayUnit: amountUnit.optional() }).strict() },
+  /** The published tables (all, or only those named: a screen shows one at a time). */
+  'reports.tables': { input: z.object({ displayUnit: amountUnit.optional(), tables: z.array(z.enum(TABLE_IDS)).max(11).optional() }).strict() },
   /** The lines behind one figure of a table. */
   'reports.linesBehind': {
     input: z.object({ table: z.enum(TABLE_IDS), row: text(200).min(1), column: text(200).min(1) }).strict(),

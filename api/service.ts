@@ -1034,7 +1034,9 @@ export class BudgetSession implements ApiService {
     const displayUnit = input.displayUnit ?? this.unit;
     // The indicator trees chosen in the wizard, so the T10/T11 sheets follow the same tree as the wizard.
     const choices = templateChoicesFromWizardState(store.getMeta(WIZARD_STATE_META_KEY));
-    return { displayUnit, tables: engine.sharedTables().flatMap((t) => reportToView(t, displayUnit, budget.fiscalYear, choices)) };
+    // Only the tables asked for, each read from the engine's kept cells (nothing is computed for the others).
+    const tables = input.tables ? input.tables.map((id) => engine.sharedTable(id as CoreTableId)) : engine.sharedTables();
+    return { displayUnit, tables: tables.flatMap((t) => reportToView(t, displayUnit, budget.fiscalYear, choices)) };
   }
 
   'reports.linesBehind'(input: ApiParsedInput<'reports.linesBehind'>): ApiOutputs['reports.linesBehind'] {
