@@ -86,6 +86,8 @@ for (let i = 0; i < EDITS; i++) {
   replyBytes += JSON.stringify(reply).length;
 }
 times.sort((a, b) => a - b);
+global.gc?.();
+const rssAfterEditsMb = process.memoryUsage().rss / 1048576;
 
 // paste: 1,000 amounts down the amount column from a line in the middle.
 const start = ids[Math.floor(ids.length / 3)]!;
@@ -127,6 +129,7 @@ process.stdout.write(
     tableT03Ms,
     auditMs,
     findings: audit.findings.length,
-    hostRssMb: rssMb,
+    hostRssMb: rssAfterEditsMb,
+    hostRssEndMb: rssMb,
   }) + '\n',
 );

@@ -63,7 +63,7 @@ const rows: [string, (f: Figures) => string][] = [
   ['reports.tables (all eleven), ms', (f) => ms(f.tablesMs)],
   ['reports.tables one table (T03), ms', (f) => ms(f.tableT03Ms)],
   ['audit.run (findings), ms', (f) => `${ms(f.auditMs)} (${f.findings})`],
-  ['host RSS after the above', (f) => mb(f.hostRssMb)],
+  ['API process RSS: open + edits / after everything', (f) => `${mb(f.hostRssMb)} / ${mb(f.hostRssEndMb)}`],
   ['Chromium: open → first grid row, ms', (f) => ms(f.chromiumOpenToFirstRowMs)],
   [`Chromium: Enter → 合计 p50 / p95 (${CHROMIUM_EDITS} edits), ms`, (f) => `${ms(f.chromiumEnterP50Ms)} / ${ms(f.chromiumEnterP95Ms)}`],
   ['browser host RSS after the edits', (f) => mb(f.browserHostRssMb)],
