@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { WIZARD_API, type WizardOutputs } from './wizard.js';
 import { SUBMISSION_API, type SubmissionOutputs } from './submission.js';
+import { DOCUMENT_API, type DocumentOutputs } from './document.js';
 
 // ---- shared input pieces -------------------------------------------------------------------------------
 
@@ -46,8 +47,10 @@ const lineDraft = z
   .partial()
   .strict();
 
+/** The tables of the default format (河南 2020). */
 export const TABLE_IDS = ['T01', 'T02', 'T03', 'T04', 'T05', 'T06', 'T07', 'T08', 'T09', 'T10', 'T11'] as const;
-export type TableId = (typeof TABLE_IDS)[number];
+/** A table's id in the budget's publication format ("T03" in 河南 2020, "N3" in the national format). */
+export type TableId = string;
 
 export const API = {
   /** Department, units, year, unit, totals and audit summary of the open budget (null budget when none is open). */
@@ -85,6 +88,10 @@ export const API = {
       })
       .strict(),
   },
+  /** 恢复备份: the open file's rotating backups, newest first, with their time and totals. */
+  'backups.list': { input: empty },
+  /** Replaces the open file with one of its backups (the current state is backed up first), then reopens it. */
+  'backups.restore': { input: z.object({ fileName: text(200).min(1) }).strict() },
   /** Replaces the open budget's content with an exchange file (budget-exchange/1), given as text or a path. */
   'exchange.import': {
     input: z
@@ -169,7 +176,7 @@ export const API = {
   'reports.tables': { input: z.object({ displayUnit: amountUnit.optional(), tables: z.array(z.enum(TABLE_IDS)).max(11).optional() }).strict() },
   /** The lines behind one figure of a table. */
   'reports.linesBehind': {
-    input: z.object({ table: z.enum(TABLE_IDS), row: text(200).min(1), column: text(200).min(1) }).strict(),
+    input: z.object({ table: text(4).regex(/^[A-Z][A-Z0-9]{0,3}$/), row: text(200).min(1), column: text(200).min(1) }).strict(),
   },
   /** Runs every 审核 rule. */
   'audit.run': { input: empty },
@@ -177,6 +184,8 @@ export const API = {
   ...WIZARD_API,
   /** 上报, receiving, consolidated tables, line items in .xlsx (api/submission.ts). */
   ...SUBMISSION_API,
+  /** 预算说明: the drafted document, its typed parts, 上年数, .docx / PDF (api/document.ts). */
+  ...DOCUMENT_API,
 } as const;
 
 export type ApiMethod = keyof typeof API;
@@ -407,7 +416,29 @@ export interface RecentBudget {
   openedAt: string;
 }
 
-export interface ApiOutputs extends WizardOutputs, SubmissionOutputs {
+export interface BackupView {
+  fileName: string;
+  /** ISO time the copy was taken. */
+  at: string;
+  /** Why it was taken: 导入前, 每日备份 … */
+  reason: string;
+  department: string | null;
+  fiscalYear: number | null;
+  lineCount: number | null;
+  /** Sum of the lines, exact, in `amountUnit`. */
+  total: string | null;
+  amountUnit: string | null;
+}
+
+export interface BackupList {
+  /** The folder beside the budget file that holds them. */
+  folder: string;
+  backups: BackupView[];
+}
+
+export interface ApiOutputs extends WizardOutputs, SubmissionOutputs, DocumentOutputs {
+  'backups.list': BackupList;
+  'backups.restore': BudgetInfo;
   'budget.info': BudgetInfo;
   'budget.create': BudgetInfo;
   'budget.open': BudgetInfo;

@@ -27,8 +27,10 @@ import { AUDIT_RULES, IncrementalAudit, auditBudget, auditRule, type Finding as 
 import { templateChoicesFromWizardState, WIZARD_STATE_META_KEY } from '../core/indicators.js';
 import { TableEngine, type ChangedCell } from '../core/tables/index.js';
 import type { TableId as CoreTableId } from '../core/tables/report.js';
-import { BudgetStore, StoreError } from '../db/store.js';
+import { BudgetStore, StoreError, sqliteFailure } from '../db/store.js';
 import { defaultCodeBook } from '../db/defaults.js';
+import { acquireWriterLock, type WriterLock } from '../db/writer-lock.js';
+import { BACKUP_REASON_LABELS, DAILY_MS, backupFolder, isBackupOf, listBackups, newestBackup } from '../db/backups.js';
 import {
   LINE_FIELDS,
   LINE_FIELD_LABELS,
@@ -36,6 +38,7 @@ import {
   type ApiParsedInput,
   type ApiService,
   type AuditSummary,
+  type BackupList,
   type BudgetInfo,
   type ChangeSet,
   type CodeOption,
@@ -50,8 +53,10 @@ import {
 import { ApiRefusal } from './dispatch.js';
 import { KIND_LABELS, readField, type FieldValue, type LineInputContext } from './line-input.js';
 import { reportToView } from './tables-view.js';
+import { chosenFormat } from '../db/publication-formats.js';
 import { WIZARD_HANDLERS, resetWizardState, type WizardSession } from './wizard-service.js';
 import { SUBMISSION_HANDLERS, SubmissionState, type FileChooser, type SubmissionSession } from './submission-service.js';
+import { DOCUMENT_HANDLERS, type DocumentSession } from './document-service.js';
 import type { DepartmentPerformance, Project } from '../core/model.js';
 
 export interface BudgetServiceOptions {
@@ -127,6 +132,9 @@ function stepsFromJson(text: string | null): Stacks {
 }
 
 function refusalFrom(err: unknown): never {
+  if (err instanceof ApiRefusal) throw err;
+  const sqlite = sqliteFailure(err);
+  if (sqlite) throw new ApiRefusal(`操作失败，未保存：${sqlite.message}`);
   if (err instanceof StoreError) {
     throw new ApiRefusal(
       err.message,
@@ -149,6 +157,10 @@ function compareLines(a: BudgetLine, b: BudgetLine): number {
 
 export class BudgetSession implements ApiService {
   private store: BudgetStore | null = null;
+  /** The open file's writer lock: no other window or program changes it while this session has it open. */
+  private writerLock: WriterLock | null = null;
+  /** When the open file was last backed up (ms), null until looked up. */
+  private lastBackupAt: number | null = null;
   private budget: Budget | null = null;
   private book: CodeBook | null = null;
   private engine: TableEngine | null = null;
@@ -176,22 +188,50 @@ export class BudgetSession implements ApiService {
   close(): void {
     this.store?.close();
     this.store = null;
+    this.writerLock?.release();
+    this.writerLock = null;
     this.submission.dispose();
+  }
+
+  /** The writer lock of `path` (the one held when it is the open file's): one writer per file. */
+  private lockFor(path: string): WriterLock {
+    if (this.writerLock?.file === path) return this.writerLock;
+    try {
+      return acquireWriterLock(path, '部门预算编制');
+    } catch (err) {
+      refusalFrom(err);
+    }
+  }
+
+  /** Makes `store` (under `lock`) the open file, closing the one open before. */
+  private adopt(store: BudgetStore, lock: WriterLock): void {
+    this.store?.close();
+    if (this.writerLock && this.writerLock !== lock) this.writerLock.release();
+    this.store = store;
+    this.writerLock = lock;
+  }
+
+  /** Gives up a lock taken for a file that did not become the open one. */
+  private dropLock(lock: WriterLock): void {
+    if (lock === this.writerLock) return;
+    lock.release();
   }
 
   // ---- session state ------------------------------------------------------------------------------------
 
   private openFile(path: string, create: boolean): void {
+    const lock = this.lockFor(path);
     let next: BudgetStore;
     try {
       next = BudgetStore.open(path, { create });
     } catch (err) {
+      this.dropLock(lock);
       refusalFrom(err);
     }
-    this.store?.close();
-    this.store = next;
+    this.adopt(next, lock);
     this.load();
     this.remember(path);
+    this.lastBackupAt = null;
   }
 
   /** (Re)reads the whole budget from the file and rebuilds the tables. */
@@ -214,7 +254,7 @@ export class BudgetSession implements ApiService {
     this.book = store.codeBook(budget.fiscalYear);
     for (const l of budget.lines) this.lines.set(l.id, l);
     // The engine keeps its own copy of the arrays it may change.
-    const engine = new TableEngine({ ...budget, lines: [...budget.lines], units: [...budget.units] }, this.book);
+    const engine = new TableEngine({ ...budget, lines: [...budget.lines], units: [...budget.units] }, this.book, chosenFormat(store));
     this.engine = engine;
     this.audit = new IncrementalAudit(budget, this.book, () => this.lines.values(), () => engine.sharedTables(), AUDIT_RULES);
     this.stacks = stepsFromJson(store.getMeta(UNDO_META_KEY));
@@ -373,18 +413,39 @@ export class BudgetSession implements ApiService {
     };
   }
 
-  /** Records a new step (clearing redo), persists the stack, and describes the change. */
-  private commit(step: EditStep): ChangeSet {
-    if (step.changes.length > 0) {
-      this.stacks.undo.push(step);
-      if (this.stacks.undo.length > UNDO_LIMIT) this.stacks.undo.splice(0, this.stacks.undo.length - UNDO_LIMIT);
-      // The history is rewritten into the file on every edit: bound its size by the lines it holds too.
-      let held = this.stacks.undo.reduce((n, s) => n + s.changes.length, 0);
-      while (held > UNDO_MAX_LINE_CHANGES && this.stacks.undo.length > 1) held -= this.stacks.undo.shift()!.changes.length;
-      this.stacks.redo = [];
-      this.saveStacks();
+  /** Records a new step (clearing redo) and writes the stack into the file; called inside the action's transaction. */
+  private record(step: EditStep): void {
+    if (step.changes.length === 0) return;
+    this.stacks.undo.push(step);
+    if (this.stacks.undo.length > UNDO_LIMIT) this.stacks.undo.splice(0, this.stacks.undo.length - UNDO_LIMIT);
+    // The history is rewritten into the file on every edit: bound its size by the lines it holds too.
+    let held = this.stacks.undo.reduce((n, s) => n + s.changes.length, 0);
+    while (held > UNDO_MAX_LINE_CHANGES && this.stacks.undo.length > 1) held -= this.stacks.undo.shift()!.changes.length;
+    this.stacks.redo = [];
+    this.saveStacks();
+  }
+
+  /**
+   * One user action: `write` makes its line changes in the store, and the undo step that reverses them is
+   * written in the same transaction, so the file holds both or neither. On failure (a refused value, a full
+   * disk) nothing of the action is stored, the stack is re-read from the file, and the session keeps showing
+   * what the file holds.
+   */
+  private act(write: (store: BudgetStore) => EditStep | null): ChangeSet {
+    const { store } = this.requireBudget();
+    let step: EditStep | null;
+    try {
+      step = store.transaction(() => {
+        const s = write(store);
+        if (s) this.record(s);
+        return s;
+      });
+    } catch (err) {
+      this.stacks = stepsFromJson(store.getMeta(UNDO_META_KEY));
+      refusalFrom(err);
     }
-    return this.absorb(step.changes);
+    this.dailyBackup();
+    return this.absorb(step?.changes ?? []);
   }
 
   /** Writes one change to the store in the given direction; returns what is stored afterwards. */
@@ -526,20 +587,22 @@ export class BudgetSession implements ApiService {
       if (input.path) throw new ApiRefusal(`文件夹“${dirname(path)}”不存在`);
       mkdirSync(dirname(path), { recursive: true });
     }
+    const lock = this.lockFor(path);
     let store: BudgetStore;
     try {
       store = BudgetStore.open(path, { create: true });
     } catch (err) {
+      this.dropLock(lock);
       refusalFrom(err);
     }
     try {
       store.replaceBudget(budget);
     } catch (err) {
       store.close();
+      this.dropLock(lock);
       refusalFrom(err);
     }
-    this.store?.close();
-    this.store = store;
+    this.adopt(store, lock);
     this.load();
     this.remember(path);
     return this.info();
@@ -574,6 +637,69 @@ export class BudgetSession implements ApiService {
       refusalFrom(err);
     }
     this.openFile(target, false);
+    return this.info();
+  }
+
+  /** A copy once a day while the file is edited (checked after each action); a failed copy is retried a day later. */
+  private dailyBackup(): void {
+    const store = this.store;
+    if (!store || !this.budget) return;
+    const now = Date.now();
+    if (this.lastBackupAt === null) {
+      const newest = newestBackup(store.path);
+      this.lastBackupAt = newest ? Date.parse(newest.at) || 0 : 0;
+    }
+    if (now - this.lastBackupAt < DAILY_MS) return;
+    this.lastBackupAt = now;
+    try {
+      store.backup('daily');
+    } catch {
+      // The budget itself is fine; the next action tries again a day later.
+    }
+  }
+
+  'backups.list'(): BackupList {
+    const store = this.store;
+    if (!store) throw new ApiRefusal('尚未打开预算文件：请新建预算或打开预算文件');
+    return {
+      folder: backupFolder(store.path),
+      backups: listBackups(store.path).map((b) => ({
+        fileName: b.fileName,
+        at: b.at,
+        reason: BACKUP_REASON_LABELS[b.reason] ?? b.reason,
+        department: b.department,
+        fiscalYear: b.fiscalYear,
+        lineCount: b.lineCount,
+        total: b.totalFen !== null && (b.amountUnit === '万元' || b.amountUnit === '元') ? toExactString(BigInt(b.totalFen), b.amountUnit) : null,
+        amountUnit: b.amountUnit,
+      })),
+    };
+  }
+
+  /** 恢复备份: the current state is backed up first (so the restore itself can be undone the same way). */
+  'backups.restore'(input: ApiParsedInput<'backups.restore'>): BudgetInfo {
+    const store = this.store;
+    if (!store) throw new ApiRefusal('尚未打开预算文件：请新建预算或打开预算文件');
+    const path = join(backupFolder(store.path), basename(input.fileName));
+    if (!isBackupOf(store.path, path)) throw new ApiRefusal(`找不到备份“${input.fileName}”`);
+    for (const j of this.submission.jobs.values()) if (j.state === 'running') throw new ApiRefusal('正在生成上报数据包，完成后再恢复备份');
+    try {
+      store.backup('restore');
+    } catch (err) {
+      refusalFrom(err);
+    }
+    const file = store.path;
+    store.close();
+    this.store = null;
+    let failure: unknown = null;
+    try {
+      BudgetStore.restoreFrom(file, path);
+    } catch (err) {
+      failure = err;
+    }
+    // Reopened under the lock this session holds, restored or (on failure) as it was.
+    this.openFile(file, false);
+    if (failure) refusalFrom(failure);
     return this.info();
   }
 
@@ -632,6 +758,8 @@ export class BudgetSession implements ApiService {
     }
     const store = this.store!;
     try {
+      // The budget it replaces stays in a backup.
+      if (store.hasBudget()) store.backup('import');
       store.transaction(() => {
         store.replaceBudget(parsed.budget);
         // The history belongs to the budget it edited.
@@ -690,7 +818,7 @@ export class BudgetSession implements ApiService {
   }
 
   'lines.update'(input: ApiParsedInput<'lines.update'>): ChangeSet {
-    const { store } = this.requireBudget();
+    this.requireBudget();
     const line = this.lines.get(input.id);
     if (!line) throw new ApiRefusal(`预算行 #${input.id} 不存在（可能已被删除）`);
     // Delete in a spreadsheet clears an amount to zero.
@@ -699,18 +827,14 @@ export class BudgetSession implements ApiService {
     if (!read.ok) throw new ApiRefusal(`${LINE_FIELD_LABELS[input.field]}：${read.reason}`);
     const { fields, problem } = this.patched(lineFields(line), [read.value]);
     if (problem) throw new ApiRefusal(problem);
-    let result: { before: BudgetLine; after: BudgetLine };
-    try {
-      result = store.updateLine(line.id, fields);
-    } catch (err) {
-      refusalFrom(err);
-    }
-    if (sameLine(result.before, result.after)) return this.absorb([]);
-    return this.commit({ label: `修改${LINE_FIELD_LABELS[input.field]}`, changes: [result] });
+    return this.act((store) => {
+      const result = store.updateLine(line.id, fields);
+      return sameLine(result.before, result.after) ? null : { label: `修改${LINE_FIELD_LABELS[input.field]}`, changes: [result] };
+    });
   }
 
   'lines.add'(input: ApiParsedInput<'lines.add'>): ChangeSet {
-    const { store, budget } = this.requireBudget();
+    const { budget } = this.requireBudget();
     const like = input.like !== undefined ? this.lines.get(input.like) : undefined;
     if (input.like !== undefined && !like) throw new ApiRefusal(`预算行 #${input.like} 不存在（可能已被删除）`);
     const template = like ?? [...this.lines.values()].sort(compareLines).at(-1);
@@ -728,13 +852,7 @@ export class BudgetSession implements ApiService {
     }
     const { fields, problem } = this.patched(base, values);
     if (problem) throw new ApiRefusal(problem);
-    let after: BudgetLine;
-    try {
-      after = store.insertLine(fields);
-    } catch (err) {
-      refusalFrom(err);
-    }
-    return this.commit({ label: '新增行', changes: [{ before: null, after }] });
+    return this.act((store) => ({ label: '新增行', changes: [{ before: null, after: store.insertLine(fields) }] }));
   }
 
   /** A first line for an empty budget: the first unit, the first 项 and 款 of the year's lists. */
@@ -748,36 +866,30 @@ export class BudgetSession implements ApiService {
   }
 
   'lines.duplicate'(input: ApiParsedInput<'lines.duplicate'>): ChangeSet {
-    const { store } = this.requireBudget();
+    this.requireBudget();
     const sources = input.ids.map((id) => {
       const l = this.lines.get(id);
       if (!l) throw new ApiRefusal(`预算行 #${id} 不存在（可能已被删除）`);
       return l;
     });
-    let changes: EditStep['changes'];
-    try {
-      changes = store.transaction(() => sources.map((l) => ({ before: null, after: store.insertLine(lineFields(l)) })));
-    } catch (err) {
-      refusalFrom(err);
-    }
-    return this.commit({ label: sources.length > 1 ? `复制 ${sources.length} 行` : '复制行', changes });
+    return this.act((store) => ({
+      label: sources.length > 1 ? `复制 ${sources.length} 行` : '复制行',
+      changes: sources.map((l) => ({ before: null, after: store.insertLine(lineFields(l)) })),
+    }));
   }
 
   'lines.delete'(input: ApiParsedInput<'lines.delete'>): ChangeSet {
-    const { store } = this.requireBudget();
+    this.requireBudget();
     const ids = [...new Set(input.ids)];
     for (const id of ids) if (!this.lines.has(id)) throw new ApiRefusal(`预算行 #${id} 不存在（可能已被删除）`);
-    let changes: EditStep['changes'];
-    try {
-      changes = store.transaction(() => ids.map((id) => ({ before: store.deleteLine(id), after: null })));
-    } catch (err) {
-      refusalFrom(err);
-    }
-    return this.commit({ label: ids.length > 1 ? `删除 ${ids.length} 行` : '删除行', changes });
+    return this.act((store) => ({
+      label: ids.length > 1 ? `删除 ${ids.length} 行` : '删除行',
+      changes: ids.map((id) => ({ before: store.deleteLine(id), after: null })),
+    }));
   }
 
   'lines.paste'(input: ApiParsedInput<'lines.paste'>): ApiOutputs['lines.paste'] {
-    const { store } = this.requireBudget();
+    this.requireBudget();
     const ctx = this.inputContext(input.unit);
     const startColumn = LINE_FIELDS.indexOf(input.startField);
     const ordered = [...this.lines.values()].sort(compareLines);
@@ -794,79 +906,75 @@ export class BudgetSession implements ApiService {
     const changes: EditStep['changes'] = [];
     let added = 0;
     let updated = 0;
-    try {
-      store.transaction(() => {
-        rows.forEach(({ cells, row }) => {
-          // An empty row keeps its place over an existing line (it changes nothing) and adds nothing.
-          if (cells.every((c) => c.trim() === '')) {
-            targetIndex++;
-            return;
-          }
-          if (startColumn + cells.length > LINE_FIELDS.length) {
-            rejected.push({ row, reason: `有 ${cells.length} 列，从“${LINE_FIELD_LABELS[input.startField]}”列起超出了表格的列数` });
-            return;
-          }
-          const target = ordered[targetIndex++];
-          const values: FieldValue[] = [];
-          const reasons: string[] = [];
-          cells.forEach((cell, i) => {
-            const field = LINE_FIELDS[startColumn + i]!;
-            // An empty cell keeps what is there (a new line takes it from the line pasted at); an empty amount
-            // or remark clears it, as in a spreadsheet.
-            if (cell.trim() === '' && field !== 'amount' && field !== 'remark') return;
-            const read = readField(field, field === 'amount' && cell.trim() === '' ? '0' : cell, ctx);
-            if (read.ok) values.push(read.value);
-            else reasons.push(`${LINE_FIELD_LABELS[field]}：${read.reason}`);
-          });
-          if (reasons.length) {
-            rejected.push({ row, reason: reasons.join('；') });
-            return;
-          }
-          const base = target ?? template;
-          if (!base) {
-            const missing = (['unit', 'functional', 'economic', 'fund'] as const).filter(
-              (f) => !values.some((v) => v.field === f),
-            );
-            if (missing.length) {
-              rejected.push({ row, reason: `新增行缺少${missing.map((f) => LINE_FIELD_LABELS[f]).join('、')}` });
-              return;
-            }
-          }
-          const start: LineFields = base
-            ? { ...lineFields(base), ...(target ? {} : { amount: 0n, assumed: false }) }
-            : { unit: '', functional: '', economic: '', kind: 'basic', project: null, fund: 'gpb.appropriation', amount: 0n };
-          if (!target) delete start.remark;
-          const { fields, problem } = this.patched(start, values);
-          if (problem) {
-            rejected.push({ row, reason: problem });
-            return;
-          }
-          const ctxProblems = target ? [] : lineProblems(fields, (lineContext ??= this.lineContextFor()));
-          if (ctxProblems.length) {
-            rejected.push({ row, reason: ctxProblems.map((p) => p.message).join('；') });
-            return;
-          }
-          try {
-            if (target) {
-              const r = store.updateLine(target.id, fields);
-              if (!sameLine(r.before, r.after)) {
-                changes.push(r);
-                updated++;
-              }
-            } else {
-              changes.push({ before: null, after: store.insertLine(fields) });
-              added++;
-            }
-          } catch (err) {
-            if (err instanceof StoreError) rejected.push({ row, reason: err.message });
-            else throw err;
-          }
+    const cs = this.act((store) => {
+      rows.forEach(({ cells, row }) => {
+        // An empty row keeps its place over an existing line (it changes nothing) and adds nothing.
+        if (cells.every((c) => c.trim() === '')) {
+          targetIndex++;
+          return;
+        }
+        if (startColumn + cells.length > LINE_FIELDS.length) {
+          rejected.push({ row, reason: `有 ${cells.length} 列，从“${LINE_FIELD_LABELS[input.startField]}”列起超出了表格的列数` });
+          return;
+        }
+        const target = ordered[targetIndex++];
+        const values: FieldValue[] = [];
+        const reasons: string[] = [];
+        cells.forEach((cell, i) => {
+          const field = LINE_FIELDS[startColumn + i]!;
+          // An empty cell keeps what is there (a new line takes it from the line pasted at); an empty amount
+          // or remark clears it, as in a spreadsheet.
+          if (cell.trim() === '' && field !== 'amount' && field !== 'remark') return;
+          const read = readField(field, field === 'amount' && cell.trim() === '' ? '0' : cell, ctx);
+          if (read.ok) values.push(read.value);
+          else reasons.push(`${LINE_FIELD_LABELS[field]}：${read.reason}`);
         });
+        if (reasons.length) {
+          rejected.push({ row, reason: reasons.join('；') });
+          return;
+        }
+        const base = target ?? template;
+        if (!base) {
+          const missing = (['unit', 'functional', 'economic', 'fund'] as const).filter(
+            (f) => !values.some((v) => v.field === f),
+          );
+          if (missing.length) {
+            rejected.push({ row, reason: `新增行缺少${missing.map((f) => LINE_FIELD_LABELS[f]).join('、')}` });
+            return;
+          }
+        }
+        const start: LineFields = base
+          ? { ...lineFields(base), ...(target ? {} : { amount: 0n, assumed: false }) }
+          : { unit: '', functional: '', economic: '', kind: 'basic', project: null, fund: 'gpb.appropriation', amount: 0n };
+        if (!target) delete start.remark;
+        const { fields, problem } = this.patched(start, values);
+        if (problem) {
+          rejected.push({ row, reason: problem });
+          return;
+        }
+        const ctxProblems = target ? [] : lineProblems(fields, (lineContext ??= this.lineContextFor()));
+        if (ctxProblems.length) {
+          rejected.push({ row, reason: ctxProblems.map((p) => p.message).join('；') });
+          return;
+        }
+        try {
+          if (target) {
+            const r = store.updateLine(target.id, fields);
+            if (!sameLine(r.before, r.after)) {
+              changes.push(r);
+              updated++;
+            }
+          } else {
+            changes.push({ before: null, after: store.insertLine(fields) });
+            added++;
+          }
+        } catch (err) {
+          if (err instanceof StoreError) rejected.push({ row, reason: err.message });
+          else throw err;
+        }
       });
-    } catch (err) {
-      refusalFrom(err);
-    }
-    const cs = this.commit({ label: `粘贴 ${added + updated} 行`, changes });
+      return { label: `粘贴 ${added + updated} 行`, changes };
+    });
     return { ...cs, addedCount: added, updatedCount: updated, rejected };
   }
 
@@ -915,7 +1023,8 @@ export class BudgetSession implements ApiService {
     } catch (err) {
       // The file and the stack are as they were (the transaction rolled back); re-read the stack to be sure.
       this.stacks = stepsFromJson(store.getMeta(UNDO_META_KEY));
-      if (err instanceof StoreError) throw new ApiRefusal(`无法${direction === 'undo' ? '撤销' : '重做'}“${step.label}”：${err.message}`);
+      const why = sqliteFailure(err) ?? (err instanceof StoreError ? err : null);
+      if (why) throw new ApiRefusal(`无法${direction === 'undo' ? '撤销' : '重做'}“${step.label}”，未作改动：${why.message}`);
       throw err;
     }
     const verb = direction === 'undo' ? '已撤销' : '已重做';
@@ -1162,7 +1271,7 @@ export class BudgetSession implements ApiService {
       state: this.submission,
       requireBudget: () => this.requireBudget(),
       lines: () => [...this.lines.values()].sort((a, b) => a.id - b.id),
-      commitLines: (label, changes) => this.commit({ label, changes }),
+      commitLines: (label, write) => this.act((store) => ({ label, changes: write(store) })),
     };
   }
 
@@ -1207,6 +1316,26 @@ export class BudgetSession implements ApiService {
   }
   'submission.importLines'(input: ApiParsedInput<'submission.importLines'>): Promise<ApiOutputs['submission.importLines']> {
     return SUBMISSION_HANDLERS['submission.importLines'](this.submissionSession(), input);
+  }
+
+  // ---- API: 预算说明 (api/document-service.ts) ------------------------------------------------------------
+
+  private documentSession(): DocumentSession {
+    const { store, budget, engine } = this.requireBudget();
+    return { store, budget, engine, changed: () => (this.auditCache = null) };
+  }
+
+  'document.view'(): ApiOutputs['document.view'] {
+    return DOCUMENT_HANDLERS['document.view'](this.documentSession());
+  }
+  'document.saveTexts'(input: ApiParsedInput<'document.saveTexts'>): ApiOutputs['document.saveTexts'] {
+    return DOCUMENT_HANDLERS['document.saveTexts'](this.documentSession(), input);
+  }
+  'document.savePrior'(input: ApiParsedInput<'document.savePrior'>): ApiOutputs['document.savePrior'] {
+    return DOCUMENT_HANDLERS['document.savePrior'](this.documentSession(), input);
+  }
+  'document.file'(input: ApiParsedInput<'document.file'>): Promise<ApiOutputs['document.file']> {
+    return DOCUMENT_HANDLERS['document.file'](this.documentSession(), input);
   }
 }
 
@@ -1261,3 +1390,6 @@ function safeFileName(name: string): string {
 export function createBudgetService(options: BudgetServiceOptions = {}): BudgetSession {
   return new BudgetSession(options);
 }
+
+/** For the desktop host's service process: journal files on removable and network drives DELETE, checkpoint when idle. */
+export { checkpointOpenFiles, setJournalPolicy } from '../db/store.js';

@@ -33,13 +33,13 @@ import { computeTables } from '../core/tables/index.js';
 import { BudgetStore, LOCKED_MESSAGE, StoreError, type SubmissionRecord } from '../db/store.js';
 import { loadConsolidatedBudget, diffSinceSubmission } from '../submission/department.js';
 import { PackageError } from '../submission/errors.js';
-import { exportPackage } from '../submission/export.js';
-import { exportLinesTemplate, importLinesXlsx, LinesXlsxError } from '../submission/lines-xlsx.js';
+import type { importLinesXlsx } from '../submission/lines-xlsx.js';
 import { inspectPackage, receivePackage } from '../submission/receive.js';
 import type { PackageFileSystem } from '../submission/safe-write.js';
 import type { ChangeSet, Finding } from './contract.js';
 import { ApiRefusal } from './dispatch.js';
 import { reportToView } from './tables-view.js';
+import { chosenFormat } from '../db/publication-formats.js';
 import {
   UPLOAD_MAX_BYTES,
   type BudgetDiffView,
@@ -63,6 +63,8 @@ export const NOTES_META_KEY = 'submission.notes';
 /** The folder of the last successful 上报 from this file. */
 export const LAST_FOLDER_META_KEY = 'submission.lastFolder';
 
+export const EXPORT_RUNNING_MESSAGE = '正在生成上报数据包，完成前不能修改预算（上报的数据须与预算文件一致），请稍候';
+
 /** Lists shown in a diff are cut here (the counts stay exact). */
 const DIFF_LIST_LIMIT = 2000;
 const JOBS_KEPT = 8;
@@ -85,8 +87,8 @@ export interface SubmissionSession {
   requireBudget(): { store: BudgetStore; budget: Budget; book: CodeBook };
   /** The budget's lines as the session holds them now. */
   lines(): BudgetLine[];
-  /** Records line changes already written to the store as one undoable step and describes them. */
-  commitLines(label: string, changes: LineChange[]): ChangeSet;
+  /** Runs `write` (line changes) and records them as one undoable step, in one transaction; describes them. */
+  commitLines(label: string, write: (store: BudgetStore) => LineChange[]): ChangeSet;
 }
 
 interface ExportJob {
@@ -156,6 +158,11 @@ export class SubmissionState {
   }
 }
 
+// The package writer (PDF by pdfkit, .xlsx by ExcelJS) and the line-items workbook load when first used, not
+// with the service: most sessions never write a package.
+const packageExport = () => import('../submission/export.js');
+const linesXlsx = () => import('../submission/lines-xlsx.js');
+
 type Input<M extends keyof typeof SUBMISSION_API> = z.output<(typeof SUBMISSION_API)[M]['input']>;
 
 // ---- helpers -------------------------------------------------------------------------------------------
@@ -177,7 +184,7 @@ function refusal(err: unknown): never {
   if (err instanceof StoreError) {
     throw new ApiRefusal(err.message, err.problems.length ? err.problems.map((p) => ({ path: p.field ?? '$', message: p.message })) : undefined);
   }
-  if (err instanceof LinesXlsxError) throw new ApiRefusal(err.message);
+  if (err instanceof Error && err.name === 'LinesXlsxError') throw new ApiRefusal(err.message);
   throw err;
 }
 
@@ -444,6 +451,8 @@ function startExport(session: SubmissionSession, input: Input<'submission.export
   const job: ExportJob = { id: randomBytes(9).toString('base64url'), state: 'running', step: null };
   state.addJob(job);
   const dbPath = store.path;
+  // No edit while the package is written: what is locked afterwards is exactly what it carries.
+  store.refuseWrites(EXPORT_RUNNING_MESSAGE);
   void (async () => {
     try {
       // The 说明 drafts of the findings a package made now has (a draft of a finding that is gone is not sent).
@@ -453,7 +462,7 @@ function startExport(session: SubmissionSession, input: Input<'submission.export
         const note = f.severity === 'soft' ? drafts[findingKey(f)] : undefined;
         if (note !== undefined && note.trim() !== '') notes.push({ rule: f.rule, place: f.place, note });
       }
-      const r = await exportPackage({
+      const r = await (await packageExport()).exportPackage({
         dbPath,
         outDir,
         notes,
@@ -488,6 +497,8 @@ function startExport(session: SubmissionSession, input: Input<'submission.export
       if (err instanceof PackageError) job.error = { message: err.message.split('\n')[0]!, details: err.details, code: err.code };
       else if (err instanceof StoreError) job.error = { message: err.message, details: err.problems.map((p) => p.message), code: `store:${err.kind}` };
       else job.error = { message: `生成上报数据包时出错：${err instanceof Error ? err.message : String(err)}`, details: [], code: 'internal' };
+    } finally {
+      store.refuseWrites(null);
     }
   })();
   return { job: job.id };
@@ -627,7 +638,8 @@ function tables(session: SubmissionSession, input: Input<'submission.tables'>): 
     refusal(err);
   }
   const choices = templateChoicesFromWizardState(store.getMeta(WIZARD_STATE_META_KEY));
-  const views = computeTables(loaded.budget, loaded.book).flatMap((t) => reportToView(t, displayUnit, loaded.budget.fiscalYear, choices));
+  // 汇总 prints in the department's format, whatever format each unit chose.
+  const views = computeTables(loaded.budget, loaded.book, chosenFormat(store)).flatMap((t) => reportToView(t, displayUnit, loaded.budget.fiscalYear, choices));
   if (loaded.consolidated) {
     // The lines behind a consolidated figure include other units' lines, which the editor does not hold.
     for (const v of views) for (const r of v.rows) for (const c of r.cells) if (c.drillable) c.drillable = false;
@@ -643,7 +655,7 @@ function tables(session: SubmissionSession, input: Input<'submission.tables'>): 
 
 async function linesTemplate(session: SubmissionSession, input: Input<'submission.linesTemplate'>): Promise<SubmissionOutputs['submission.linesTemplate']> {
   const { budget, book } = session.requireBudget();
-  const bytes = await exportLinesTemplate({ ...budget, lines: session.lines() }, book);
+  const bytes = await (await linesXlsx()).exportLinesTemplate({ ...budget, lines: session.lines() }, book);
   const fileName = `${safeFileStem(budget.department.name)}-${budget.fiscalYear}年预算明细.xlsx`;
   if (input.path === undefined) return { fileName, path: null, base64: bytes.toString('base64') };
   const path = resolve(input.path);
@@ -662,7 +674,7 @@ async function importLines(session: SubmissionSession, input: Input<'submission.
   const current = session.lines();
   let result: Awaited<ReturnType<typeof importLinesXlsx>>;
   try {
-    result = await importLinesXlsx(bytes, { ...budget, lines: current }, book);
+    result = await (await linesXlsx()).importLinesXlsx(bytes, { ...budget, lines: current }, book);
   } catch (err) {
     refusal(err);
   }
@@ -680,17 +692,12 @@ async function importLines(session: SubmissionSession, input: Input<'submission.
   };
   if (!input.apply) return view;
   if (result.lines.length === 0) throw new ApiRefusal('工作簿中没有可以导入的行，预算未作改动');
-  let changes: LineChange[];
-  try {
-    changes = store.transaction(() => [
-      ...(input.mode === 'replace' ? current.map((l) => ({ before: store.deleteLine(l.id), after: null })) : []),
-      ...result.lines.map((l) => ({ before: null, after: store.insertLine(l.line) })),
-    ]);
-  } catch (err) {
-    refusal(err);
-  }
   const label = input.mode === 'replace' ? `从 Excel 导入明细（替换为 ${result.lines.length} 行）` : `从 Excel 导入明细（追加 ${result.lines.length} 行）`;
-  return { ...view, applied: true, changes: session.commitLines(label, changes) };
+  const changes = session.commitLines(label, (s) => [
+    ...(input.mode === 'replace' ? current.map((l) => ({ before: s.deleteLine(l.id), after: null })) : []),
+    ...result.lines.map((l) => ({ before: null, after: s.insertLine(l.line) })),
+  ]);
+  return { ...view, applied: true, changes };
 }
 
 /** One handler per method of SUBMISSION_API. */

@@ -12,7 +12,6 @@ import {
   GENERAL_PROJECT_TYPE,
   LIBRARY,
   TEMPLATES,
-  publishedIndicatorRows,
   skeleton,
   standardRows,
   suggestions,
@@ -37,9 +36,11 @@ import {
 import { formatAmount, parseAmount, toExactString, toFixedExact, type AmountUnit, type Fen } from '../core/money.js';
 import type { AmountFormat } from '../core/tables/report.js';
 import type { TableEngine } from '../core/tables/engine.js';
-import { DEFAULT_TARGET_GRAMMAR, formatTarget, readTarget, targetWarnings, type TargetContext, type TargetReading } from '../core/targets.js';
+import { DEFAULT_TARGET_GRAMMAR, formatTarget, readTarget, targetWarnings, type TargetContext, type TargetReading, type TargetWarningCode } from '../core/targets.js';
 import { StoreError, type BudgetStore } from '../db/store.js';
-import type { ApiParsedInput, TableCell, TableRow, TableView } from './contract.js';
+import { FORM_COLUMN_WIDTHS, departmentForm, projectForm } from '../core/tables/layout.js';
+import type { ApiParsedInput, TableView } from './contract.js';
+import { blockToView } from './tables-view.js';
 import { ApiRefusal } from './dispatch.js';
 import {
   BASIC_FIELDS,
@@ -210,10 +211,26 @@ function templateView(r: ResolvedTemplate | null, year: number): WizardTemplate 
 /** Target problems that must be fixed before a table is 完成; the others are shown for the user to check. */
 const TARGET_ERROR_CODES: ReadonlySet<string> = new Set(['placeholder', 'missing-unit', 'implicit-comparator', 'result-grade']);
 
+/** The 审核 rule that reports each target warning: its severity is the one shown everywhere. */
+const TARGET_WARNING_RULES: Readonly<Record<TargetWarningCode, string>> = {
+  placeholder: 'indicator.target-placeholder',
+  'missing-unit': 'indicator.target-missing-unit',
+  'implicit-comparator': 'indicator.target-implicit-comparator',
+  'text-target': 'indicator.target-text',
+  'rate-over-100': 'indicator.target-rate-over-100',
+  'percent-on-count': 'indicator.target-percent-on-count',
+  'result-grade': 'indicator.target-result-grade',
+};
+
+/** One severity everywhere: a core rule's own (hard = 必须修改, soft = 提示) in 审核, the wizard and the list. */
+function ruleSeverity(id: string): 'error' | 'warning' {
+  return auditRule(id)?.severity === 'hard' ? 'error' : 'warning';
+}
+
 function warningViews(reading: TargetReading, context: TargetContext): TargetWarningView[] {
   return targetWarnings(reading, context).map((w) => ({
     code: w.code,
-    severity: TARGET_ERROR_CODES.has(w.code) ? 'error' : 'warning',
+    severity: ruleSeverity(TARGET_WARNING_RULES[w.code]),
     message: w.message,
   }));
 }
@@ -286,26 +303,21 @@ const FIELD_STEP = new Map<string, WizardStep>([
 ]);
 
 /**
- * The core audit rules the wizard runs on its tables, and how strictly: 'error' must be fixed before 完成,
- * 'warning' is shown to be checked. A table may be finished before its budget lines are entered, so a
- * project without lines gets its 本年度金额 comparison as a warning (see projectFindings).
+ * The core audit rules the wizard runs on its tables, each with the rule's own severity (ruleSeverity): an
+ * error must be fixed before 完成, a 提示 is shown to be checked, exactly as in 审核. A table may be finished
+ * before its budget lines are entered, so a project without lines gets its 本年度金额 comparison as a
+ * warning (see projectFindings).
  */
-const WIZARD_RULES: Readonly<Record<string, 'error' | 'warning'>> = {
-  'project.unit-exists': 'error',
-  'project.dates': 'error',
-  'project.total-below-year': 'error',
-  'project.year-amount-lines': 'error',
-  'project.no-quantitative-output': 'error',
-  'indicator.target-placeholder': 'error',
-  'indicator.target-missing-unit': 'error',
-  'indicator.target-implicit-comparator': 'error',
-  'indicator.target-result-grade': 'error',
-  'indicator.target-text': 'warning',
-  'indicator.target-rate-over-100': 'warning',
-  'indicator.target-percent-on-count': 'warning',
-};
+const WIZARD_RULES: readonly string[] = [
+  'project.unit-exists',
+  'project.dates',
+  'project.total-below-year',
+  'project.year-amount-lines',
+  'project.no-quantitative-output',
+  ...Object.values(TARGET_WARNING_RULES),
+];
 
-const WIZARD_AUDIT_RULES: readonly AuditRule[] = Object.keys(WIZARD_RULES)
+const WIZARD_AUDIT_RULES: readonly AuditRule[] = WIZARD_RULES
   .map((id) => auditRule(id))
   .filter((r): r is AuditRule => r !== undefined);
 
@@ -350,7 +362,7 @@ function projectFindings(s: WizardSession, projects: readonly Project[], meta: W
     const list = code !== undefined ? out.get(code) : undefined;
     if (!list) continue;
     const field = f.place.field ?? 'indicators';
-    let severity = WIZARD_RULES[f.rule] ?? 'warning';
+    let severity = ruleSeverity(f.rule);
     let message = f.message;
     if (f.rule === 'project.year-amount-lines' && !byProject.has(code!)) {
       severity = 'warning';
@@ -364,7 +376,7 @@ function projectFindings(s: WizardSession, projects: readonly Project[], meta: W
       if (!isBlank(p[req.field])) continue;
       const field = String(req.field);
       list.push({
-        severity: 'error',
+        severity: ruleSeverity('project.missing-fields'),
         rule: 'project.missing-fields',
         step: FIELD_STEP.get(field) ?? 'basics',
         field,
@@ -418,7 +430,7 @@ function departmentFindings(s: WizardSession, perf: DepartmentPerformance): Wiza
   for (const f of auditBudget(budget, s.book, null, { rules: WIZARD_AUDIT_RULES })) {
     if (f.place.project !== undefined) continue;
     out.push({
-      severity: WIZARD_RULES[f.rule] ?? 'warning',
+      severity: ruleSeverity(f.rule),
       rule: f.rule,
       step: 'indicators',
       field: f.place.field ?? 'target',
@@ -477,85 +489,10 @@ function statusOf(steps: readonly WizardStepState[], errors: number, completed: 
 
 // ---- printed layout (T11, T10) ---------------------------------------------------------------------------
 
-const cell = (t: string, extra: Partial<TableCell> = {}): TableCell => ({ exact: null, text: t, ...extra });
-
-function amountCell(fen: Fen | undefined, unit: AmountUnit, format: AmountFormat): TableCell {
-  if (fen === undefined) return cell('');
-  return { exact: toExactString(fen, unit), text: formatAmount(fen, unit, format) };
-}
-
-/** Indicator rows with 一级 / 二级 merged down: the tree's every 二级 (empty ones on one row), extras after. */
-function indicatorRows(indicators: readonly Indicator[], template: IndicatorTemplate | null, withNote: boolean): TableRow[] {
-  const width = withNote ? 5 : 4;
-  if (template) {
-    return publishedIndicatorRows(indicators, template).map((r) => {
-      const cells: TableCell[] = [];
-      if (r.level1RowSpan > 0) cells.push(cell(r.level1, r.level1RowSpan > 1 ? { rowSpan: r.level1RowSpan } : {}));
-      if (r.level2RowSpan > 0) cells.push(cell(r.level2, r.level2RowSpan > 1 ? { rowSpan: r.level2RowSpan } : {}));
-      cells.push(cell(r.indicator?.name ?? ''), cell(r.indicator?.target ?? ''));
-      if (withNote) cells.push(cell(r.indicator?.note ?? ''));
-      return { kind: 'indicator', cells };
-    });
-  }
-  const rows: TableRow[] = [];
-  indicators.forEach((x, i) => {
-    const prev = indicators[i - 1];
-    const cells: TableCell[] = [];
-    if (!prev || prev.level1 !== x.level1) {
-      let n = 1;
-      while (indicators[i + n]?.level1 === x.level1) n++;
-      cells.push(cell(x.level1, n > 1 ? { rowSpan: n } : {}));
-    }
-    if (!prev || prev.level1 !== x.level1 || prev.level2 !== x.level2) {
-      let n = 1;
-      while (indicators[i + n]?.level1 === x.level1 && indicators[i + n]?.level2 === x.level2) n++;
-      cells.push(cell(x.level2, n > 1 ? { rowSpan: n } : {}));
-    }
-    cells.push(cell(x.name), cell(x.target));
-    if (withNote) cells.push(cell(x.note ?? ''));
-    rows.push({ kind: 'indicator', cells });
-  });
-  if (rows.length === 0) rows.push({ kind: 'indicator', cells: [cell('（尚未填写绩效指标）', { colSpan: width })] });
-  return rows;
-}
-
-/** One project's 项目支出绩效目标表 as printed (TABLES.md T11). */
+/** One project's 项目支出绩效目标表 as printed (docs/domain/TABLES.md T11): the draft on the one print layout. */
 function projectPreview(s: WizardSession, p: Project, template: IndicatorTemplate | null): TableView {
   const t11 = s.engine.table('T11');
-  const unit = s.budget.amountUnit;
-  const [title = t11.title, ...subtitle] = t11.caption;
-  const amount = (fen: Fen | undefined) => amountCell(fen, unit, t11.format);
-  const full = (label: string, value: string | undefined): TableRow => ({ kind: 'form', cells: [cell(label), cell(value ?? '', { colSpan: 3 })] });
-  return {
-    id: `T11:${p.code}`,
-    table: 'T11',
-    title,
-    subtitle: [...subtitle.filter((l) => !/^单位：/.test(l)), `${p.code} ${p.name}`],
-    unitLabel: '',
-    header: [],
-    rows: [
-      full('项目名称', p.name),
-      { kind: 'form', cells: [cell('单位编码'), cell(p.unit), cell('资金用途'), cell(p.usage ?? '')] },
-      { kind: 'form', cells: [cell('项目负责人'), cell(p.leader ?? ''), cell('联系人'), cell(p.contact ?? '')] },
-      full('联系电话', p.phone),
-      { kind: 'form', cells: [cell('开始时间'), cell(p.start ?? ''), cell('结束时间'), cell(p.end ?? '')] },
-      { kind: 'budget', cells: [cell('项目总金额'), amount(p.totalAmount), cell('项目本年度金额'), amount(p.yearAmount)] },
-      { kind: 'budget', cells: [cell('上年度项目总金额'), amount(p.priorTotalAmount), cell('项目上年度金额'), amount(p.priorYearAmount)] },
-      { kind: 'section', cells: [cell('项目详细信息', { colSpan: 4 })] },
-      full('项目概况', p.overview),
-      full('立项依据', p.basis),
-      full('项目设立的必要性', p.necessity),
-      full('项目配套制度措施', p.measures),
-      full('项目实施计划', p.plan),
-      full('备注', p.remarks),
-      { kind: 'section', cells: [cell('项目绩效目标', { colSpan: 4 })] },
-      full('项目总目标', p.overallGoal),
-      full('年度绩效目标', p.annualGoal),
-      { kind: 'head', cells: ['一级指标', '二级指标', '三级指标', '目标值'].map((x) => cell(x)) },
-      ...indicatorRows(p.indicators, template, false),
-    ],
-    align: ['left', 'left', 'left', 'left'],
-  };
+  return blockToView(projectForm(t11, p, undefined, template), t11, { amountUnit: t11.amountUnit, columnWidths: FORM_COLUMN_WIDTHS.projects });
 }
 
 function departmentBudget(s: WizardSession): { rows: WizardBudgetRowLike[]; format: AmountFormat } {
@@ -578,29 +515,11 @@ interface WizardBudgetRowLike {
   text: string;
 }
 
-/** The department's 整体绩效目标表 as printed (TABLES.md T10): the form, its budget block, its indicators. */
+/** The department's 整体绩效目标表 as printed (docs/domain/TABLES.md T10): the draft on the one print layout. */
 function departmentPreview(s: WizardSession, perf: DepartmentPerformance, template: IndicatorTemplate | null): TableView {
   const t10 = s.engine.table('T10');
-  const [title = t10.title, ...subtitle] = t10.caption;
-  const budget = departmentBudget(s).rows;
-  const rows: TableRow[] = [
-    { kind: 'form', cells: [cell('部门(单位)名称', { colSpan: 2 }), cell(s.budget.department.name, { colSpan: 3 })] },
-    { kind: 'form', cells: [cell('年度履职目标'), cell(perf.dutyGoal, { colSpan: 4 })] },
-    { kind: 'form', cells: [cell('年度主要任务', { rowSpan: perf.tasks.length + 1 }), cell('任务名称'), cell('主要内容', { colSpan: 3 })] },
-    ...perf.tasks.map((t): TableRow => ({ kind: 'form', cells: [cell(t.name), cell(t.content, { colSpan: 3 })] })),
-    ...budget.map((r, i): TableRow => ({
-      key: r.key,
-      kind: 'budget',
-      cells: [
-        ...(i === 0 ? [cell('预算情况', { rowSpan: budget.length })] : []),
-        cell(r.label, { colSpan: 3 }),
-        { exact: r.exact, text: r.text },
-      ],
-    })),
-    { kind: 'head', cells: ['一级指标', '二级指标', '三级指标', '指标值', '指标值说明'].map((x) => cell(x)) },
-    ...indicatorRows(perf.indicators, template, true),
-  ];
-  return { id: 'T10', table: 'T10', title, subtitle, unitLabel: '', header: [], rows, align: ['left', 'left', 'left', 'left', 'left'] };
+  const block = departmentForm(t10, perf, template);
+  return blockToView(block, t10, { amountUnit: t10.amountUnit, columnWidths: FORM_COLUMN_WIDTHS.form });
 }
 
 // ---- views ----------------------------------------------------------------------------------------------
@@ -1132,7 +1051,7 @@ function readTargetText(input: ApiParsedInput<'wizard.readTarget'>): ReadTargetR
   if (input.name !== undefined) context.name = input.name;
   const view = targetView(input.text, context);
   // Typed into the parts editor, "100%" becomes "=100%": a missing comparator is not a reason to refuse.
-  const blocking = view.warnings.find((w) => w.severity === 'error' && w.code !== 'implicit-comparator');
+  const blocking = view.warnings.find((w) => TARGET_ERROR_CODES.has(w.code) && w.code !== 'implicit-comparator');
   let refusal: string | null = blocking?.message ?? null;
   if (!refusal && view.kind === 'text') refusal = view.warnings[0]?.message ?? '目标值应为“比较符+数值+单位”或定性值';
   return { ...view, refusal };

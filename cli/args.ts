@@ -2,7 +2,7 @@
 // positionals), the exit codes, and how a failure reaches the user. Every mistake of the user's is one
 // Chinese sentence on stderr and exit code 2; anything else is an internal error, exit code 3.
 import { resolve } from 'node:path';
-import { StoreError } from '../db/store.js';
+import { StoreError, sqliteFailure } from '../db/store.js';
 
 export class CommandUsageError extends Error {}
 
@@ -69,6 +69,22 @@ export function reportCommandError(err: unknown, io: CommandIO, userErrors: read
     for (const p of err instanceof StoreError ? err.problems : []) io.err(`  ${p.field ? `${p.field}：` : ''}${p.message}\n`);
     return EXIT_USAGE;
   }
+  // A full disk, a read-only file or a file in use is the user's to fix: one sentence saying what to do.
+  const sqlite = sqliteFailure(err);
+  if (sqlite) {
+    io.err(sqlite.message + '\n');
+    return EXIT_USAGE;
+  }
   io.err(`程序内部错误：${err instanceof Error ? err.message : String(err)}\n`);
   return EXIT_INTERNAL;
+}
+
+/** The --db path of a command line (either spelling), or null. */
+export function dbArgument(argv: readonly string[]): string | null {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--db') return argv[i + 1] ? resolve(argv[i + 1]!) : null;
+    if (arg.startsWith('--db=')) return arg.length > 5 ? resolve(arg.slice(5)) : null;
+  }
+  return null;
 }

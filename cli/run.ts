@@ -2,17 +2,29 @@
 // contents) ends in one plain Chinese sentence on stderr and exit code 2; a refused input changes nothing.
 //
 // Exit codes: 0 done; 1 `check` found hard findings; 2 usage, file or input error; 3 internal error.
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CODE_LIST_KIND_LABELS, parseCodeListCsv, type CodeBook, type CodeListKind } from '../core/codelists.js';
 import { parseExchange, serializeExchange } from '../core/exchange.js';
 import type { Budget } from '../core/model.js';
 import { formatProblem, type Problem } from '../core/problems.js';
+import { SHIPPED_FORMATS } from '../core/tables/definitions.js';
 import { defaultCodeBook } from '../db/defaults.js';
+import {
+  availableFormats,
+  checkFormatFile,
+  chooseFormat,
+  chosenFormat,
+  findFormat,
+  storeUserFormat,
+  unknownFormat,
+} from '../db/publication-formats.js';
 import { BudgetStore, type OpenOptions } from '../db/store.js';
+import { acquireWriterLock, WRITER_LOCK_SUFFIX, type WriterLock } from '../db/writer-lock.js';
 import { PACKAGE_USAGE, runPackageCommand, runReceiveCommand } from '../submission/cli.js';
 import {
   CommandUsageError,
+  dbArgument,
   EXIT_FINDINGS,
   EXIT_INTERNAL,
   EXIT_OK,
@@ -24,6 +36,7 @@ import {
   type CommandIO,
 } from './args.js';
 import { LINES_USAGE, runLinesCommand } from './lines.js';
+import { PRIOR_USAGE, runPriorCommand } from './prior.js';
 import { budgetForTables, LOCK_USAGE, runDiffCommand, runStatusCommand, runUnlockCommand } from './lock.js';
 
 export type CliIO = CommandIO;
@@ -35,20 +48,28 @@ export const USAGE = `部门预算编制 命令行工具
 用法：npm run budget -- <命令> [参数]
 
 命令：
-  import <交换文件.json> --db <预算文件>
+  import <交换文件.json> --db <预算文件> [--format-id <公开表格式>]
       导入预算交换文件（budget-exchange/1）。预算文件不存在时新建；已存在时替换其中的预算，保留科目表。
-      文件有任何问题时列出全部问题，预算文件不作任何改动。
+      文件有任何问题时列出全部问题，预算文件不作任何改动。--format-id 同时选定预算的公开表格式。
   export <交换文件.json> --db <预算文件>
       把预算文件中的预算导出为交换文件（文件名为 - 时输出到屏幕）。
   codes import <科目表.csv> --kind functional|economic [--year <年度>] --db <预算文件>
       把某年度的科目表载入预算文件（不存在时新建），新增科目并更正名称。
       CSV 表头为 code,name,level,parent_code。年度默认为预算文件中预算的年度。
-  report <T01…T11|all> --db <预算文件> [--format text|json] [--own-only]
-      计算并输出公开表格，默认 text。部门预算文件中已接收下级单位数据包时输出汇总后的表格
-      （每个单位一行，另有部门合计），--own-only 只算本部门自身的预算。
+  report <表号|all> --db <预算文件> [--format text|json] [--format-id <公开表格式>] [--own-only]
+      计算并输出公开表格（表号如 T03，全国格式为 N1…N9），默认 text。部门预算文件中已接收下级单位数据包时
+      输出汇总后的表格（每个单位一行，另有部门合计），--own-only 只算本部门自身的预算。
+      按预算选定的公开表格式输出；--format-id 只为这一次输出换用另一种格式。
+  formats list --db <预算文件>
+      列出可用的公开表格式（内置的 henan-2020、national，以及载入预算文件的格式），标出预算选定的格式。
+  formats import <格式文件.json> --db <预算文件>
+      把公开表格式文件载入预算文件（格式见 README“Publication formats”）。文件有任何问题时列出全部问题，
+      预算文件不作任何改动。
+  formats use <格式编号> --db <预算文件>
+      选定预算的公开表格式。
   check --db <预算文件> [--format text|json] [--own-only]
       审核预算（已接收下级单位数据包时审核汇总后的预算），列出发现的问题。
-${PACKAGE_USAGE}${LOCK_USAGE}${LINES_USAGE}
+${PACKAGE_USAGE}${LOCK_USAGE}${LINES_USAGE}${PRIOR_USAGE}
 退出码：0 成功；1 审核发现硬性问题（lines import-xlsx：部分行未能读取，其余已导入）；2 参数、文件或内容有误（未作改动）；3 程序内部错误。
 `;
 
@@ -57,7 +78,7 @@ interface Parsed extends CommandArgs {
 }
 
 /** Every option of the commands parsed here; each command then says which of them it accepts. */
-const VALUE_OPTIONS = ['db', 'kind', 'year', 'format'];
+const VALUE_OPTIONS = ['db', 'kind', 'year', 'format', 'format-id'];
 const FLAG_OPTIONS = ['own-only', 'help'];
 
 function parseArgs(argv: string[]): Parsed {
@@ -117,7 +138,8 @@ class RefusedExchangeFile extends Error {
 }
 
 function importCommand(p: Parsed, io: CliIO): number {
-  allowOnly(p, 'import', ['db'], 1);
+  allowOnly(p, 'import', ['db', 'format-id'], 1);
+  const formatId = p.values.get('format-id');
   const input = p.positional[0];
   if (!input) throw new CommandUsageError('缺少要导入的交换文件：import <交换文件.json> --db <预算文件>');
   const db = dbPath(p);
@@ -133,17 +155,35 @@ function importCommand(p: Parsed, io: CliIO): number {
     if (existsSync(db)) {
       // Checked against the file's own code lists (loaded lists included) before anything is written; a file of
       // an older app is upgraded only together with the import, so a refusal leaves it as it was.
-      imported = withStore(db, { upgrade: false }, (store) =>
-        store.upgradeWith(() => {
-          const parsed = checked((year) => store.codeBook(year));
+      imported = withStore(db, { upgrade: false }, (store) => {
+        const parsed = checked((year) => store.codeBook(year));
+        if (formatId !== undefined && !findFormat(store, formatId)) throw unknownFormat(store, formatId);
+        // The budget it replaces stays in a backup.
+        if (store.hasBudget()) store.backup('import');
+        return store.upgradeWith(() => {
           store.replaceBudget(parsed.budget);
+          if (formatId !== undefined) chooseFormat(store, formatId);
           return parsed;
-        }),
-      );
+        });
+      });
     } else {
       // A new file would hold the shipped lists: check against them before creating it.
       const parsed = checked(defaultCodeBook);
-      withStore(db, { create: true }, (store) => store.replaceBudget(parsed.budget));
+      if (formatId !== undefined && !SHIPPED_FORMATS.has(formatId)) {
+        throw new CommandUsageError(`没有公开表格式“${formatId}”。可用的格式：${[...SHIPPED_FORMATS.keys()].join('、')}`);
+      }
+      try {
+        withStore(db, { create: true }, (store) =>
+          store.transaction(() => {
+            store.replaceBudget(parsed.budget);
+            if (formatId !== undefined) chooseFormat(store, formatId);
+          }),
+        );
+      } catch (err) {
+        // The import failed (a full disk …): no schema-only file is left where the user asked for a budget.
+        for (const f of [db, `${db}-wal`, `${db}-shm`, `${db}-journal`]) rmSync(f, { force: true });
+        throw err;
+      }
       imported = parsed;
     }
   } catch (err) {
@@ -232,20 +272,23 @@ function codesCommand(p: Parsed, io: CliIO): number {
 }
 
 async function reportCommand(p: Parsed, io: CliIO): Promise<number> {
-  allowOnly(p, 'report', ['db', 'format', 'own-only'], 1);
+  allowOnly(p, 'report', ['db', 'format', 'format-id', 'own-only'], 1);
   const which = p.positional[0];
-  if (!which) throw new CommandUsageError('缺少表号：report <T01…T11|all> --db <预算文件>');
+  if (!which) throw new CommandUsageError('缺少表号：report <表号|all> --db <预算文件>');
   const fmt = outputFormat(p);
   const tables = await import('../core/tables/index.js');
   const wanted = which.toLowerCase() === 'all' ? null : which.toUpperCase();
-  if (wanted !== null && !tables.isTableId(wanted)) {
-    throw new CommandUsageError(`没有表“${which}”，表号应为 T01 至 T11，或 all`);
-  }
   const db = dbPath(p);
   const computed = withStore(db, {}, (store) => {
     loadStoredBudget(store);
+    const formatId = p.values.get('format-id');
+    const format = formatId !== undefined ? findFormat(store, formatId) : chosenFormat(store);
+    if (!format) throw unknownFormat(store, formatId!);
+    if (wanted !== null && !format.tables.some((t) => t.id === wanted)) {
+      throw new CommandUsageError(`公开表格式“${format.name}”中没有表“${which}”，表号应为 ${format.tables.map((t) => t.id).join('、')}，或 all`);
+    }
     const { budget, book } = budgetForTables(store, p.flags.has('own-only'), io);
-    return tables.computeTables(budget, book);
+    return tables.computeTables(budget, book, format);
   });
   const chosen = wanted === null ? computed : computed.filter((t) => t.id === wanted);
   const rendered = fmt === 'json' ? tables.reportToJson(chosen) : tables.reportToText(chosen);
@@ -281,8 +324,73 @@ async function checkCommand(p: Parsed, io: CliIO): Promise<number> {
   return hard > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
+function formatsCommand(p: Parsed, io: CliIO): number {
+  const sub = p.positional.shift();
+  const db = () => dbPath(p);
+  switch (sub) {
+    case 'list': {
+      allowOnly(p, 'formats list', ['db'], 0);
+      return withStore(db(), {}, (store) => {
+        const chosen = chosenFormat(store).id;
+        for (const f of availableFormats(store)) {
+          io.out(`${f.id === chosen ? '*' : ' '} ${f.id}  ${f.name}${f.builtin ? '' : '（载入）'}  ${f.format.tables.map((t) => t.id).join(' ')}\n`);
+        }
+        return EXIT_OK;
+      });
+    }
+    case 'import': {
+      allowOnly(p, 'formats import', ['db'], 1);
+      const input = p.positional[0];
+      if (!input) throw new CommandUsageError('缺少要载入的格式文件：formats import <格式文件.json> --db <预算文件>');
+      const file = db();
+      // The whole file is checked before the budget file is opened: a refused format changes nothing.
+      const checked = checkFormatFile(readInputFile(resolve(input), '格式文件'));
+      if (!checked.ok) {
+        io.err(`“${input}”不是有效的公开表格式文件，共 ${checked.problems.length} 处问题，预算文件未作改动：\n`);
+        for (const problem of checked.problems) io.err(`  ${formatProblem(problem)}\n`);
+        return EXIT_USAGE;
+      }
+      withStore(file, {}, (store) => storeUserFormat(store, checked.format));
+      io.out(`已载入公开表格式“${checked.format.name}”（${checked.format.id}，${checked.format.tables.length} 张表）→ ${file}\n`);
+      return EXIT_OK;
+    }
+    case 'use': {
+      allowOnly(p, 'formats use', ['db'], 1);
+      const id = p.positional[0];
+      if (!id) throw new CommandUsageError('缺少格式编号：formats use <格式编号> --db <预算文件>');
+      const f = withStore(db(), {}, (store) => chooseFormat(store, id));
+      io.out(`预算的公开表格式已选定为“${f.name}”（${f.id}）\n`);
+      return EXIT_OK;
+    }
+    default:
+      throw new CommandUsageError('formats 后应为 list、import 或 use，可用 --help 查看用法');
+  }
+}
+
 /** Runs one command line; returns the exit code. Never throws. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
+  // A command that changes the budget file takes its writer lock first: a window (or another command) that has
+  // it open would otherwise write its own older lines back over the change.
+  const db = WRITING_COMMANDS.has(argv[0] ?? '') || (argv[0] === 'lines' && argv[1] === 'import-xlsx') ? dbArgument(argv) : null;
+  if (!db) return runCommand(argv, io);
+  let lock: WriterLock;
+  try {
+    lock = acquireWriterLock(db, '命令行');
+  } catch (err) {
+    return reportCommandError(err, io);
+  }
+  try {
+    return await runCommand(argv, io);
+  } finally {
+    lock.release();
+    // No budget file came of it (a refused import into a new path): no companion file either.
+    if (!existsSync(db)) rmSync(db + WRITER_LOCK_SUFFIX, { force: true });
+  }
+}
+
+const WRITING_COMMANDS = new Set(['import', 'codes', 'formats', 'prior', 'package', 'receive', 'unlock']);
+
+async function runCommand(argv: string[], io: CliIO): Promise<number> {
   // The submission package commands parse their own options (--out, --notes, --check-only …).
   if (argv[0] === 'package') return runPackageCommand(argv.slice(1), io);
   if (argv[0] === 'receive') return runReceiveCommand(argv.slice(1), io);
@@ -291,6 +399,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (argv[0] === 'unlock') return runUnlockCommand(argv.slice(1), io);
   if (argv[0] === 'diff') return runDiffCommand(argv.slice(1), io);
   if (argv[0] === 'lines') return runLinesCommand(argv.slice(1), io);
+  if (argv[0] === 'prior') return runPriorCommand(argv.slice(1), io);
   try {
     const p = parseArgs(argv);
     const command = p.positional.shift();
@@ -309,6 +418,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         return await reportCommand(p, io);
       case 'check':
         return await checkCommand(p, io);
+      case 'formats':
+        return formatsCommand(p, io);
       case undefined:
         throw new CommandUsageError('缺少命令，可用 --help 查看用法');
       default:

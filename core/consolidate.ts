@@ -125,16 +125,29 @@ function effectiveIncome(b: Budget): IncomeLine[] {
   return [...sums.values()];
 }
 
+type PriorScalar = 'total' | 'threePublic' | 'basic' | 'project' | 'generalPublicBudget' | 'governmentFund' | 'operatingCost';
+type PriorMap = 'threePublicItems' | 'functional' | 'economic';
+
 function sumPriorYear(parts: readonly Part[], problems: ConsolidationProblem[]): PriorYear | null {
-  const fields: { key: keyof PriorYear; label: string }[] = [
+  const fields: { key: PriorScalar; label: string }[] = [
     { key: 'total', label: '上年预算总额' },
     { key: 'threePublic', label: '上年“三公”经费' },
+    { key: 'basic', label: '上年基本支出' },
+    { key: 'project', label: '上年项目支出' },
+    { key: 'generalPublicBudget', label: '上年一般公共预算支出' },
+    { key: 'governmentFund', label: '上年政府性基金预算支出' },
+    { key: 'operatingCost', label: '上年机关运行经费' },
+  ];
+  const maps: { key: PriorMap; label: string }[] = [
+    { key: 'threePublicItems', label: '上年“三公”经费分项数' },
+    { key: 'functional', label: '上年功能分类数' },
+    { key: 'economic', label: '上年经济分类数' },
   ];
   const out: PriorYear = {};
   let any = false;
-  for (const { key, label } of fields) {
+  const complete = (key: PriorScalar | PriorMap, label: string): boolean => {
     const stated = parts.filter((p) => p.budget.priorYear?.[key] !== undefined);
-    if (stated.length === 0) continue;
+    if (stated.length === 0) return false;
     if (stated.length < parts.length) {
       const missing = parts.filter((p) => p.budget.priorYear?.[key] === undefined).map((p) => p.label);
       problems.push({
@@ -143,11 +156,24 @@ function sumPriorYear(parts: readonly Part[], problems: ConsolidationProblem[]):
         source: null,
         message: `${missing.join('、')}没有填写${label}，汇总的${label}无法计算，已留空`,
       });
-      continue;
+      return false;
     }
+    return true;
+  };
+  for (const { key, label } of fields) {
+    if (!complete(key, label)) continue;
     let total: Fen = 0n;
-    for (const p of stated) total += p.budget.priorYear![key]!;
+    for (const p of parts) total += p.budget.priorYear![key]!;
     out[key] = total;
+    any = true;
+  }
+  for (const { key, label } of maps) {
+    if (!complete(key, label)) continue;
+    const sum: Record<string, Fen> = {};
+    for (const p of parts) {
+      for (const [code, amount] of Object.entries(p.budget.priorYear![key]! as Record<string, Fen>)) sum[code] = (sum[code] ?? 0n) + amount;
+    }
+    (out as Record<PriorMap, Record<string, Fen>>)[key] = sum;
     any = true;
   }
   return any ? out : null;

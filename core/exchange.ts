@@ -17,7 +17,10 @@ import {
   type ExpenditureKind,
   type Indicator,
   type IncomeLine,
+  type NarrativeTexts,
   type PriorYear,
+  THREE_PUBLIC_ITEMS,
+  type ThreePublicItem,
   type Procurement,
   type ProcurementCategory,
   type Project,
@@ -250,7 +253,7 @@ function word(src: string, pos: number): string {
 
 const TOP_FIELDS = [
   'format', 'fiscalYear', 'amountUnit', 'department', 'units', 'lines', 'income', 'projects', 'procurement',
-  'departmentPerformance', 'priorYear',
+  'departmentPerformance', 'priorYear', 'narrative',
 ] as const;
 const DEPARTMENT_FIELDS = ['code', 'name'] as const;
 const UNIT_FIELDS = ['code', 'name', 'kind'] as const;
@@ -271,7 +274,22 @@ const INDICATOR_FIELDS = ['level1', 'level2', 'name', 'target', 'note'] as const
 const PROCUREMENT_FIELDS = ['project', 'category', 'amount', 'assumed'] as const;
 const PERFORMANCE_FIELDS = ['dutyGoal', 'tasks', 'indicators'] as const;
 const TASK_FIELDS = ['name', 'content'] as const;
-const PRIOR_YEAR_FIELDS = ['total', 'threePublic'] as const;
+const PRIOR_YEAR_AMOUNTS = [
+  ['total', '上年支出合计'],
+  ['threePublic', '上年"三公"经费'],
+  ['basic', '上年基本支出'],
+  ['project', '上年项目支出'],
+  ['generalPublicBudget', '上年一般公共预算支出'],
+  ['governmentFund', '上年政府性基金预算支出'],
+  ['operatingCost', '上年机关运行经费'],
+] as const;
+const PRIOR_YEAR_FIELDS = [...PRIOR_YEAR_AMOUNTS.map(([k]) => k), 'threePublicItems', 'functional', 'economic'] as const;
+const THREE_PUBLIC_ITEM_LABELS: Record<ThreePublicItem, string> = {
+  abroad: '因公出国（境）费',
+  reception: '公务接待费',
+  vehicleRunning: '公务用车运行维护费',
+  vehiclePurchase: '公务用车购置费',
+};
 
 const PROJECT_CATEGORIES: readonly ProjectCategory[] = ['general', 'special'];
 const PROCUREMENT_CATEGORIES: readonly ProcurementCategory[] = ['goods', 'works', 'services'];
@@ -704,11 +722,64 @@ export function parseExchange(text: string, bookFor: (year: number) => CodeBook)
     const path = '$.priorYear';
     const o = c.object(priorNode, path, '上年数', PRIOR_YEAR_FIELDS, 'priorYear');
     if (o) {
-      priorYear = {};
-      const total = c.amount(c.optional(o, 'total'), `${path}.total`, '上年支出合计');
-      const threePublic = c.amount(c.optional(o, 'threePublic'), `${path}.threePublic`, '上年"三公"经费');
-      if (total !== undefined) priorYear.total = total;
-      if (threePublic !== undefined) priorYear.threePublic = threePublic;
+      const py: PriorYear = {};
+      for (const [key, label] of PRIOR_YEAR_AMOUNTS) {
+        const v = c.amount(c.optional(o, key), `${path}.${key}`, label);
+        if (v !== undefined) py[key] = v;
+      }
+      const itemsNode = c.optional(o, 'threePublicItems');
+      if (itemsNode) {
+        const ip = `${path}.threePublicItems`;
+        const io = c.object(itemsNode, ip, '上年“三公”经费分项', THREE_PUBLIC_ITEMS, 'priorYear.threePublicItems');
+        if (io) {
+          py.threePublicItems = {};
+          for (const item of THREE_PUBLIC_ITEMS) {
+            const v = c.amount(c.optional(io, item), `${ip}.${item}`, `上年${THREE_PUBLIC_ITEM_LABELS[item]}`);
+            if (v !== undefined) py.threePublicItems[item] = v;
+          }
+        }
+      }
+      for (const [key, label, lengths] of [
+        ['functional', '上年功能分类数', [3, 5, 7]],
+        ['economic', '上年经济分类数', [3, 5]],
+      ] as const) {
+        const node = c.optional(o, key);
+        if (!node) continue;
+        const mp = `${path}.${key}`;
+        if (node.type !== 'object') {
+          c.problem(mp, node.line, `${label}应为对象（{"科目编码": "金额"}），实际是${TYPE_NAMES[node.type]}`);
+          continue;
+        }
+        for (const d of node.duplicates) c.problem(`${mp}.${d.key}`, d.line, `科目“${d.key}”重复出现，无法确定以哪个为准`);
+        const amounts: Record<string, Fen> = {};
+        for (const [code, value] of node.entries) {
+          if (!/^\d+$/.test(code) || !(lengths as readonly number[]).includes(code.length)) {
+            c.problem(`${mp}.${code}`, value.line, `${label}的科目编码“${code}”无效，应为 ${lengths.join('、')} 位数字`);
+            continue;
+          }
+          const v = c.amount(value, `${mp}.${code}`, `${label}（${code}）`);
+          if (v !== undefined) amounts[code] = v;
+        }
+        py[key] = amounts;
+      }
+      priorYear = py;
+    }
+  }
+
+  // User-typed text of the 预算说明.
+  let narrative: NarrativeTexts | undefined;
+  const narrativeNode = c.optional(doc, 'narrative');
+  if (narrativeNode) {
+    const path = '$.narrative';
+    if (narrativeNode.type !== 'object') {
+      c.problem(path, narrativeNode.line, `预算说明文字应为对象（{"名称": "文字"}），实际是${TYPE_NAMES[narrativeNode.type]}`);
+    } else {
+      for (const d of narrativeNode.duplicates) c.problem(`${path}.${d.key}`, d.line, `预算说明文字“${d.key}”重复出现`);
+      narrative = {};
+      for (const [key, value] of narrativeNode.entries) {
+        const text = c.text(value, `${path}.${key}`, `预算说明文字“${key}”`);
+        if (text !== undefined) narrative[key] = text;
+      }
     }
   }
 
@@ -740,6 +811,7 @@ export function parseExchange(text: string, bookFor: (year: number) => CodeBook)
       procurement,
       departmentPerformance,
       priorYear,
+      ...(narrative && Object.keys(narrative).length > 0 ? { narrative } : {}),
     },
     warnings,
   };
@@ -960,10 +1032,29 @@ export function toExchange(budget: Budget): Record<string, unknown> {
     };
   }
   if (budget.priorYear) {
-    const py: Record<string, string> = {};
-    if (budget.priorYear.total !== undefined) py.total = money(budget.priorYear.total);
-    if (budget.priorYear.threePublic !== undefined) py.threePublic = money(budget.priorYear.threePublic);
+    const prior = budget.priorYear;
+    const py: Record<string, unknown> = {};
+    for (const [key] of PRIOR_YEAR_AMOUNTS) {
+      const v = prior[key];
+      if (v !== undefined) py[key] = money(v);
+    }
+    if (prior.threePublicItems) {
+      const items: Record<string, string> = {};
+      for (const item of THREE_PUBLIC_ITEMS) {
+        const v = prior.threePublicItems[item];
+        if (v !== undefined) items[item] = money(v);
+      }
+      py.threePublicItems = items;
+    }
+    for (const key of ['functional', 'economic'] as const) {
+      const m = prior[key];
+      if (m) py[key] = Object.fromEntries(Object.keys(m).sort().map((code) => [code, money(m[code]!)]));
+    }
     doc.priorYear = py;
+  }
+  if (budget.narrative && Object.keys(budget.narrative).length > 0) {
+    const n = budget.narrative;
+    doc.narrative = Object.fromEntries(Object.keys(n).sort().map((k) => [k, n[k]!]));
   }
   return doc;
 }

@@ -22,12 +22,19 @@ export const TABLE_FILE_IDS = ['T01', 'T02', 'T03', 'T04', 'T05', 'T06', 'T07', 
 export function tableFileName(id: string): string {
   return `${id}.xlsx`;
 }
+/** The whole disclosure document (预算说明 and tables), as Word and as PDF. */
+export const DOCUMENT_DOCX_FILE = 'document.docx';
+export const DOCUMENT_PDF_FILE = 'document.pdf';
 /** Every file a package of this format holds besides the manifest, in archive order. */
 export const PACKAGE_CONTENT_FILES: readonly string[] = [
   BUDGET_FILE,
   ...TABLE_FILE_IDS.map(tableFileName),
   TABLES_PDF_FILE,
+  DOCUMENT_DOCX_FILE,
+  DOCUMENT_PDF_FILE,
 ];
+/** Files of PACKAGE_CONTENT_FILES a package may lack: packages written before the document was part of them. */
+export const PACKAGE_OPTIONAL_FILES: readonly string[] = [DOCUMENT_DOCX_FILE, DOCUMENT_PDF_FILE];
 
 /**
  * What a received archive may expand to. A real package is a few MB (budget.json grows with the lines, the PDF

@@ -1,7 +1,7 @@
 // The budget model of the domain core: plain data, no storage, no UI.
 // Amounts are integer 分 (bigint); codes are strings as published.
 import type { AmountUnit, Fen } from './money.js';
-import type { FundCode } from './funds.js';
+import { FUNDS, fundGroup, type FundCode } from './funds.js';
 
 /** 行政单位 | 事业单位 | 参照公务员法管理的事业单位 (treated as administrative for economic mapping). */
 export type UnitKind = 'administrative' | 'public-institution' | 'civil-servant-managed';
@@ -46,7 +46,12 @@ export interface BudgetLine {
   assumed?: boolean;
 }
 
-/** Income budget by unit and fund. When a budget has none, income per fund equals expenditure per fund. */
+/**
+ * Income budget by unit and fund. When a budget has none, income per fund equals expenditure per fund.
+ * Income of earlier years is income too, under its own fund: 上年结转 (gpb.carryover, gfb.carryover,
+ * edu-fees.carryover, dept-carryover) and 使用非财政拨款结余 (institution-fund, institution-fund.cover).
+ * What a fund family's income (with its carry-over) does not spend this year is 结转下年 (carryOut).
+ */
 export interface IncomeLine {
   unit: string;
   fund: FundCode;
@@ -110,10 +115,36 @@ export interface DepartmentPerformance {
   indicators: Indicator[];
 }
 
+/** “三公”经费 items of the prior year (the rows of T08). */
+export type ThreePublicItem = 'abroad' | 'reception' | 'vehicleRunning' | 'vehiclePurchase';
+export const THREE_PUBLIC_ITEMS: readonly ThreePublicItem[] = ['abroad', 'reception', 'vehicleRunning', 'vehiclePurchase'];
+
+/**
+ * Last year's budget as far as the narrative and the reviewers compare it. Every field is optional: a budget
+ * states what it knows. Amounts are 分.
+ */
 export interface PriorYear {
+  /** 收支总计. */
   total?: Fen;
+  /** “三公”经费 共计. */
   threePublic?: Fen;
+  basic?: Fen;
+  project?: Fen;
+  /** 一般公共预算 支出. */
+  generalPublicBudget?: Fen;
+  /** 政府性基金预算 支出. */
+  governmentFund?: Fen;
+  /** 机关运行经费. */
+  operatingCost?: Fen;
+  threePublicItems?: Partial<Record<ThreePublicItem, Fen>>;
+  /** By 支出功能分类 code: 类 (3 digits), 款 (5) or 项 (7). */
+  functional?: Record<string, Fen>;
+  /** By 部门预算支出经济分类 款 (5 digits) or 类 (3). */
+  economic?: Record<string, Fen>;
 }
+
+/** The user-typed parts of the 预算说明 (core/document), by key; every figure of the document is computed. */
+export type NarrativeTexts = Record<string, string>;
 
 export interface Budget {
   fiscalYear: number;
@@ -127,6 +158,8 @@ export interface Budget {
   procurement: Procurement[];
   departmentPerformance: DepartmentPerformance | null;
   priorYear: PriorYear | null;
+  /** User-typed text of the 预算说明; absent in older files. */
+  narrative?: NarrativeTexts;
 }
 
 /** Economic classes that make up 人员经费 under basic expenditure; every other basic class is 公用经费. */
@@ -151,4 +184,75 @@ export function functionalClass(functional: string): string {
 
 export function functionalSection(functional: string): string {
   return functional.slice(0, 5);
+}
+
+// --- income and carry-forward (结转下年) ---------------------------------------------------------------------
+
+/**
+ * The fund family a fund's money belongs to: spending of a family may use its income of the year and its
+ * carry-over alike (一般公共预算 with 上年结转 · 一般公共预算 …). Families are the fund groups, with the
+ * carried-over education fees joining the education fees.
+ */
+export function fundFamily(code: FundCode): string {
+  const group: string = fundGroup(code);
+  return group === 'edu-fees.carryover' ? 'edu-fees' : group;
+}
+
+/** Chinese name of a fund family, for messages. */
+export function fundFamilyLabel(family: string): string {
+  if (family === 'gpb') return '一般公共预算';
+  if (family === 'gfb') return '政府性基金';
+  return FUNDS.find((f) => f.group === family)?.label ?? family;
+}
+
+export interface FamilyBalance {
+  family: string;
+  /** Income of the family: the year's and carried over. */
+  income: Fen;
+  spending: Fen;
+  /** 结转下年 = income − spending; negative when the spending is not covered. */
+  carryOut: Fen;
+  /** Per fund of the family: its income and spending. */
+  funds: Map<FundCode, { income: Fen; spending: Fen }>;
+}
+
+/**
+ * Income against spending per fund family, with 结转下年. A budget without income lines has income equal to
+ * spending per fund, so nothing is carried out (the map is empty).
+ */
+export function fundBalances(budget: Pick<Budget, 'income' | 'lines'>, spendingByFund?: ReadonlyMap<FundCode, Fen>): Map<string, FamilyBalance> {
+  const out = new Map<string, FamilyBalance>();
+  if (budget.income.length === 0) return out;
+  const entry = (fund: FundCode) => {
+    const family = fundFamily(fund);
+    let b = out.get(family);
+    if (!b) {
+      b = { family, income: 0n, spending: 0n, carryOut: 0n, funds: new Map() };
+      out.set(family, b);
+    }
+    let f = b.funds.get(fund);
+    if (!f) {
+      f = { income: 0n, spending: 0n };
+      b.funds.set(fund, f);
+    }
+    return { b, f };
+  };
+  for (const i of budget.income) {
+    const { b, f } = entry(i.fund);
+    b.income += i.amount;
+    f.income += i.amount;
+  }
+  let spending = spendingByFund;
+  if (!spending) {
+    const m = new Map<FundCode, Fen>();
+    for (const l of budget.lines) m.set(l.fund, (m.get(l.fund) ?? 0n) + l.amount);
+    spending = m;
+  }
+  for (const [fund, amount] of spending) {
+    const { b, f } = entry(fund);
+    b.spending += amount;
+    f.spending += amount;
+  }
+  for (const b of out.values()) b.carryOut = b.income - b.spending;
+  return out;
 }

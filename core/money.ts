@@ -54,7 +54,9 @@ export function parseAmount(
   if (decimals > MAX_DECIMALS[unit]) {
     return { ok: false, reason: `“${text}”的小数位数过多：以${unit}为单位最多 ${MAX_DECIMALS[unit]} 位小数（精确到分）` };
   }
-  const fen = BigInt(new Decimal(s).times(FEN_PER_UNIT[unit].toString()).toFixed(0));
+  const [whole = '', frac = ''] = (negative ? s.slice(1) : s).split('.');
+  const magnitude = BigInt(whole + frac.padEnd(MAX_DECIMALS[unit], '0'));
+  const fen = negative ? -magnitude : magnitude;
   if (fen > MAX_FEN || -fen > MAX_FEN) return { ok: false, reason: `金额“${text}”超出允许范围` };
   return { ok: true, fen };
 }
@@ -66,19 +68,55 @@ export function amount(text: string, unit: AmountUnit = '万元'): Fen {
   return r.fen;
 }
 
+/**
+ * The exact digits of an amount in `unit`: sign, whole part and all the unit's decimals. Pure bigint, exact at
+ * any size (decimal.js arithmetic is limited to its precision, 20 digits by default).
+ */
+function exactDigits(fen: Fen, unit: AmountUnit): { negative: boolean; whole: string; frac: string } {
+  const per = FEN_PER_UNIT[unit];
+  const magnitude = fen < 0n ? -fen : fen;
+  return { negative: fen < 0n, whole: (magnitude / per).toString(), frac: (magnitude % per).toString().padStart(MAX_DECIMALS[unit], '0') };
+}
+
 export function toDecimal(fen: Fen, unit: AmountUnit): Decimal {
-  return new Decimal(fen.toString()).dividedBy(FEN_PER_UNIT[unit].toString());
+  // Parsing a string is exact in decimal.js; only its arithmetic rounds.
+  return new Decimal(toExactString(fen, unit));
 }
 
 /** Exact decimal string in `unit`, without trailing zeros: 1740200000n 分 → "1740.2" (万元). */
 export function toExactString(fen: Fen, unit: AmountUnit): string {
-  return toDecimal(fen, unit).toFixed();
+  const { negative, whole, frac } = exactDigits(fen, unit);
+  const decimals = frac.replace(/0+$/, '');
+  return `${negative ? '-' : ''}${whole}${decimals ? `.${decimals}` : ''}`;
 }
 
 /** Exact decimal string with a fixed number of decimals where that is exact (export files). */
 export function toFixedExact(fen: Fen, unit: AmountUnit, minDecimals: number): string {
-  const d = toDecimal(fen, unit);
-  return d.decimalPlaces() > minDecimals ? d.toFixed() : d.toFixed(minDecimals);
+  const { negative, whole, frac } = exactDigits(fen, unit);
+  let decimals = frac.replace(/0+$/, '');
+  if (decimals.length < minDecimals) decimals = decimals.padEnd(minDecimals, '0');
+  return `${negative ? '-' : ''}${whole}${decimals ? `.${decimals}` : ''}`;
+}
+
+/** `fen` in `unit` rounded half-up (away from zero) to `decimals` places, exact at any size. */
+function roundedFixed(fen: Fen, unit: AmountUnit, decimals: number): string {
+  const scale = MAX_DECIMALS[unit];
+  const magnitude = fen < 0n ? -fen : fen;
+  let scaled: bigint;
+  let places: number;
+  if (decimals >= scale) {
+    scaled = magnitude * 10n ** BigInt(decimals - scale);
+    places = decimals;
+  } else {
+    const divisor = 10n ** BigInt(scale - decimals);
+    scaled = magnitude / divisor;
+    if ((magnitude % divisor) * 2n >= divisor) scaled += 1n;
+    places = decimals;
+  }
+  const digits = scaled.toString().padStart(places + 1, '0');
+  const whole = digits.slice(0, digits.length - places);
+  const frac = digits.slice(digits.length - places);
+  return `${fen < 0n && scaled !== 0n ? '-' : ''}${whole}${places > 0 ? `.${frac}` : ''}`;
 }
 
 /**
@@ -92,7 +130,7 @@ export function formatAmount(
 ): string {
   const decimals = options.decimals ?? 2;
   if (fen === 0n && options.blankZero) return '';
-  const fixed = toDecimal(fen, unit).toDecimalPlaces(decimals, Decimal.ROUND_HALF_UP).toFixed(decimals);
+  const fixed = roundedFixed(fen, unit, decimals);
   if (!options.thousands) return fixed;
   const [intPart = '', frac] = fixed.split('.');
   const sign = intPart.startsWith('-') ? '-' : '';

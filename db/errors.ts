@@ -10,6 +10,7 @@ export type StoreErrorKind =
   | 'empty' // the file holds no budget yet
   | 'not-found' // a line, project or unit that does not exist
   | 'in-use' // cannot delete: still referenced
+  | 'busy' // another window or program has the file open for writing
   | 'locked' // the budget was submitted (上报) and is locked until it is unlocked
   | 'invalid'; // the data to store breaks the budget's structure
 

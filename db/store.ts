@@ -32,6 +32,8 @@ import { isFundCode } from '../core/funds.js';
 import { isAmountUnit, type AmountUnit, type Fen } from '../core/money.js';
 import { serializeManifest, type PackageManifest } from '../core/manifest.js';
 import { defaultCodeBook, defaultEntries, defaultMapping } from './defaults.js';
+import { priorYearAmounts, priorYearRows, withPriorYearRows, type PriorYearRow } from './prior-year.js';
+import { newestBackup, writeBackup, type BackupInfo, type BackupReason } from './backups.js';
 import { StoreError, type StoreProblem } from './errors.js';
 import {
   APPLICATION_ID,
@@ -104,11 +106,54 @@ export interface StoredReceivedPackage {
   budgetJson: string;
 }
 
+/**
+ * A failure of SQLite or of the disk under it while the file is in use, as one Chinese sentence saying what to
+ * do; null for anything else (a bug of ours stays an internal error).
+ */
+export function sqliteFailure(err: unknown, file?: string): StoreError | null {
+  if (err instanceof StoreError) return null;
+  const code = String((err as { code?: unknown } | null)?.code ?? '');
+  const name = file ? `预算文件“${file}”` : '预算文件';
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') {
+    return new StoreError('io', `磁盘空间已满，${name}未能写入：请清理磁盘空间后再试，或把预算文件另存到有空间的磁盘`);
+  }
+  if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return new StoreError('io', `${name}是只读的或没有写入权限：请把它复制到可写的文件夹（如“文档”）后打开副本，或请管理员开放写入权限`);
+  }
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new StoreError('io', `${name}正被其他窗口或程序使用（数据库已锁定）：请关闭其他打开它的窗口或程序后再试`);
+  }
+  if (code.startsWith('SQLITE_IOERR') || code === 'EIO') {
+    return new StoreError('io', `读写${name}时磁盘出错（U 盘或网络盘可能已断开）：请检查磁盘连接后重新打开预算文件`);
+  }
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
+    return file ? damagedError(file) : new StoreError('corrupt', `${name}已损坏：请用“恢复备份”恢复最近的备份`);
+  }
+  return null;
+}
+
+/** A damaged budget file: refused, with the newest backup to use instead. */
+export function damagedError(file: string): StoreError {
+  const backup = newestBackup(file);
+  const local = (iso: string) => {
+    const d = new Date(iso);
+    const p = (n: number) => String(n).padStart(2, '0');
+    return Number.isNaN(d.getTime()) ? '' : `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+  };
+  return new StoreError(
+    'corrupt',
+    backup
+      ? `预算文件“${file}”已损坏（完整性检查未通过），未打开：请改用最近的备份“${backup.path}”（${local(backup.at)}），可在“恢复备份”中恢复，或把它复制为新的预算文件后打开`
+      : `预算文件“${file}”已损坏（完整性检查未通过），未打开；此文件没有备份，请改用您保存的副本（如上次上报的数据包中的交换文件）重新导入`,
+  );
+}
+
 /** Maps SQLite failures that are about the file (not about our data) to a message for the user. */
 function fileError(err: unknown, file: string): StoreError {
   const code = (err as { code?: string }).code ?? '';
   if (code === 'SQLITE_NOTADB') return new StoreError('not-budget', `“${file}”不是预算文件`);
-  if (code.startsWith('SQLITE_CORRUPT')) return new StoreError('corrupt', `预算文件“${file}”已损坏，无法读取`);
+  if (code.startsWith('SQLITE_CORRUPT')) return damagedError(file);
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code.startsWith('SQLITE_IOERR')) return sqliteFailure(err, file)!;
   if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code === 'EACCES') {
     return new StoreError('io', `预算文件“${file}”是只读的或没有写入权限`);
   }
@@ -122,6 +167,26 @@ function fileError(err: unknown, file: string): StoreError {
 const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
 const num = (v: unknown): number => Number(v as bigint);
 const fen = (v: unknown): Fen => v as bigint;
+
+/**
+ * How budget files are journaled, by path: WAL unless a host says otherwise (the desktop host journals files
+ * on removable and network drives DELETE, electron/drives.ts), and the open databases, so that the host can
+ * fold the write-ahead log into the files when the app is idle (checkpointOpenFiles).
+ */
+let journalModeFor: (file: string) => 'WAL' | 'DELETE' = () => 'WAL';
+const openDatabases = new Set<Database.Database>();
+
+export function setJournalPolicy(policy: (file: string) => 'WAL' | 'DELETE'): void {
+  journalModeFor = policy;
+}
+
+/** Writes every commit still in a write-ahead log into its budget file (a passive checkpoint: never waits). */
+export function checkpointOpenFiles(): void {
+  for (const db of openDatabases) {
+    if (!db.open) openDatabases.delete(db);
+    else if (!db.inTransaction) db.pragma('wal_checkpoint(PASSIVE)');
+  }
+}
 
 export class BudgetStore {
   private readonly stmts = new Map<string, Database.Statement>();
@@ -146,7 +211,7 @@ export class BudgetStore {
       let db: Database.Database | undefined;
       try {
         db = new Database(file);
-        BudgetStore.configure(db);
+        BudgetStore.configure(db, file);
         applyPending(db, migrations, 0);
         // Fold the new schema into the file itself, so its header identifies it even while the log is open.
         db.pragma('wal_checkpoint(TRUNCATE)');
@@ -178,7 +243,10 @@ export class BudgetStore {
       // A write-ahead log left by a crash may hold a newer header than the file: check again through SQLite,
       // still only reading.
       const applied = checkApplied(db, migrations, file);
-      BudgetStore.configure(db);
+      // A damaged file is refused before anything is written to it (a write could spread the damage).
+      const check = db.pragma('quick_check', { simple: true });
+      if (check !== 'ok') throw damagedError(file);
+      BudgetStore.configure(db, file);
       if (options.upgrade === false) return new BudgetStore(db, file, migrations.slice(applied));
       if (applyPending(db, migrations, applied) > 0) db.pragma('wal_checkpoint(TRUNCATE)');
     } catch (err) {
@@ -212,8 +280,9 @@ export class BudgetStore {
     return result;
   }
 
-  private static configure(db: Database.Database): void {
-    db.pragma('journal_mode = WAL');
+  private static configure(db: Database.Database, file: string): void {
+    db.pragma(`journal_mode = ${journalModeFor(file)}`);
+    openDatabases.add(db);
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 2000');
     db.defaultSafeIntegers(true);
@@ -222,6 +291,7 @@ export class BudgetStore {
   /** Closes the file; the write-ahead log is folded into it, so the file alone is the whole budget. */
   close(): void {
     if (this.db.open) this.db.close();
+    openDatabases.delete(this.db);
   }
 
   /**
@@ -240,9 +310,48 @@ export class BudgetStore {
     }
   }
 
+  /**
+   * A rotating copy of the whole file in its backup folder (db/backups.ts), taken by SQLite while the file
+   * stays open. A copy that cannot be written is refused with the reason (the caller's action does not go on).
+   */
+  backup(reason: BackupReason, now?: Date): BackupInfo {
+    try {
+      return writeBackup(this.db, this.path, reason, now);
+    } catch (err) {
+      const why = sqliteFailure(err, this.path);
+      throw new StoreError('io', `无法备份预算文件，未作改动：${why ? why.message : err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /**
+   * Replaces the (closed) budget file `file` with the backup `backupPath`, copied by SQLite and renamed into
+   * place; the caller has closed its store and holds the writer lock.
+   */
+  static restoreFrom(file: string, backupPath: string): void {
+    const temp = join(dirname(file), `.${basename(file)}.${process.pid}-${Date.now()}.restore`);
+    let src: Database.Database | undefined;
+    try {
+      src = new Database(backupPath, { readonly: true, fileMustExist: true });
+      if (src.pragma('quick_check', { simple: true }) !== 'ok') throw damagedError(backupPath);
+      src.prepare('VACUUM INTO ?').run(temp);
+      src.close();
+      src = undefined;
+      for (const f of [`${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+      renameSync(temp, file);
+    } catch (err) {
+      src?.close();
+      rmSync(temp, { force: true });
+      throw err instanceof StoreError ? err : (sqliteFailure(err, file) ?? fileError(err, file));
+    }
+  }
+
   /** Runs `fn` in one transaction: all of its changes are stored, or none. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    try {
+      return this.db.transaction(fn)();
+    } catch (err) {
+      throw sqliteFailure(err, this.path) ?? err;
+    }
   }
 
   private q(sql: string): Database.Statement {
@@ -255,11 +364,19 @@ export class BudgetStore {
   }
 
   private get(sql: string, ...params: unknown[]): Row | undefined {
-    return this.q(sql).get(...params) as Row | undefined;
+    try {
+      return this.q(sql).get(...params) as Row | undefined;
+    } catch (err) {
+      throw sqliteFailure(err, this.path) ?? err;
+    }
   }
 
   private all(sql: string, ...params: unknown[]): Row[] {
-    return this.q(sql).all(...params) as Row[];
+    try {
+      return this.q(sql).all(...params) as Row[];
+    } catch (err) {
+      throw sqliteFailure(err, this.path) ?? err;
+    }
   }
 
   private run(sql: string, ...params: unknown[]): Database.RunResult {
@@ -270,7 +387,7 @@ export class BudgetStore {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_TRIGGER' && (err as Error).message === LOCKED_MESSAGE) {
         throw new StoreError('locked', LOCKED_MESSAGE);
       }
-      throw err;
+      throw sqliteFailure(err, this.path) ?? err;
     }
   }
 
@@ -334,6 +451,15 @@ export class BudgetStore {
       if (prior.total !== null) priorYear.total = fen(prior.total);
       if (prior.three_public !== null) priorYear.threePublic = fen(prior.three_public);
     }
+    priorYear = withPriorYearRows(
+      priorYear,
+      this.all('SELECT kind, code, amount FROM prior_year_amounts ORDER BY kind, code').map((r) => ({
+        kind: r.kind as PriorYearRow['kind'],
+        code: r.code as string,
+        amount: fen(r.amount),
+      })),
+    );
+    const narrativeRows = this.all('SELECT key, value FROM narrative_texts ORDER BY key');
     return {
       ...head,
       units: this.units(),
@@ -363,6 +489,7 @@ export class BudgetStore {
           }
         : null,
       priorYear,
+      ...(narrativeRows.length > 0 ? { narrative: Object.fromEntries(narrativeRows.map((r) => [r.key as string, r.value as string])) } : {}),
     };
   }
 
@@ -386,7 +513,7 @@ export class BudgetStore {
       }
       for (const table of [
         'lines', 'procurement', 'income', 'project_indicators', 'projects', 'units', 'department_tasks',
-        'department_indicators', 'department_performance', 'prior_year', 'budget',
+        'department_indicators', 'department_performance', 'prior_year', 'prior_year_amounts', 'narrative_texts', 'budget',
       ]) {
         this.run(`DELETE FROM ${table}`);
       }
@@ -406,6 +533,7 @@ export class BudgetStore {
       this.writeProcurement(budget.procurement);
       this.writeDepartmentPerformance(budget.departmentPerformance);
       this.writePriorYear(budget.priorYear);
+      for (const [key, value] of Object.entries(budget.narrative ?? {})) this.run('INSERT INTO narrative_texts (key, value) VALUES (?, ?)', key, value);
     });
   }
 
@@ -838,8 +966,8 @@ export class BudgetStore {
     this.assertUnlocked();
     this.transaction(() => {
       this.header();
-      for (const v of [priorYear?.total, priorYear?.threePublic]) {
-        if (v !== undefined && (typeof v !== 'bigint' || v < 0n)) throw new StoreError('invalid', '上年数不能为负数');
+      for (const v of priorYearAmounts(priorYear)) {
+        if (typeof v !== 'bigint' || v < 0n) throw new StoreError('invalid', '上年数不能为负数');
       }
       this.writePriorYear(priorYear);
     });
@@ -847,9 +975,23 @@ export class BudgetStore {
 
   private writePriorYear(priorYear: PriorYear | null): void {
     this.run('DELETE FROM prior_year');
+    this.run('DELETE FROM prior_year_amounts');
     if (priorYear) {
       this.run('INSERT INTO prior_year (id, total, three_public) VALUES (1, ?, ?)', priorYear.total ?? null, priorYear.threePublic ?? null);
+      for (const r of priorYearRows(priorYear)) this.run('INSERT INTO prior_year_amounts (kind, code, amount) VALUES (?, ?, ?)', r.kind, r.code, r.amount);
     }
+  }
+
+  /** Sets user-typed texts of the 预算说明 (null removes one: the document drafts its default), in one transaction. */
+  setNarrativeTexts(texts: Readonly<Record<string, string | null>>): void {
+    this.assertUnlocked();
+    this.transaction(() => {
+      this.header();
+      for (const [key, value] of Object.entries(texts)) {
+        if (value === null) this.run('DELETE FROM narrative_texts WHERE key = ?', key);
+        else this.run('INSERT INTO narrative_texts (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
+      }
+    });
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -861,7 +1003,18 @@ export class BudgetStore {
   }
 
   private assertUnlocked(): void {
+    if (this.writesRefused !== null) throw new StoreError('busy', this.writesRefused);
     if (this.isLocked()) throw new StoreError('locked', LOCKED_MESSAGE);
+  }
+
+  private writesRefused: string | null = null;
+
+  /**
+   * While `reason` is set every change of the budget through this store is refused with it (a package is being
+   * written from the file: what is locked afterwards must be what the package carries). null lifts it.
+   */
+  refuseWrites(reason: string | null): void {
+    this.writesRefused = reason;
   }
 
   /**
@@ -895,6 +1048,8 @@ export class BudgetStore {
 
   /** Unlocks the budget after a submission; the reason (and who) is recorded and kept. */
   unlock(reason: string, options: { by?: string | null; at?: Date } = {}): LockEvent {
+    // The submitted state stays in a backup.
+    if (this.isLocked() && typeof reason === 'string' && reason.trim() !== '') this.backup('unlock');
     return this.transaction(() => {
       if (typeof reason !== 'string' || reason.trim() === '') throw new StoreError('invalid', '解锁必须填写原因');
       if (!this.isLocked()) throw new StoreError('invalid', '预算未锁定，无需解锁');

@@ -1,27 +1,44 @@
 // The desktop host, with Electron's modules passed in (electron/main.ts passes the real ones; tests pass
-// fakes): registers app:// and the security guards, opens the budget, answers IPC, builds the menu and the
-// one window. Everything the page can reach goes through the guards in security.ts and the contract in api/.
-import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+// fakes): registers app:// and the security guards, starts the budget service in its own process, answers IPC,
+// builds the menu and the one window. Everything the page can reach goes through the guards in security.ts,
+// the file grants in file-grants.ts and the contract in api/.
+import { join, resolve } from 'node:path';
 import type {
   App,
   BrowserWindow,
   BrowserWindowConstructorOptions,
   Dialog,
+  DownloadItem,
+  Event as ElectronEvent,
+  ForkOptions,
   IpcMain,
   Menu as MenuInstance,
   MenuItemConstructorOptions,
   Protocol,
+  RenderProcessGoneDetails,
+  WebContents,
 } from 'electron';
-import type { ApiService } from '../api/contract.js';
+import type { ApiMethod, ApiResponse } from '../api/contract.js';
+import { API } from '../api/contract.js';
 import { createAppRequestHandler } from './app-protocol.js';
-import { fileDialogSpec, withExtension } from './dialogs.js';
+import { EXCHANGE_FILTER, fileDialogSpec, withExtension } from './dialogs.js';
+import { isUncPath } from './drives.js';
+import { FileGrants, uncRefusal, UNC_REFUSED_MESSAGE } from './file-grants.js';
 import { createApiCaller, registerApiHandlers, SHELL_COMMAND_CHANNEL, type ApiCaller } from './ipc.js';
 import { buildMenuTemplate, type RecentEntry } from './menu.js';
-import { APP_USER_MODEL_ID, budgetFileFromArgs, defaultBudgetFile, userDataFolder, type PlatformContext } from './paths.js';
+import { pageFileChooser } from './page-dialogs.js';
+import {
+  APP_USER_MODEL_ID,
+  budgetFileFromArgs,
+  defaultBudgetFile,
+  localProfileFolder,
+  userDataFolder,
+  type PlatformContext,
+} from './paths.js';
 import type { ShellCommand } from './preload.cjs';
 import {
   APP_ENTRY_URL,
+  APP_ORIGIN,
   APP_SCHEME,
   APP_SCHEME_PRIVILEGES,
   installPermissionGuards,
@@ -29,14 +46,22 @@ import {
   windowOptions,
   type GuardedSession,
 } from './security.js';
+import { createServiceClient, type RestartInfo, type ServiceClient } from './service-client.js';
+import type { ServiceProcess } from './service-protocol.js';
 import { createShellActions, type ShellActions } from './shell-actions.js';
-import { pageFileChooser } from './page-dialogs.js';
-import type { FileChooser } from '../api/submission-service.js';
 
 export const PRODUCT_NAME = '部门预算编制';
+/** The service's process, as the system's task manager names it. */
+export const SERVICE_NAME = '部门预算编制 数据服务';
+/** The compiled child module beside main.js (electron/service-child.ts). */
+export const SERVICE_MODULE = 'service-child.js';
 
 type WindowLike = Pick<BrowserWindow, 'on' | 'once' | 'show' | 'focus' | 'isMinimized' | 'restore' | 'setTitle' | 'loadURL'> & {
-  webContents: Pick<BrowserWindow['webContents'], 'send' | 'reload'>;
+  webContents: Pick<BrowserWindow['webContents'], 'send' | 'reload' | 'on'>;
+};
+
+type SessionLike = GuardedSession & {
+  on(event: 'will-download', listener: (event: ElectronEvent, item: DownloadItem, contents: WebContents) => void): unknown;
 };
 
 /** The parts of Electron the host uses. */
@@ -56,40 +81,36 @@ export interface ElectronModules {
   >;
   BrowserWindow: new (options: BrowserWindowConstructorOptions) => WindowLike;
   Menu: { buildFromTemplate(template: MenuItemConstructorOptions[]): MenuInstance; setApplicationMenu(menu: MenuInstance | null): void };
-  dialog: Pick<Dialog, 'showOpenDialog' | 'showSaveDialog' | 'showMessageBox'>;
+  dialog: Pick<Dialog, 'showOpenDialog' | 'showSaveDialog' | 'showSaveDialogSync' | 'showMessageBox'>;
   ipcMain: Pick<IpcMain, 'handle'>;
   protocol: Pick<Protocol, 'registerSchemesAsPrivileged' | 'handle'>;
-  session: { defaultSession: GuardedSession };
+  session: { defaultSession: SessionLike };
+  utilityProcess: { fork(modulePath: string, args?: string[], options?: ForkOptions): ServiceProcess };
 }
-
-export interface BudgetServiceOptions {
-  dbPath?: string;
-  budgetsDir?: string;
-  recentFile?: string;
-  /** The page's own file and folder dialogs (submission.choose). */
-  chooseFile?: FileChooser;
-}
-
-export type ClosableService = ApiService & { close(): void };
 
 export interface DesktopOptions {
   /** The app folder: dist/renderer and build/icon.png are found under it. */
   appRoot: string;
-  /** Folder of the compiled main process (holds preload.cjs). */
+  /** Folder of the compiled main process (holds preload.cjs and service-child.js). */
   mainDir: string;
   argv: readonly string[];
   cwd: string;
   platform: PlatformContext;
-  createService(options: BudgetServiceOptions): ClosableService;
 }
 
 export interface DesktopHost {
   window: WindowLike;
-  service: ClosableService;
+  service: ServiceClient;
+  /** The main process's own calls (menus): trusted, no file grants needed. */
   call: ApiCaller;
+  /** What the page's IPC calls go through: file grants, then the same queue. */
+  pageCall: ApiCaller;
+  grants: FileGrants;
   actions: ShellActions;
   /** Resolves when the page has been asked to load. */
   loaded: Promise<void>;
+  /** Resolves when the service has loaded and any start-up problem has been shown. */
+  ready: Promise<void>;
 }
 
 export function windowTitle(info: { open: boolean; department: { name: string }; fiscalYear: number }): string {
@@ -105,44 +126,39 @@ export function startDesktop(electron: ElectronModules, options: DesktopOptions)
   // Before ready: the scheme's privileges, the sandbox for every renderer, the profile folder.
   protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { ...APP_SCHEME_PRIVILEGES } }]);
   app.enableSandbox();
-  const dataFolder = userDataFolder(options.platform);
-  app.setPath('userData', join(dataFolder, 'electron'));
+  // Chromium's profile (caches) stays on this PC; budgets and the recent list stay in the data folder.
+  const profile = localProfileFolder(options.platform);
+  app.setPath('userData', profile);
+  app.setPath('sessionData', profile);
   if (options.platform.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return null;
   }
+  // At once, before the service (or even the window) is there: a file double-clicked during a slow start is
+  // kept and opened once the host runs.
+  const secondInstance: { open: ((path: string | null) => void) | null; early: (string | null)[] } = { open: null, early: [] };
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    const file = budgetFileFromArgs(argv);
+    const path = file && !isUncPath(file) ? resolve(workingDirectory, file) : file;
+    if (secondInstance.open) secondInstance.open(path);
+    else secondInstance.early.push(path);
+  });
   app.on('web-contents-created', (_event, contents) => installSecurityHandlers(contents));
-  return app.whenReady().then(() => run(electron, options, dataFolder));
+  return app.whenReady().then(() => run(electron, options, secondInstance));
 }
 
-function run(electron: ElectronModules, options: DesktopOptions, dataFolder: string): DesktopHost {
+function run(
+  electron: ElectronModules,
+  options: DesktopOptions,
+  secondInstance: { open: ((path: string | null) => void) | null; early: (string | null)[] },
+): DesktopHost {
   const { app, BrowserWindow, Menu, dialog, ipcMain, protocol, session } = electron;
   const dev = !app.isPackaged;
   installPermissionGuards(session.defaultSession);
   protocol.handle(APP_SCHEME, createAppRequestHandler({ root: join(options.appRoot, 'dist', 'renderer') }));
 
-  mkdirSync(dataFolder, { recursive: true });
-  const named = budgetFileFromArgs(options.argv);
-  const dbPath = named ? resolve(options.cwd, named) : defaultBudgetFile(options.platform);
-  mkdirSync(dirname(dbPath), { recursive: true });
-  // The page's dialogs are modal to the window, which exists by the time the page can ask.
-  let dialogParent: BrowserWindow | null = null;
-  const serviceOptions = {
-    budgetsDir: join(app.getPath('documents'), PRODUCT_NAME),
-    recentFile: join(dataFolder, 'recent.json'),
-    chooseFile: pageFileChooser(dialog, () => dialogParent),
-  };
-  let startupProblem: string | null = null;
-  let service: ClosableService;
-  try {
-    service = options.createService({ ...serviceOptions, dbPath });
-  } catch (err) {
-    // A file from a newer version, or not a budget at all: start without it and say why.
-    startupProblem = `${dbPath}\n${err instanceof Error ? err.message : String(err)}`;
-    service = options.createService(serviceOptions);
-  }
-
+  // The window first: it shows while the service loads (calls wait for it).
   const window = new BrowserWindow(
     windowOptions({
       preloadPath: join(options.mainDir, 'preload.cjs'),
@@ -153,13 +169,8 @@ function run(electron: ElectronModules, options: DesktopOptions, dataFolder: str
   window.once('ready-to-show', () => window.show());
   // The title names the open budget (set below), not the page's static <title>.
   window.on('page-title-updated', (event) => event.preventDefault());
-
-  const call = createApiCaller(service, () => void refreshShell());
-  registerApiHandlers(ipcMain, call);
-
   // Dialogs are modal to the window; the stand-in window of the tests is not a real BrowserWindow.
   const parent = window as unknown as BrowserWindow;
-  dialogParent = parent;
   const messageBox = (type: 'error' | 'info' | 'warning', message: string, detail?: string, buttons = ['确定']) =>
     dialog.showMessageBox(parent, {
       type,
@@ -172,22 +183,84 @@ function run(electron: ElectronModules, options: DesktopOptions, dataFolder: str
       noLink: true,
     });
 
+  // Which budget to open: the one named at launch (a double-clicked file, --db), else the default one. A
+  // named file that cannot be opened (a removed USB stick) falls back to the default, with a message.
+  const named = budgetFileFromArgs(options.argv);
+  const defaultFile = defaultBudgetFile(options.platform);
+  // Checked as given: resolving it against the working folder would hide a network path on the build machine.
+  const launchProblem = named && isUncPath(named) ? uncRefusal(named) : null;
+  const namedPath = named && !launchProblem ? resolve(options.cwd, named) : null;
+  const budgetsDir = join(app.getPath('documents'), PRODUCT_NAME);
+  const service = createServiceClient({
+    spawn: () => electron.utilityProcess.fork(join(options.mainDir, SERVICE_MODULE), [], { serviceName: SERVICE_NAME }),
+    start: {
+      ...(namedPath ? { dbPath: namedPath } : {}),
+      fallbackDbPath: defaultFile,
+      budgetsDir,
+      recentFile: join(userDataFolder(options.platform), 'recent.json'),
+      journal: { platform: options.platform.platform, ...(options.platform.env.SystemDrive ? { systemDrive: options.platform.env.SystemDrive } : {}) },
+    },
+    onRestart: (info) => void serviceRestarted(info),
+  });
+
+  const call = createApiCaller((method, input) => service.call(method, input), () => void refreshShell());
+  const grants = new FileGrants();
+  const pageDialogs = pageFileChooser(dialog, () => parent);
+
+  /** The page's calls: its files only as granted, its dialogs shown here (they never reach the service). */
+  const pageCall: ApiCaller = async (method, input) => {
+    const refused = grants.refusal(method, input);
+    if (refused) return { error: { message: refused } };
+    if (method === 'submission.choose') {
+      const parsed = API['submission.choose'].input.safeParse(input ?? {});
+      if (parsed.success) return choose(parsed.data);
+    }
+    const response = await call(method, input);
+    // Budgets the app lists under 最近打开 may be opened from the page's 打开 dialog.
+    if (method === 'budget.recent' && 'result' in response) {
+      for (const entry of response.result as RecentEntry[]) grants.grant(entry.path, 'open-budget');
+    }
+    return response;
+  };
+
+  async function choose(input: { kind: Parameters<typeof pageDialogs>[0]['kind']; suggested?: string | undefined }): Promise<ApiResponse> {
+    // A network path as the dialog's starting folder would make Windows connect to that server.
+    const suggested = input.suggested && !isUncPath(input.suggested.trim()) ? input.suggested.trim() : undefined;
+    const path = await pageDialogs({ kind: input.kind, ...(suggested ? { suggested } : {}) });
+    if (path === null) return { result: { available: true, path: null } };
+    if (!grants.grant(path, input.kind)) return { error: { message: uncRefusal(path) } };
+    return { result: { available: true, path } };
+  }
+
+  registerApiHandlers(ipcMain, pageCall);
+
   const actions = createShellActions({
     call,
-    budgetsFolder: serviceOptions.budgetsDir,
+    budgetsFolder: budgetsDir,
     async chooseFile(kind, suggested) {
       const spec = fileDialogSpec(kind, suggested);
+      let path: string | null;
       if (spec.mode === 'open') {
         const chosen = await dialog.showOpenDialog(parent, spec.options);
-        return chosen.canceled ? null : (chosen.filePaths[0] ?? null);
+        path = chosen.canceled ? null : (chosen.filePaths[0] ?? null);
+      } else {
+        const chosen = await dialog.showSaveDialog(parent, spec.options);
+        path = chosen.canceled || !chosen.filePath ? null : withExtension(chosen.filePath, spec.extension);
       }
-      const chosen = await dialog.showSaveDialog(parent, spec.options);
-      return chosen.canceled || !chosen.filePath ? null : withExtension(chosen.filePath, spec.extension);
+      if (path && isUncPath(path)) {
+        void messageBox('error', '不能使用网络路径', UNC_REFUSED_MESSAGE);
+        return null;
+      }
+      return path;
     },
     confirm: async (message, detail) => (await messageBox('warning', message, detail, ['继续', '取消'])).response === 0,
     showError: (title, message) => void messageBox('error', title, message),
     showInfo: (message, detail) => void messageBox('info', message, detail),
-    sendCommand: (command: ShellCommand) => window.webContents.send(SHELL_COMMAND_CHANNEL, command),
+    sendCommand: (command: ShellCommand) => {
+      // The file chosen for 新建预算 is the page's to create.
+      if (command.command === 'new-budget') grants.grant(command.path, 'new-budget');
+      window.webContents.send(SHELL_COMMAND_CHANNEL, command);
+    },
     reloadPage: () => window.webContents.reload(),
     showAbout: () =>
       void messageBox(
@@ -200,27 +273,130 @@ function run(electron: ElectronModules, options: DesktopOptions, dataFolder: str
       ),
   });
 
+  function setMenu(recent: RecentEntry[]): void {
+    Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate({ actions, recent, dev, platform: options.platform.platform })));
+  }
+
   async function refreshShell(): Promise<void> {
     const [info, recent] = await Promise.all([call('budget.info', {}), call('budget.recent', {})]);
     if ('result' in info) window.setTitle(windowTitle(info.result as Parameters<typeof windowTitle>[0]));
-    const entries = 'result' in recent ? (recent.result as RecentEntry[]) : [];
-    Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate({ actions, recent: entries, dev, platform: options.platform.platform })));
+    setMenu('result' in recent ? (recent.result as RecentEntry[]) : []);
   }
 
-  app.on('second-instance', (_event, argv, workingDirectory) => {
-    if (window.isMinimized()) window.restore();
-    window.focus();
-    const file = budgetFileFromArgs(argv);
-    if (file) void actions.openPath(resolve(workingDirectory, file));
+  async function serviceRestarted(info: RestartInfo): Promise<void> {
+    if (info.gaveUp) {
+      await messageBox('error', '预算服务无法继续运行', `${PRODUCT_NAME}的数据服务多次意外停止。请关闭程序后重新打开；所有已保存的修改都在预算文件中。`);
+      return;
+    }
+    // The page's state (an export in progress, an inspected package) belonged to the old process.
+    window.webContents.reload();
+    void refreshShell();
+    const detail = [
+      info.path ? `已重新打开“${info.path}”，所有已保存的修改都在。` : '',
+      info.problem ?? '',
+      '刚才正在进行的操作没有完成，请再做一次。',
+    ].filter(Boolean);
+    await messageBox('warning', '预算服务意外停止，已重新启动', detail.join('\n'));
+  }
+
+  // The page's process died (out of memory, a GPU fault) or hangs: offer to reload it. Every edit is saved
+  // when it is made, so a reload loses nothing.
+  window.webContents.on('render-process-gone', (_event: ElectronEvent, details: RenderProcessGoneDetails) => {
+    if (details.reason === 'clean-exit') return;
+    void messageBox('error', '页面意外关闭', '所有已保存的修改都在预算文件中。点“重新加载”继续工作。', ['退出', '重新加载']).then(({ response }) => {
+      if (response === 1) window.webContents.reload();
+      else app.quit();
+    });
+  });
+  let askingUnresponsive = false;
+  window.on('unresponsive', () => {
+    if (askingUnresponsive) return;
+    askingUnresponsive = true;
+    void messageBox('warning', '页面没有响应', '可以继续等待，或重新加载页面（所有已保存的修改都在预算文件中）。', ['重新加载', '等待']).then(({ response }) => {
+      askingUnresponsive = false;
+      if (response === 0) window.webContents.reload();
+    });
+  });
+
+  // The page's downloads (the toolbar's 导出交换文件 hands over a blob): through the system's save dialog,
+  // never silently into 下载; anything not from our own page is cancelled.
+  session.defaultSession.on('will-download', (event, item) => {
+    if (!item.getURL().startsWith(`blob:${APP_ORIGIN}/`)) {
+      event.preventDefault();
+      return;
+    }
+    const name = item.getFilename();
+    const isExchange = name.toLowerCase().endsWith(`.${EXCHANGE_FILTER.extensions[0]}`);
+    const chosen = dialog.showSaveDialogSync(parent, {
+      title: isExchange ? '导出交换文件' : '保存文件',
+      defaultPath: join(app.getPath('documents'), name),
+      buttonLabel: '保存',
+      ...(isExchange ? { filters: [EXCHANGE_FILTER] } : {}),
+      properties: ['createDirectory', 'showOverwriteConfirmation'],
+    });
+    if (!chosen) return item.cancel();
+    if (isUncPath(chosen)) {
+      item.cancel();
+      void messageBox('error', '不能使用网络路径', UNC_REFUSED_MESSAGE);
+      return;
+    }
+    item.setSavePath(isExchange ? withExtension(chosen, EXCHANGE_FILTER.extensions[0]!) : chosen);
+    item.once('done', (_e, state) => {
+      if (state !== 'completed') void messageBox('error', '文件没有保存', `“${chosen}”未能写完（${state === 'cancelled' ? '已取消' : '写入中断'}）。`);
+    });
+  });
+
+  // Quitting while a 上报 package is being written: ask, and wait for it when the user says so. Then the
+  // service closes its file (the write-ahead log folded in) before the app ends, however it was asked to quit.
+  let quitConfirmed = false;
+  let serviceClosed = false;
+  app.on('before-quit', (event) => {
+    if (quitConfirmed || !service.exporting) return;
+    event.preventDefault();
+    void messageBox(
+      'warning',
+      '正在生成上报数据包',
+      '数据包还没有写完。现在退出会中断写入，数据包需要重新生成；等待则在写完后自动退出。',
+      ['立即退出', '写完后退出', '继续使用'],
+    ).then(async ({ response }) => {
+      if (response === 2) return;
+      if (response === 1) {
+        // The answers to these calls carry whether the export is still running.
+        while (service.exporting) {
+          await new Promise((r) => setTimeout(r, 500));
+          await service.call('submission.status', {});
+        }
+      }
+      quitConfirmed = true;
+      app.quit();
+    });
   });
   app.on('window-all-closed', () => app.quit());
-  // On every way out (window closed, 退出, Ctrl+Q, system shutdown): close the SQLite file cleanly.
-  app.on('will-quit', () => service.close());
-
-  const loaded = refreshShell()
-    .then(() => window.loadURL(APP_ENTRY_URL))
-    .then(() => {
-      if (startupProblem) void messageBox('error', '无法打开预算文件', startupProblem);
+  app.on('will-quit', (event) => {
+    if (serviceClosed) return;
+    event.preventDefault();
+    void service.close().then(() => {
+      serviceClosed = true;
+      app.quit();
     });
-  return { window, service, call, actions, loaded };
+  });
+
+  async function openFromSecondInstance(path: string | null): Promise<void> {
+    if (window.isMinimized()) window.restore();
+    window.focus();
+    if (!path) return;
+    if (isUncPath(path)) return void messageBox('error', '无法打开预算', uncRefusal(path));
+    await actions.openPath(path);
+  }
+
+  setMenu([]);
+  const loaded = window.loadURL(APP_ENTRY_URL);
+  const ready = service.ready.then(async ({ problem }) => {
+    secondInstance.open = (path) => void openFromSecondInstance(path);
+    for (const path of secondInstance.early.splice(0)) await openFromSecondInstance(path);
+    await refreshShell();
+    const problems = [launchProblem, problem].filter((p): p is string => !!p);
+    if (problems.length > 0) void messageBox('error', '无法打开预算文件', problems.join('\n'));
+  });
+  return { window, service, call, pageCall, grants, actions, loaded, ready };
 }

@@ -20,16 +20,21 @@ export type ApiCaller = (method: ApiMethod, input: unknown) => Promise<ApiRespon
 export const UNTRUSTED_SENDER_MESSAGE = '拒绝访问：调用不是来自本程序的页面';
 
 /** Methods after which another budget (or another content) is open: the window title and 最近打开 follow. */
-const SWITCHING_METHODS: ReadonlySet<ApiMethod> = new Set<ApiMethod>(['budget.create', 'budget.open', 'exchange.import']);
+const SWITCHING_METHODS: ReadonlySet<ApiMethod> = new Set<ApiMethod>(['budget.create', 'budget.open', 'budget.saveAs', 'exchange.import']);
+
+/** Sends one call to the service and resolves to its answer (the service process's client, electron/service-client.ts). */
+export type ServiceCall = (method: ApiMethod, input: unknown) => Promise<ApiResponse>;
 
 /**
- * Calls the service through dispatch(), one call at a time (the service holds one SQLite file and an undo
- * stack), whether the page or a menu asks. `onSwitched` runs after a call that changed which budget is open.
+ * Calls the service one call at a time (the service holds one SQLite file and an undo stack), whether the page
+ * or a menu asks: `target` is the service process's client, or a service object run through dispatch() here.
+ * `onSwitched` runs after a call that changed which budget is open.
  */
-export function createApiCaller(service: ApiService, onSwitched: () => void = () => {}): ApiCaller {
+export function createApiCaller(target: ApiService | ServiceCall, onSwitched: () => void = () => {}): ApiCaller {
+  const send: ServiceCall = typeof target === 'function' ? target : (method, input) => dispatch(target, method, input);
   let queue: Promise<unknown> = Promise.resolve();
   return (method, input) => {
-    const run = queue.then(() => dispatch(service, method, input));
+    const run = queue.then(() => send(method, input));
     queue = run.catch(() => undefined);
     return run.then((response) => {
       if (SWITCHING_METHODS.has(method) && 'result' in response) onSwitched();

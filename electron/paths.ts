@@ -2,10 +2,13 @@
 // platform, environment and arguments, so scripts/start.mjs (which repeats the data-folder rule for the
 // browser host, see tests/unit/electron-paths.test.ts) and the packaged app agree.
 import { posix, win32 } from 'node:path';
-import { BUDGET_FILE_EXTENSION as DOTTED_EXTENSION } from '../api/service.js';
 
-/** Budget files (SQLite inside, application_id "YSB1" in the header): the service's extension, without the dot. */
-export const BUDGET_FILE_EXTENSION = DOTTED_EXTENSION.replace(/^\./, '');
+/**
+ * Budget files (SQLite inside, application_id "YSB1" in the header): the service's extension, without the dot
+ * (tests/unit/electron-paths.test.ts holds it equal to api/service.ts; the main process does not load the
+ * service, which runs in its own process).
+ */
+export const BUDGET_FILE_EXTENSION = 'budget';
 export const DEFAULT_BUDGET_FILE_NAME = `预算.${BUDGET_FILE_EXTENSION}`;
 /** Folder name under the user's data folder (ASCII: it also names the Linux XDG folder). */
 export const DATA_FOLDER_NAME = 'bumen-yusuan';
@@ -24,6 +27,17 @@ export function userDataFolder({ platform, env, home }: PlatformContext): string
   if (platform === 'darwin') return posix.join(home, 'Library', 'Application Support', DATA_FOLDER_NAME);
   const xdg = env.XDG_DATA_HOME && posix.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : posix.join(home, '.local', 'share');
   return posix.join(xdg, DATA_FOLDER_NAME);
+}
+
+/**
+ * Where Chromium keeps its profile (caches, local storage): %LOCALAPPDATA%\bumen-yusuan\electron on Windows, so
+ * that a roaming profile does not carry caches from PC to PC; beside the data elsewhere.
+ */
+export function localProfileFolder(ctx: PlatformContext): string {
+  if (ctx.platform === 'win32') {
+    return win32.join(ctx.env.LOCALAPPDATA || win32.join(ctx.home, 'AppData', 'Local'), DATA_FOLDER_NAME, 'electron');
+  }
+  return posix.join(userDataFolder(ctx), 'electron');
 }
 
 export function defaultBudgetFile(ctx: PlatformContext): string {

@@ -11,6 +11,8 @@ export const API_METHODS = [
   'budget.open',
   'budget.recent',
   'budget.saveAs',
+  'backups.list',
+  'backups.restore',
   'exchange.import',
   'exchange.export',
   'lines.list',
@@ -57,6 +59,10 @@ export const API_METHODS = [
   'submission.tables',
   'submission.linesTemplate',
   'submission.importLines',
+  'document.view',
+  'document.saveTexts',
+  'document.savePrior',
+  'document.file',
 ] as const;
 
 /** Channel of one API method; the main process registers exactly these (electron/ipc.ts). */

@@ -102,9 +102,9 @@ export function createShellActions(deps: ShellDeps): ShellActions {
     deps.reloadPage();
   }
 
-  const run = (action: () => Promise<void>) => () => {
+  // The promise is for whoever wants to know when the action is over (tests); a menu ignores it.
+  const run = (action: () => Promise<void>) => (): Promise<void> =>
     action().catch((err: unknown) => deps.showError('操作失败', err instanceof Error ? err.message : String(err)));
-  };
 
   return {
     newBudget: run(newBudget),

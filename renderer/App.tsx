@@ -14,12 +14,15 @@ import { ToastHost, useToasts } from './toast.js';
 import { decideShellCommand, decideUndoKey, readFocus } from './shell-commands.js';
 import { PerformancePane } from './wizard/PerformancePane.js';
 import { LockScope, SUBMISSION_TAB, useSubmission } from './submission/useSubmission.js';
+import { DocumentPane } from './document/DocumentPane.js';
+import { trackSave, useSaveState } from './save-state.js';
 
-type Tab = 'lines' | 'tables' | 'performance' | 'audit' | typeof SUBMISSION_TAB.id;
+type Tab = 'lines' | 'tables' | 'performance' | 'document' | 'audit' | typeof SUBMISSION_TAB.id;
 const TABS: { id: Tab; label: string }[] = [
   { id: 'lines', label: '预算明细' },
   { id: 'tables', label: '预算公开表' },
   { id: 'performance', label: '绩效目标' },
+  { id: 'document', label: '预算说明' },
   { id: 'audit', label: '审核' },
   SUBMISSION_TAB,
 ];
@@ -91,7 +94,7 @@ export function App() {
   const undoRedo = useCallback(
     async (which: 'undo' | 'redo') => {
       try {
-        const r = await call(which === 'undo' ? 'edit.undo' : 'edit.redo', {});
+        const r = await trackSave(call(which === 'undo' ? 'edit.undo' : 'edit.redo', {}));
         if (!r.done) {
           showToast(which === 'undo' ? '没有可撤销的操作' : '没有可重做的操作', 'info');
           return;
@@ -201,6 +204,10 @@ export function App() {
   });
 
   const open = info?.open ?? false;
+  const save = useSaveState();
+  // 已保存 only while nothing is on its way to the host; a refused change left the file as it was.
+  const saveText = save.pending > 0 ? '正在保存…' : save.failed ? '已保存 · 最近一次修改未被接受' : '已保存';
+  const saveClass = save.pending > 0 ? 'saving' : save.failed ? 'refused' : 'saved';
   const unitLabel = displayUnit;
   const showAmount = (exact: string | undefined) =>
     exact === undefined || !info ? '—' : formatExact(convertExact(exact, info.amountUnit, displayUnit), 2);
@@ -308,6 +315,11 @@ export function App() {
                 />
               </section>
             ) : null}
+            {tab === 'document' ? (
+              <section className="pane">
+                <DocumentPane revision={revision} readOnly={submission.locked} onChanged={() => void loadInfo()} toast={showToast} />
+              </section>
+            ) : null}
             {tab === 'audit' ? (
               <section className="pane">
                 <AuditPanel revision={revision} onPickLine={goToLine} onPickTable={goToTable} toast={showToast} />
@@ -346,7 +358,8 @@ export function App() {
               <span className={info.audit.errors > 0 ? 'err' : 'ok'}>{info.audit.errors} 项错误</span> /{' '}
               <span className={info.audit.warnings > 0 ? 'warn' : 'ok'}>{info.audit.warnings} 项提示</span>
             </button>
-            <span className="stat muted path" title={info.path ?? ''}>{info.path ? `已保存 · ${info.path}` : ''}</span>
+            <span className={`stat save-state ${saveClass}`} data-testid="status-save" data-state={saveClass}>{saveText}</span>
+            <span className="stat muted path" title={info.path ?? ''}>{info.path ?? ''}</span>
           </>
         ) : (
           <span className="stat muted">就绪</span>

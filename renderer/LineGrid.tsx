@@ -36,6 +36,17 @@ import { CodePickerEditor, pickerSuppressKeys, typeAhead, type PickerParams } fr
 import { parseClipboardTable, toClipboardTable } from './clipboard.js';
 import { gridTheme, styleNonce } from './theme.js';
 import type { ShowToast } from './toast.js';
+import { trackSave } from './save-state.js';
+
+/** After an edit that moves its line (a new 功能分类), the cursor goes with the line. */
+interface Follow {
+  /** The edited line's row key. */
+  key: string;
+  /** The edited column. */
+  column: LineField;
+  /** The row shown below the edited line when the edit was made (where Enter moved the cursor). */
+  below?: string;
+}
 
 export interface LineGridHandle {
   applyChanges(cs: ChangeSet): void;
@@ -50,8 +61,11 @@ interface GridRow {
   sub?: Subtotal;
   /** Exact amount in the budget unit. */
   amount: string;
-  /** Text typed into a cell and being saved: shown until the service answers with the stored line. */
-  pending?: { field: LineField; text: string };
+  /**
+   * Text typed into cells and being saved, by field: shown (marked as pending) until the service answers
+   * with the stored line, so a cell shown as settled always holds what the file holds.
+   */
+  pending?: Partial<Record<LineField, string>>;
 }
 
 const KIND_TEXT: Record<string, string> = { basic: '基本支出', project: '项目支出' };
@@ -171,20 +185,27 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
     void load();
   }, [load, generation]);
 
-  const applyChanges = useCallback((cs: ChangeSet) => {
+  const applyChanges = useCallback((cs: ChangeSet, follow?: Follow) => {
     const api = apiRef.current;
     mergeNames(names.current, cs.names);
+    /** A line answered by the service keeps the typed text of other edits still on their way. */
+    const withPending = (r: GridRow): GridRow => {
+      const pending = { ...(rows.current.get(r.key)?.pending ?? {}) };
+      // The answered field itself is settled: the stored line replaces its typed text.
+      if (follow && follow.key === r.key) delete pending[follow.column];
+      return Object.keys(pending).length ? { ...r, pending } : r;
+    };
     const add: GridRow[] = [];
     const update: GridRow[] = [];
     const remove: GridRow[] = [];
     const map = rows.current;
     for (const l of cs.changed) {
-      const r = lineRow(l);
+      const r = withPending(lineRow(l));
       map.set(r.key, r);
       update.push(r);
     }
     for (const l of cs.added) {
-      const r = lineRow(l);
+      const r = withPending(lineRow(l));
       if (map.has(r.key)) update.push(r);
       else add.push(r);
       map.set(r.key, r);
@@ -210,8 +231,30 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
       }
     }
     if (api) {
+      // The cursor stays on its line when rows move (a changed 功能分类 re-sorts the line; new 小计 rows
+      // appear above it): it is kept by row, not by position, so the next keystroke edits the same line.
+      const focus = api.getFocusedCell();
+      const focusedKey = focus && !focus.rowPinned ? api.getDisplayedRowAtIndex(focus.rowIndex)?.data?.key : undefined;
+      const editedIndex = follow ? api.getRowNode(follow.key)?.rowIndex : undefined;
       api.applyTransaction({ add, update, remove });
       api.setGridOption('pinnedTopRowData', [totalRow(cs.totals)]);
+      if (focus && focusedKey) {
+        let target = focusedKey;
+        // Enter moved the cursor below the edited line, and then the line moved away: the cursor goes
+        // with the line it was typing in rather than stay with whichever row took its place.
+        const editedMoved = follow && api.getRowNode(follow.key)?.rowIndex !== editedIndex;
+        if (follow && editedMoved && focusedKey === follow.below && focus.column.getColId() === follow.column) target = follow.key;
+        const node = api.getRowNode(target);
+        if (node && node.rowIndex !== null && node.rowIndex !== undefined && (node.rowIndex !== focus.rowIndex || target !== focusedKey)) {
+          // An editor may be open in the moved row (Tab opened the next cell's picker): the grid's idea of
+          // the focused cell moves with the row, and the keyboard stays in the editor.
+          const active = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+          const inEditor = api.getEditingCells().length > 0;
+          api.setFocusedCell(node.rowIndex, focus.column);
+          api.ensureIndexVisible(node.rowIndex);
+          if (inEditor && active?.isConnected && document.activeElement !== active) active.focus();
+        }
+      }
     }
     setRowCount((n) => n + cs.added.length - cs.removed.length);
   }, []);
@@ -230,22 +273,24 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
     }, 4000);
   }, []);
 
-  /** Drops a typed value still shown on a row (the service refused it, or stored nothing new). */
-  const clearPending = useCallback((id: number) => {
+  /** Drops a typed value still shown on a row (the service answered: stored, refused, or nothing new). */
+  const clearPending = useCallback((id: number, field: LineField) => {
     const key = lineKey(id);
     const row = rows.current.get(key);
-    if (!row?.pending) return;
-    const clean: GridRow = { ...row };
-    delete clean.pending;
+    if (!row?.pending || !(field in row.pending)) return;
+    const pending = { ...row.pending };
+    delete pending[field];
+    const clean: GridRow = { ...row, pending };
+    if (Object.keys(pending).length === 0) delete clean.pending;
     rows.current.set(key, clean);
     apiRef.current?.applyTransaction({ update: [clean] });
   }, []);
 
   const commit = useCallback(
-    async (id: number, field: LineField, value: string) => {
+    async (id: number, field: LineField, value: string, below?: string) => {
       try {
-        const cs = await call('lines.update', { id, field, value, unit: units.current.display });
-        applyChanges(cs);
+        const cs = await trackSave(call('lines.update', { id, field, value, unit: units.current.display }));
+        applyChanges(cs, { key: lineKey(id), column: field, below });
         onChanges(cs);
         setMessage(null);
       } catch (err) {
@@ -254,11 +299,11 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
         const text = `${label}未保存：${reason.startsWith(`${label}：`) ? reason.slice(label.length + 1) : reason}`;
         setMessage({ kind: 'error', text });
         toast(text, 'error');
-        clearPending(id);
+        clearPending(id, field);
         markRefused(id, field);
         return;
       }
-      clearPending(id);
+      clearPending(id, field);
     },
     [applyChanges, onChanges, toast, markRefused, clearPending],
   );
@@ -267,7 +312,7 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
     async (run: () => Promise<ChangeSet>, focusAdded = false) => {
       setMessage(null);
       try {
-        const cs = await run();
+        const cs = await trackSave(run());
         applyChanges(cs);
         onChanges(cs);
         const first = cs.added[0];
@@ -326,7 +371,7 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
     const api = apiRef.current;
     const node = api?.getRowNode(lineKey(id));
     if (!api || !node || node.rowIndex === null) {
-      toast(`预算行 #${id} 已不存在`, 'info');
+      toast('要定位的预算行已不存在', 'info');
       return;
     }
     api.deselectAll();
@@ -336,7 +381,7 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
     api.flashCells({ rowNodes: [node], columns: field ? [field] : undefined });
   };
 
-  useImperativeHandle(ref, () => ({ applyChanges, selectLine: selectLineNow }));
+  useImperativeHandle(ref, () => ({ applyChanges: (cs: ChangeSet) => applyChanges(cs), selectLine: selectLineNow }));
 
   // ---- keyboard: Delete clears, paste fills, copy copies ------------------------------------------------
 
@@ -459,19 +504,23 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
   const columnDefs = useMemo<ColDef<GridRow>[]>(() => {
     const isLine = (p: { data?: GridRow }) => p.data?.type === 'line';
     const refusedClass = (field: LineField) => (p: CellClassParams<GridRow>) => !!p.data?.line && refused.current.has(`${p.data.line.id}:${field}`);
+    const pendingClass = (field: LineField) => (p: CellClassParams<GridRow>) => p.data?.pending?.[field] !== undefined;
     const setter = (field: LineField) => (p: ValueSetterParams<GridRow>) => {
       const id = p.data?.line?.id;
       if (id === undefined) return false;
       const value = p.newValue === null || p.newValue === undefined ? '' : String(p.newValue);
       if (value === String(p.oldValue ?? '')) return false;
-      // The typed text shows while it is saved; the service's answer replaces the row (or the refusal
-      // restores it), so the grid never holds a value the file does not.
-      p.data.pending = { field, text: value };
-      void commit(id, field, value);
+      // The typed text shows, marked as pending, while it is saved; the service's answer replaces the row
+      // (or the refusal restores it), so a settled cell never holds a value the file does not.
+      p.data.pending = { ...(p.data.pending ?? {}), [field]: value };
+      const below = p.node && p.node.rowIndex !== null ? apiRef.current?.getDisplayedRowAtIndex(p.node.rowIndex + 1)?.data?.key : undefined;
+      void commit(id, field, value, below);
       return true;
     };
-    const pendingOr = (field: LineField, get: (p: ValueGetterParams<GridRow>) => unknown) => (p: ValueGetterParams<GridRow>) =>
-      p.data?.pending?.field === field ? p.data.pending.text : get(p);
+    const pendingOr = (field: LineField, get: (p: ValueGetterParams<GridRow>) => unknown) => (p: ValueGetterParams<GridRow>) => {
+      const typed = p.data?.pending?.[field];
+      return typed !== undefined ? typed : get(p);
+    };
     const picker = (field: LineField, params: PickerParams): Partial<ColDef<GridRow>> => ({
       cellEditor: CodePickerEditor,
       cellEditorParams: params,
@@ -581,7 +630,11 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
     for (const c of cols) {
       if (c.colId === 'order') continue;
       c.editable = readOnly ? false : isLine;
-      c.cellClassRules = { ...(c.cellClassRules ?? {}), 'cell-refused': refusedClass(c.colId as LineField) };
+      c.cellClassRules = {
+        ...(c.cellClassRules ?? {}),
+        'cell-refused': refusedClass(c.colId as LineField),
+        'cell-pending': pendingClass(c.colId as LineField),
+      };
     }
     return cols;
   }, [commit, displayUnit, readOnly]);

@@ -1,7 +1,11 @@
 // Display of exact decimal strings from the service. Decimal arithmetic only (never JS floats): the unit
 // switch 万元/元 is a shift by four places, and rounding for display is half-up from the exact value.
-import Decimal from 'decimal.js';
+import DecimalBase from 'decimal.js';
 import type { AmountUnitCode } from '../api/contract.js';
+
+// decimal.js rounds its arithmetic to 20 significant digits by default; a sum of many large lines has more.
+// With this precision the shift and the subtraction below are exact for any amount the app can hold.
+const Decimal = DecimalBase.clone({ precision: 1000 });
 
 const SHIFT: Record<AmountUnitCode, number> = { 万元: 4, 元: 0 };
 

@@ -35,7 +35,10 @@ function typedStart(eventKey: string | null | undefined): string | null {
 }
 
 export function CodePickerEditor(props: CustomCellEditorProps & PickerParams) {
-  const { pickerKind, allowEmpty, onValueChange, stopEditing, eventKey, initialValue } = props;
+  const { pickerKind, allowEmpty, onValueChange, stopEditing, eventKey, initialValue, formatValue } = props;
+  // Funding sources are known by their names only; their codes are internal.
+  const showCodes = pickerKind !== 'fund';
+  const current = initialValue ? formatValue(initialValue) || '无' : '';
   const typed = typedStart(eventKey);
   const [query, setQuery] = useState(() => {
     const start = (typed ?? '') + typeAhead.keys;
@@ -127,7 +130,7 @@ export function CodePickerEditor(props: CustomCellEditorProps & PickerParams) {
         ref={input}
         className="picker-input"
         value={query}
-        placeholder={initialValue ? `${PLACEHOLDER[pickerKind]}（当前：${initialValue || '无'}）` : PLACEHOLDER[pickerKind]}
+        placeholder={current ? `${PLACEHOLDER[pickerKind]}（当前：${current}）` : PLACEHOLDER[pickerKind]}
         onChange={(e) => setQuery(e.target.value)}
         onKeyDown={onKeyDown}
         aria-label={PLACEHOLDER[pickerKind]}
@@ -151,7 +154,7 @@ export function CodePickerEditor(props: CustomCellEditorProps & PickerParams) {
               stopEditing();
             }}
           >
-            {o.code ? <span className="code">{o.code}</span> : null}
+            {o.code && showCodes ? <span className="code">{o.code}</span> : null}
             <span className="name">{o.name}</span>
             {o.level ? <span className="level">{o.level}</span> : null}
           </li>

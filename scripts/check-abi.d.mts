@@ -20,3 +20,11 @@ export declare function judgeAbi(input: {
 }): AbiVerdict;
 export declare function readModuleAbis(modulePath: string): number[];
 export declare function main(argv?: string[]): number;
+export interface BinaryTarget {
+  format: 'ELF' | 'PE' | 'Mach-O';
+  platform: 'linux' | 'win32' | 'darwin';
+  arch: 'x64' | 'arm64' | 'ia32' | 'arm' | 'universal' | null;
+}
+export declare function binaryTarget(bytes: Uint8Array): BinaryTarget | null;
+export declare function readModuleTarget(modulePath: string): BinaryTarget | null;
+export declare function judgeTarget(input: { found: BinaryTarget | null; platform: string; arch: string; modulePath: string }): AbiVerdict;

@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { buildRenderer, ROOT } from './electron-build.mjs';
 import { electronBinary } from './start.mjs';
 
-const DEBIAN_PACKAGES = ['chromium', 'fonts-noto-cjk', 'xvfb', 'poppler-utils', 'libreoffice-calc-nogui'];
+const DEBIAN_PACKAGES = ['chromium', 'fonts-noto-cjk', 'xvfb', 'poppler-utils', 'libreoffice-calc-nogui', 'libreoffice-writer-nogui'];
 const ELECTRON_PROBE_TIMEOUT_MS = 5_000;
 const ELECTRON_DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
 

@@ -8,6 +8,7 @@ export type PackageErrorCode =
   | 'destination' // the destination folder is unusable
   | 'write-failed' // writing, syncing or renaming failed
   | 'verify-failed' // the written package does not read back as written
+  | 'changed' // the budget file changed while its package was being written
   // receive
   | 'not-found'
   | 'too-large' // archive, entry or total size past the limits

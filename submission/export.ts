@@ -20,6 +20,8 @@ import {
   TABLE_FILE_IDS,
   tableFileName,
   TABLES_PDF_FILE,
+  DOCUMENT_DOCX_FILE,
+  DOCUMENT_PDF_FILE,
   type FindingNote,
   type ManifestFile,
   type PackageManifest,
@@ -31,6 +33,9 @@ import { BudgetStore, type SubmissionRecord } from '../db/store.js';
 import { loadConsolidatedBudget } from './department.js';
 import { PackageError } from './errors.js';
 import { tablesPdf, type PdfFonts } from './pdf.js';
+import { draftDocument } from '../core/document/draft.js';
+import { documentDocx } from './docx.js';
+import { documentPdf } from './document-pdf.js';
 import { checkArchive } from './receive.js';
 import { nodeFileSystem, writeFileSafely, type PackageFileSystem } from './safe-write.js';
 import { tableWorkbook } from './xlsx.js';
@@ -121,6 +126,10 @@ export async function buildPackage(
   const title = `${budget.department.name}${budget.fiscalYear}年部门预算表`;
   const ordered = TABLE_FILE_IDS.map((id) => tables.find((t) => t.id === id)!);
   contents.push({ name: TABLES_PDF_FILE, bytes: await tablesPdf(ordered, { created: now, title, fonts: options.fonts, templateChoices: options.templateChoices }), compress: true });
+  // The whole disclosure document (预算说明 drafted from these tables, then the tables) as .docx and PDF.
+  const document = draftDocument(budget, tables);
+  contents.push({ name: DOCUMENT_DOCX_FILE, bytes: await documentDocx(document, { created: now, templateChoices: options.templateChoices }), compress: false });
+  contents.push({ name: DOCUMENT_PDF_FILE, bytes: await documentPdf(document, { created: now, fonts: options.fonts, templateChoices: options.templateChoices }), compress: true });
 
   const files: ManifestFile[] = contents.map((c) => ({ name: c.name, size: c.bytes.length, sha256: sha256(c.bytes) }));
   const manifest: PackageManifest = {
@@ -212,20 +221,35 @@ export async function exportPackage(options: ExportOptions): Promise<ExportResul
   // 上报 done: keep what was submitted and lock the budget. Line ids let the diff since this submission follow
   // each line of the file's own budget; a consolidated budget's received lines have no ids of their own.
   let submission: SubmissionRecord;
+  const snapshotJson = serializeExchange(budget);
+  let changed = false;
   try {
     const again = BudgetStore.open(options.dbPath);
     try {
-      submission = again.lockForSubmission({
-        manifest: built.manifest,
-        snapshotJson: serializeExchange(budget),
-        file,
-        lineIds: consolidated ? null : budget.lines.map((l) => l.id),
-        at: now,
+      submission = again.transaction(() => {
+        // The lock covers exactly what the package carries: the budget must still be what was read for it.
+        const current = loadConsolidatedBudget(again, { ownOnly: options.ownOnly });
+        if (!current.ok || serializeExchange(current.budget) !== snapshotJson) {
+          changed = true;
+          throw new Error('changed');
+        }
+        return again.lockForSubmission({
+          manifest: built.manifest,
+          snapshotJson,
+          file,
+          lineIds: consolidated ? null : budget.lines.map((l) => l.id),
+          at: now,
+        });
       });
     } finally {
       again.close();
     }
   } catch (err) {
+    if (changed) {
+      // The package no longer says what the file holds: it must not be sent.
+      await fs.remove(file).catch(() => {});
+      throw new PackageError('changed', '生成上报数据包期间预算文件被修改，数据包与预算不一致，已删除；预算未锁定，请重新上报');
+    }
     throw new PackageError(
       'database',
       `上报数据包已写入“${file}”，但在预算文件中记录上报并锁定时出错：${err instanceof Error ? err.message : String(err)}`,

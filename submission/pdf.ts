@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import type { ReportTable } from '../core/tables/report.js';
-import { printedTable, type GridBlock, type GridCell, type PrintedTable, type PrintOptions } from './layout.js';
+import { printedTable, type GridBlock, type GridCell, type PrintedTable, type PrintOptions } from '../core/tables/layout.js';
 
 const require = createRequire(import.meta.url);
 
@@ -24,7 +24,6 @@ export function defaultPdfFonts(): PdfFonts {
 
 const PAGE = { width: 841.89, height: 595.28 }; // A4 landscape, points
 const MARGIN = { top: 34, bottom: 34, left: 30, right: 30 };
-const FOOTER_Y = PAGE.height - 22;
 const PAD_X = 2.5;
 const PAD_Y = 2;
 const LINE = 1.28; // line height / font size
@@ -32,20 +31,20 @@ const LINE = 1.28; // line height / font size
 /** Characters that never start a line (they stay with the character before them). */
 const NO_LINE_START = new Set([...'，。、；：？！）》」』】〕”’%.,;:?!)]}·…—']);
 
-type FontName = 'regular' | 'bold';
+export type FontName = 'regular' | 'bold';
 
 /**
  * Draws one line of text whose em box starts at `top`. pdfkit puts the baseline at y + ascender, and this
  * font's ascender (1.16 em) is taller than its ideographs (0.88 em above the baseline), so y is moved up by
  * the difference. Font and size are set right here: measuring changes the document's current font.
  */
-function put(doc: PDFKit.PDFDocument, font: FontName, size: number, text: string, x: number, top: number): void {
+export function put(doc: PDFKit.PDFDocument, font: FontName, size: number, text: string, x: number, top: number): void {
   doc.font(font).fontSize(size).fillColor('black');
   const ascender = ((doc as unknown as { _font?: { ascender?: number } })._font?.ascender ?? 880) / 1000;
   doc.text(text, x, top - (ascender - 0.88) * size, { lineBreak: false });
 }
 
-class Measurer {
+export class Measurer {
   private readonly cache = new Map<string, number>();
   constructor(private readonly doc: PDFKit.PDFDocument) {}
 
@@ -356,6 +355,15 @@ export async function printedTablesPdf(
   tables: readonly PrintedTable[],
   options: { created: Date; title?: string; fonts?: PdfFonts },
 ): Promise<Buffer> {
+  const { doc, m, done } = openPdf({ ...options, title: options.title ?? '部门预算表' });
+  drawTables(doc, m, tables);
+  numberPages(doc, m);
+  doc.end();
+  return done;
+}
+
+/** A PDF document with the app's fonts registered (A4 landscape unless a page says otherwise), and its bytes when ended. */
+export function openPdf(options: { created: Date; title: string; fonts?: PdfFonts }): { doc: PDFKit.PDFDocument; m: Measurer; done: Promise<Buffer> } {
   const fonts = options.fonts ?? defaultPdfFonts();
   const doc = new PDFDocument({
     size: 'A4',
@@ -364,7 +372,7 @@ export async function printedTablesPdf(
     autoFirstPage: false,
     bufferPages: true,
     info: {
-      Title: options.title ?? '部门预算表',
+      Title: options.title,
       Creator: '部门预算编制',
       Producer: '部门预算编制',
       CreationDate: options.created,
@@ -379,7 +387,11 @@ export async function printedTablesPdf(
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  const m = new Measurer(doc);
+  return { doc, m: new Measurer(doc), done };
+}
+
+/** Prints the tables, each block from a new landscape page, with a bookmark per table. */
+export function drawTables(doc: PDFKit.PDFDocument, m: Measurer, tables: readonly PrintedTable[]): void {
   for (const t of tables) {
     const first = doc.bufferedPageRange().count;
     for (const block of t.blocks) new BlockPrinter(doc, m, t, block).print();
@@ -391,12 +403,14 @@ export async function printedTablesPdf(
       doc.switchToPage(range.start + range.count - 1);
     }
   }
+}
+
+/** "第 i 页，共 n 页" at the foot of every page. */
+export function numberPages(doc: PDFKit.PDFDocument, m: Measurer): void {
   const range = doc.bufferedPageRange();
   for (let i = 0; i < range.count; i++) {
     doc.switchToPage(range.start + i);
     const text = `第 ${i + 1} 页，共 ${range.count} 页`;
-    put(doc, 'regular', 8, text, (PAGE.width - m.width('regular', 8, text)) / 2, FOOTER_Y);
+    put(doc, 'regular', 8, text, (doc.page.width - m.width('regular', 8, text)) / 2, doc.page.height - 22);
   }
-  doc.end();
-  return done;
 }

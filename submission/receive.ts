@@ -13,6 +13,7 @@ import {
   describeFinding,
   MANIFEST_FILE,
   PACKAGE_CONTENT_FILES,
+  PACKAGE_OPTIONAL_FILES,
   PACKAGE_LIMITS,
   parseManifest,
   totalsDifferences,
@@ -70,7 +71,7 @@ export async function checkArchive(archive: Buffer): Promise<CheckedArchive> {
     if (listed.has(f.name)) throw new PackageError('manifest', `数据包清单中文件“${f.name}”出现了两次`);
     listed.set(f.name, f);
   }
-  const missingInManifest = PACKAGE_CONTENT_FILES.filter((n) => !listed.has(n));
+  const missingInManifest = PACKAGE_CONTENT_FILES.filter((n) => !listed.has(n) && !PACKAGE_OPTIONAL_FILES.includes(n));
   if (missingInManifest.length > 0) {
     throw new PackageError('manifest', `数据包清单中缺少必需的文件：${missingInManifest.join('、')}`);
   }
@@ -264,6 +265,14 @@ export async function receivePackage(options: ReceiveOptions): Promise<{ unit: R
     storeError(err);
   }
   try {
+    // The department's file as it was before this package stays in a backup.
+    if (store.hasBudget()) {
+      try {
+        store.backup('receive');
+      } catch (err) {
+        throw new PackageError('database', err instanceof Error ? err.message : String(err));
+      }
+    }
     return store.upgradeWith(() => {
       if (!store.hasBudget()) {
         throw new PackageError('database', '部门数据库中还没有本部门的预算（预算年度未定），请先建立本部门预算再接收数据包');

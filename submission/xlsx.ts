@@ -7,7 +7,7 @@
 import ExcelJS from 'exceljs';
 import { toExactString, type Fen } from '../core/money.js';
 import type { AmountFormat, ReportTable } from '../core/tables/report.js';
-import { displayWidth, printedTable, type GridBlock, type GridCell, type PrintedTable, type PrintOptions } from './layout.js';
+import { displayWidth, printedTable, type GridBlock, type GridCell, type PrintedTable, type PrintOptions } from '../core/tables/layout.js';
 
 /** The font the office PCs have; other machines substitute their CJK font. */
 const FONT_NAME = '宋体';

@@ -2,7 +2,7 @@
 // line items themselves must satisfy.
 import { economicCodeProblem, functionalCodeProblem } from '../exchange.js';
 import { FUNDS, type FundCode } from '../funds.js';
-import { UNIT_KIND_LABELS } from '../model.js';
+import { UNIT_KIND_LABELS, fundBalances, fundFamilyLabel } from '../model.js';
 import type { Fen } from '../money.js';
 import type { AuditRule, FindingDraft } from './types.js';
 
@@ -11,27 +11,28 @@ const FUND_ORDER = new Map<string, number>(FUNDS.map((f, i) => [f.code, i]));
 export const incomeBalancePerFund: AuditRule = {
   id: 'income.balance-per-fund',
   severity: 'hard',
-  description: '收入预算按资金来源分别与支出预算相等（未编收入预算时收入即等于支出）。',
+  description:
+    '各资金来源的支出不能超过其收入预算（含上年结转、使用非财政拨款结余）；收入多于支出的部分为结转下年（未编收入预算时收入即等于支出）。',
   reads: 'sums',
   check(ctx) {
     const { budget } = ctx;
     // Without an income budget, income per source is defined as expenditure per source: nothing to compare.
     if (budget.income.length === 0) return [];
-    const income = new Map<FundCode, Fen>();
-    for (const i of budget.income) income.set(i.fund, (income.get(i.fund) ?? 0n) + i.amount);
-    const spending = ctx.lineSums().byFund;
-    const funds = [...new Set([...income.keys(), ...spending.keys()])].sort(
-      (a, b) => (FUND_ORDER.get(a) ?? 999) - (FUND_ORDER.get(b) ?? 999),
-    );
     const out: FindingDraft[] = [];
-    for (const fund of funds) {
-      const inc = income.get(fund) ?? 0n;
-      const exp = spending.get(fund) ?? 0n;
-      if (inc === exp) continue;
-      out.push({
-        place: { table: 'T01', row: fund, field: 'fund' },
-        message: `资金来源“${ctx.fund(fund)}”收入预算 ${ctx.money(inc)}，支出预算 ${ctx.money(exp)}，收支不平衡（收入减支出 ${ctx.difference(inc - exp)}）`,
-      });
+    for (const family of fundBalances(budget, ctx.lineSums().byFund).values()) {
+      // Income not spent this year is carried to next year (结转下年): only spending beyond what the family's
+      // income and carry-over allow is a fault.
+      if (family.carryOut >= 0n) continue;
+      const funds = [...family.funds.entries()]
+        .filter(([, f]) => f.spending > f.income)
+        .sort(([a], [b]) => (FUND_ORDER.get(a) ?? 999) - (FUND_ORDER.get(b) ?? 999));
+      for (const [fund, f] of funds) {
+        const carry = family.funds.size > 1 ? `；“${fundFamilyLabel(family.family)}”合计收入 ${ctx.money(family.income)}，支出 ${ctx.money(family.spending)}` : '';
+        out.push({
+          place: { table: 'T01', row: fund, field: 'fund' },
+          message: `资金来源“${ctx.fund(fund)}”收入预算 ${ctx.money(f.income)}，支出预算 ${ctx.money(f.spending)}，支出超过收入及上年结转（收入减支出 ${ctx.difference(f.income - f.spending)}${carry}）`,
+        });
+      }
     }
     return out;
   },

@@ -10,6 +10,7 @@ import { BUDGET_HARD_RULES } from './budget-rules.js';
 import { AuditContext, DEFAULT_AUDIT_SETTINGS, type AuditSettings } from './context.js';
 import { SOFT_RULES } from './soft-rules.js';
 import { TABLE_RULES } from './table-rules.js';
+import { DOCUMENT_RULES } from '../document/audit.js';
 import type { AuditRule, Finding } from './types.js';
 
 export type { AuditRule, Finding, FindingDraft, FindingPlace, Severity } from './types.js';
@@ -17,7 +18,7 @@ export { AuditContext, DEFAULT_AUDIT_SETTINGS, LineSumsAccumulator, type AuditSe
 export { IncrementalAudit, type AuditCounts } from './incremental.js';
 
 /** Every rule, hard first, in the order findings are reported. */
-export const AUDIT_RULES: readonly AuditRule[] = [...BUDGET_HARD_RULES, ...TABLE_RULES, ...SOFT_RULES];
+export const AUDIT_RULES: readonly AuditRule[] = [...BUDGET_HARD_RULES, ...TABLE_RULES, ...DOCUMENT_RULES, ...SOFT_RULES];
 
 export function auditRule(id: string): AuditRule | undefined {
   return AUDIT_RULES.find((r) => r.id === id);

@@ -1,4 +1,4 @@
-// Hard rules that compare the computed tables with each other and with the line items (TABLES.md "Cross-table
+// Hard rules that compare the computed tables with each other and with the line items (docs/domain/TABLES.md "Cross-table
 // facts"). Tables computed from one consistent budget satisfy them by construction; the rules are there for the
 // tables that are not: a stale cache, a year's table definitions that lost a column, an engine defect, or tables
 // read back from a file. Every comparison is exact, in 分.

@@ -30,6 +30,7 @@ import {
   type RowStream,
   type TableDefinition,
 } from './definitions.js';
+import type { PublicationFormat } from './format.js';
 import { ATTRIBUTE_VALUE, compilePredicate, predicateAttributes, type CompiledPredicate, type LineFacts } from './predicates.js';
 import type { ReportRow, ReportTable, TableId } from './report.js';
 import { qualifiedItemNames } from './years.js';
@@ -119,6 +120,8 @@ interface TableState {
 interface Contribution {
   rows: readonly RowState[];
   columns: readonly number[];
+  /** A 结转下年 row (stream 'balance') takes spending away from income. */
+  negate?: true;
 }
 
 interface Touched {
@@ -161,7 +164,8 @@ export class TableEngine {
   private touched: Map<RowState, Touched> | null = null;
   private readonly qualifiedNames: ReadonlySet<string>;
 
-  constructor(budget: Budget, book: CodeBook) {
+  /** `format`: the publication format whose tables to compute (河南 2020 when absent). */
+  constructor(budget: Budget, book: CodeBook, format?: PublicationFormat) {
     this.budget = budget;
     this.book = book;
     this.units = new Map(budget.units.map((u) => [u.code, { ...u }]));
@@ -174,6 +178,7 @@ export class TableEngine {
       amountUnit: budget.amountUnit,
       departmentName: budget.department.name,
       book,
+      ...(format ? { format } : {}),
     });
     // Copies: the caller may edit its objects in place, and the engine must still know the old version.
     for (const original of budget.lines) {
@@ -569,10 +574,16 @@ export class TableEngine {
     if (state.filter(facts)) {
       const mask = columnMask(state, facts);
       for (const row of state.fixedRows) {
-        if (row.stream === 'income' ? !incomeFromLines : stream === 'income') continue;
+        if (row.stream === 'balance') {
+          // 结转下年 = income − spending; without an income budget income is the spending: nothing is left.
+          if (this.income.length === 0) continue;
+        } else if (row.stream === 'income' ? !incomeFromLines : stream === 'income') continue;
         if (!row.feed(facts)) continue;
         const columns = mask.filter((i) => row.columnSet.has(i));
-        if (columns.length > 0) list.push({ rows: [state.rows.get(row.meta.key)!], columns });
+        if (columns.length === 0) continue;
+        const c: Contribution = { rows: [state.rows.get(row.meta.key)!], columns };
+        if (row.stream === 'balance' && stream === 'expenditure') c.negate = true;
+        list.push(c);
       }
     }
     state.contributionCache.set(key, list);
@@ -589,13 +600,15 @@ export class TableEngine {
     }
     if (mask === null) return null;
     const rowsSpec = state.def.rows;
-    const rowKey = rowsSpec.type === 'unit-functional' ? rowKeys.functional : rowKeys.economic;
+    const rowKey = rowsSpec.type === 'unit-functional' || rowsSpec.type === 'functional-tree' ? rowKeys.functional : rowKeys.economic;
     let rows = state.rowsCache.get(rowKey);
     if (!rows) {
       const metas =
         rowsSpec.type === 'economic'
           ? this.economicRows(state, facts, rowsSpec.codeStyle, rowsSpec.totalLabelColumn)
-          : this.functionalRows(state, facts);
+          : rowsSpec.type === 'functional-tree' || rowsSpec.type === 'economic-tree'
+            ? this.codeTreeRows(state, rowsSpec.type === 'functional-tree' ? (facts.functional ?? '') : (facts.economic ?? ''), rowsSpec.type)
+            : this.functionalRows(state, facts);
       rows = metas.map((meta) => {
         let row = state.rows.get(meta.key);
         if (!row) {
@@ -681,6 +694,29 @@ export class TableEngine {
       return meta;
     });
     return [total, classRow, item];
+  }
+
+  /**
+   * 合计 and the code's ancestors down to the code itself, over the department: 类 / 款 / 项 (201, 20101, 2010101)
+   * or economic 类 / 款 (301, 30101). Codes sort as text, so each row follows its parent.
+   */
+  private codeTreeRows(state: TableState, code: string, type: 'functional-tree' | 'economic-tree'): RowMeta[] {
+    const list = type === 'functional-tree' ? this.book.functional : this.book.economic;
+    const total = this.cachedMeta(state, 'total', () => ({ label: '合计', level: 0, kind: 'total', labels: { name: '合计' }, sortKey: '0' }));
+    const lengths = type === 'functional-tree' ? [3, 5, 7] : [3, 5];
+    const kinds: RowMeta['kind'][] = type === 'functional-tree' ? ['class', 'subtotal', 'item'] : ['class', 'item'];
+    const out = [total];
+    lengths.forEach((n, i) => {
+      if (code.length < n) return;
+      const c = code.slice(0, n);
+      out.push(
+        this.cachedMeta(state, `code:${c}`, () => {
+          const name = list.name(c) ?? c;
+          return { code: c, label: name, level: i + 1, kind: kinds[i]!, labels: { code: c, name }, sortKey: `1${SEP}${c}` };
+        }),
+      );
+    });
+    return out;
   }
 
   /** A generic 项 name (事业运行, 行政运行 …) is printed with its 款: "事业运行（政府办公厅（室）及相关机构事务）". */
@@ -896,6 +932,7 @@ export class TableEngine {
 
 /** Adds an amount (and a count of lines) to the contribution's cells; `touch` records rows for change reports. */
 function applyContribution(c: Contribution, amount: Fen, count: number, touch: ((row: RowState) => void) | null): void {
+  if (c.negate) amount = -amount;
   for (const row of c.rows) {
     if (touch) touch(row);
     const wasPrinted = isPrinted(row);
@@ -996,6 +1033,6 @@ function toReportRow(row: RowState): ReportRow {
 }
 
 /** Every table computed from scratch. */
-export function computeTables(budget: Budget, book: CodeBook): ReportTable[] {
-  return new TableEngine(budget, book).tables();
+export function computeTables(budget: Budget, book: CodeBook, format?: PublicationFormat): ReportTable[] {
+  return new TableEngine(budget, book, format).tables();
 }

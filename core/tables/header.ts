@@ -1,5 +1,5 @@
 // The column header of a published table as a grid of merged cells. The screen (api/tables-view.ts) and the
-// printed files (submission/layout.ts) both draw this one grid, so they cannot disagree about what spans what.
+// printed files (core/tables/layout.ts, which every output renders) draw this one grid, so they cannot disagree about what spans what.
 import type { ReportColumn, ReportTable } from './report.js';
 
 export interface HeaderGridCell {

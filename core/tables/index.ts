@@ -16,7 +16,9 @@ export {
 } from './report.js';
 export {
   tableDefinitions,
-  TABLE_TITLES,
+  SHIPPED_FORMATS,
+  DEFAULT_FORMAT_ID,
+  defaultFormat,
   FISCAL_FUND_GROUPS,
   PROJECT_AMOUNT_FIELDS,
   type TableDefinition,
@@ -25,5 +27,6 @@ export {
   type RowsSpec,
   type DefinitionContext,
 } from './definitions.js';
+export { parsePublicationFormat, formatDefinitions, PUBLICATION_FORMAT_VERSION, type PublicationFormat, type ParseFormatResult } from './format.js';
 export { compilePredicate, type LinePredicate, type LineFacts } from './predicates.js';
 export { YEAR_LABELS, functionalClassLabel, chineseOrdinal, type YearLabels } from './years.js';

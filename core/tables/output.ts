@@ -1,8 +1,7 @@
 // Two outputs of computed tables: JSON with exact decimal strings (for machines and comparisons) and plain
-// text aligned for a terminal (for people), formatted as published.
+// text aligned for a terminal (for people), drawn from the one print layout (layout.ts).
 import { formatAmount, toExactString, type Fen } from '../money.js';
-import type { Indicator, Project } from '../model.js';
-import { publishedIndicatorRows, type IndicatorTemplate } from '../indicators.js';
+import { displayWidth, printedTable, type GridBlock, type GridCell, type PrintOptions } from './layout.js';
 import { leafColumns, type AmountFormat, type ReportColumn, type ReportRow, type ReportTable } from './report.js';
 
 // --- JSON ------------------------------------------------------------------------------------------------
@@ -82,32 +81,14 @@ function jsonRow(t: ReportTable, r: ReportRow, layout: boolean): JsonRow {
 }
 
 // --- text ------------------------------------------------------------------------------------------------
+//
+// The text report draws the one print layout (layout.ts) with characters: the same merged header, rows and
+// formatted figures as the .xlsx and PDF files, aligned for a terminal (CJK characters count two columns).
 
-/** Terminal columns a string takes: CJK and full-width characters take two. */
-export function displayWidth(text: string): number {
-  let width = 0;
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    width += isWide(cp) ? 2 : 1;
-  }
-  return width;
-}
-
-function isWide(cp: number): boolean {
-  return (
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0x303e) ||
-    (cp >= 0x3041 && cp <= 0x33ff) ||
-    (cp >= 0x3400 && cp <= 0x4dbf) ||
-    (cp >= 0x4e00 && cp <= 0x9fff) ||
-    (cp >= 0xa000 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-  );
+/** Published form of one amount: "1,740.2" (万元, T01–T10), "5.00" (T11), "" for zero where published so. */
+export function formatCell(fen: Fen | undefined, unit: ReportTable['amountUnit'], format: AmountFormat): string {
+  if (fen === undefined) return '';
+  return formatAmount(fen, unit, { decimals: format.decimals, thousands: format.thousands, blankZero: format.blankZero });
 }
 
 function padEnd(text: string, width: number): string {
@@ -138,242 +119,127 @@ function wrap(text: string, width: number): string[] {
   return out;
 }
 
-/** Published form of one amount: "1,740.2" (万元, T01–T10), "5.00" (T11), "" for zero where published so. */
-export function formatCell(fen: Fen | undefined, unit: ReportTable['amountUnit'], format: AmountFormat): string {
-  if (fen === undefined) return '';
-  return formatAmount(fen, unit, { decimals: format.decimals, thousands: format.thousands, blankZero: format.blankZero });
-}
-
-/** A printed column: a label column (text from row.labels) or an amount column (from row.cells). */
-interface PrintColumn {
-  kind: 'label' | 'amount';
-  side?: 'income' | 'expenditure';
-  key: string;
-  header: string;
-  width: number;
-  /** Text wider than this wraps onto more lines of the same row. */
-  maxWidth?: number;
-}
-
-interface HeaderNode {
-  label: string;
-  children: HeaderNode[];
-  /** Leaf: index into the print columns. */
-  column?: number;
-}
-
 /** Widest a header word may make its column before it wraps onto more header lines. */
 const MAX_HEADER_WIDTH = 12;
 const GAP = '  ';
+/** Widest a free-text column of an indicator table grows before its text wraps. */
+const INDICATOR_TEXT_WIDTH = [16, 16, 30, 20, 50];
 
-/** Every table as aligned text, formatted like the publication; tables are separated by a blank line. */
-export function reportToText(tables: readonly ReportTable[], options: { projectTemplate?: IndicatorTemplate } = {}): string {
-  return tables.map((t) => tableToText(t, options.projectTemplate)).join('\n\n') + '\n';
+/** Every table as aligned text, laid out as printed; tables are separated by a blank line. */
+export function reportToText(tables: readonly ReportTable[], options: PrintOptions = {}): string {
+  return tables.map((t) => tableToText(t, options)).join('\n\n') + '\n';
 }
 
-export function tableToText(t: ReportTable, projectTemplate?: IndicatorTemplate): string {
-  const head = t.caption.join('\n');
-  switch (t.layout) {
-    case 'two-sided':
-      return `${head}\n${twoSidedText(t)}`;
-    case 'form':
-      return `${head}\n${formText(t)}`;
-    case 'projects':
-      return projectsText(t, projectTemplate);
-    default: {
-      const text = listText(t);
-      return t.note ? `${head}\n${text}\n${t.note}` : `${head}\n${text}`;
-    }
-  }
+export function tableToText(t: ReportTable, options: PrintOptions = {}): string {
+  return printedTable(t, options)
+    .blocks.map((b) => blockText(b))
+    .join('\n\n');
 }
 
-function toHeaderNodes(columns: readonly ReportColumn[], print: PrintColumn[], kind: PrintColumn['kind'], side?: PrintColumn['side']): HeaderNode[] {
-  return columns.map((c) => {
-    if (c.children?.length) return { label: c.label, children: toHeaderNodes(c.children, print, kind, side) };
-    print.push({ kind, key: c.key, header: c.label, width: 0, ...(side ? { side } : {}) });
-    return { label: c.label, children: [], column: print.length - 1 };
-  });
+function blockText(block: GridBlock): string {
+  const head = [block.title];
+  for (const c of block.captions) {
+    if (c.center !== undefined) head.push(c.center);
+    if (c.left !== undefined) head.push(c.left);
+    if (c.right !== undefined) head.push(c.right);
+  }
+  let body: string;
+  if (block.headerRows > 0 || block.cells.some((c) => c.role === 'amount' && block.rows[c.row]?.kind !== 'budget')) {
+    body = gridText(block.cells, block.rowCount, block.columnCount, block.headerRows);
+  } else {
+    body = formText(block);
+  }
+  return [...head, body, ...(block.note ? [block.note] : [])].join('\n');
 }
 
-/** Lays out header nodes and body cells into aligned lines. */
-function grid(nodes: HeaderNode[], print: PrintColumn[], body: string[][], numberRow: boolean): string {
-  // Column widths: the widest body cell, and the header word up to MAX_HEADER_WIDTH (longer words wrap).
-  print.forEach((col, i) => {
-    let width = Math.min(displayWidth(col.header), MAX_HEADER_WIDTH);
-    for (const r of body) width = Math.max(width, displayWidth(r[i] ?? ''));
-    col.width = Math.max(Math.min(width, col.maxWidth ?? Infinity), 2);
-  });
-  const depth = (n: HeaderNode): number => (n.children.length ? 1 + Math.max(...n.children.map(depth)) : 1);
-  const levels = Math.max(1, ...nodes.map(depth));
-  const spanOf = (n: HeaderNode): number[] => (n.column !== undefined ? [n.column] : n.children.flatMap(spanOf));
-  const widthOf = (cols: number[]) => cols.reduce((s, c) => s + print[c]!.width, 0) + GAP.length * (cols.length - 1);
-
-  // A group grows its last column if its label is wider than its columns.
-  const widen = (n: HeaderNode) => {
-    n.children.forEach(widen);
-    const cols = spanOf(n);
-    const need = displayWidth(n.label) - widthOf(cols);
-    if (n.children.length && need > 0) print[cols[cols.length - 1]!]!.width += need;
-  };
-  nodes.forEach(widen);
-
-  // Header: each level is a run of cells; a leaf reaching above the last level is blank below its label.
-  const headerLines: string[] = [];
-  for (let level = 0; level < levels; level++) {
-    const cells: { text: string[]; width: number }[] = [];
-    const walk = (n: HeaderNode, at: number) => {
-      if (at === level || (n.children.length === 0 && at < level)) {
-        const cols = spanOf(n);
-        const width = widthOf(cols);
-        const text = at === level ? (n.children.length ? [n.label] : wrap(n.label, width)) : [''];
-        cells.push({ text, width });
-        return;
-      }
-      n.children.forEach((c) => walk(c, at + 1));
-    };
-    nodes.forEach((n) => walk(n, 0));
-    const height = Math.max(...cells.map((c) => c.text.length));
-    for (let h = 0; h < height; h++) {
-      headerLines.push(cells.map((c) => center(c.text[h] ?? '', c.width)).join(GAP).trimEnd());
-    }
-  }
-  const lines = [...headerLines];
-  if (numberRow) {
-    let n = 0;
-    lines.push(print.map((c) => (c.kind === 'label' ? padEnd('**', c.width) : padStart(String(++n), c.width))).join(GAP).trimEnd());
-  }
-  for (const r of body) {
-    const parts = print.map((c, i) => (c.maxWidth !== undefined ? wrap(r[i] ?? '', c.width) : [r[i] ?? '']));
-    const height = Math.max(...parts.map((p) => p.length));
-    for (let h = 0; h < height; h++) {
-      lines.push(print.map((c, i) => (c.kind === 'label' ? padEnd(parts[i]![h] ?? '', c.width) : padStart(parts[i]![h] ?? '', c.width))).join(GAP).trimEnd());
-    }
-  }
-  // A loop, not Math.max(...): a large department's table has more lines than a call takes arguments.
-  const rule = '-'.repeat(lines.reduce((max, line) => Math.max(max, displayWidth(line)), 0));
-  return [rule, ...headerLines, rule, ...lines.slice(headerLines.length), rule].join('\n');
-}
-
-function listText(t: ReportTable): string {
-  const print: PrintColumn[] = [];
-  const nodes = [...toHeaderNodes(t.labelColumns, print, 'label'), ...toHeaderNodes(t.columns, print, 'amount')];
-  const body = t.rows.map((r) => print.map((c) => (c.kind === 'label' ? r.labels[c.key] ?? '' : formatCell(r.cells[c.key], t.amountUnit, t.format))));
-  return grid(nodes, print, body, t.numberRow);
-}
-
-function twoSidedText(t: ReportTable): string {
-  const print: PrintColumn[] = [];
-  const nodes: HeaderNode[] = [];
-  for (const side of ['income', 'expenditure'] as const) {
-    const group = t.columns.find((c) => c.side === side);
-    const labelNodes = toHeaderNodes(t.labelColumns.filter((c) => c.side === side), print, 'label', side);
-    const amountNodes = toHeaderNodes(group?.children ?? [], print, 'amount', side);
-    nodes.push({ label: group?.label ?? '', children: [...labelNodes, ...amountNodes] });
-  }
-  const lines = Math.max(0, ...t.rows.map((r) => r.line ?? 0));
-  const body: string[][] = [];
-  let previousGroup: string | undefined;
-  for (let line = 1; line <= lines; line++) {
-    const income = t.rows.find((r) => r.line === line && r.side === 'income');
-    const expenditure = t.rows.find((r) => r.line === line && r.side === 'expenditure');
-    // A group label (一般公共预算收入) is one merged cell: printed on the first row of its group only.
-    const group = income?.group;
-    const repeatGroup = group !== undefined && group === previousGroup;
-    previousGroup = group;
-    body.push(
-      print.map((c) => {
-        const row = c.side === 'income' ? income : expenditure;
-        if (!row) return '';
-        if (c.kind === 'amount') return formatCell(row.cells[c.key], t.amountUnit, t.format);
-        return repeatGroup && c.key === 'incomeGroup' ? '' : row.labels[c.key] ?? '';
-      }),
-    );
-  }
-  return grid(nodes, print, body, false);
-}
-
-function formText(t: ReportTable): string {
+/** A form (T10, T11): "label：value" lines, then its indicator table as an aligned grid. */
+function formText(block: GridBlock): string {
+  const head = block.rows.findIndex((r) => r.kind === 'head');
+  const formRows = head < 0 ? block.rowCount : head;
   const out: string[] = [];
-  const info = t.departmentPerformance;
-  const perf = info?.performance ?? null;
-  out.push(`部门(单位)名称：${info?.departmentName ?? ''}`);
-  if (perf) {
-    out.push(`年度履职目标：${perf.dutyGoal}`);
-    out.push('年度主要任务：');
-    for (const task of perf.tasks) out.push(`  ${task.name}：${task.content}`);
+  const starting = (row: number) => block.cells.filter((c) => c.row === row).sort((a, b) => a.col - b.col);
+  let indentUntil = -1;
+  for (let row = 0; row < formRows; row++) {
+    const cells = starting(row);
+    const pieces: string[] = [];
+    for (let i = 0; i < cells.length; i++) {
+      const c = cells[i]!;
+      const next = cells[i + 1];
+      if (c.role === 'form-label' && c.rowSpan > 1) {
+        // A label over several rows (年度主要任务, 预算情况) heads the lines it spans.
+        out.push(`${c.text}：`);
+        indentUntil = row + c.rowSpan - 1;
+      } else if (c.role === 'form-label' && next && (next.role === 'text' || next.role === 'amount')) {
+        pieces.push(`${c.text}：${next.text}`);
+        i++;
+      } else if (c.text !== '') pieces.push(c.text);
+    }
+    if (pieces.length) out.push((row <= indentUntil ? '  ' : '') + pieces.join(GAP));
   }
-  out.push('预算情况：');
-  const width = Math.max(...t.rows.map((r) => displayWidth(r.label)));
-  for (const r of t.rows) out.push(`  ${padEnd(r.label, width)}  ${padStart(formatCell(r.cells.amount, t.amountUnit, t.format), 12)}`.trimEnd());
-  if (perf && perf.indicators.length > 0) {
-    out.push('');
-    out.push(indicatorGrid(['一级指标', '二级指标', '三级指标', '指标值', '指标值说明'], mergeRepeats(perf.indicators.map((i) => [i.level1, i.level2, i.name, i.target, i.note ?? '']))));
+  if (head >= 0) {
+    const cells = block.cells.filter((c) => c.row >= head).map((c) => ({ ...c, row: c.row - head }));
+    out.push(gridText(cells, block.rowCount - head, block.columnCount, 1, INDICATOR_TEXT_WIDTH));
   }
   return out.join('\n');
 }
 
-/** A repeated 一级 (and 二级 under the same 一级) is printed once, as a merged cell reads. */
-function mergeRepeats(rows: string[][]): string[][] {
-  return rows.map((r, i) => {
-    const prev = rows[i - 1];
-    const sameLevel1 = prev !== undefined && prev[0] === r[0];
-    const sameLevel2 = sameLevel1 && prev![1] === r[1];
-    return r.map((cell, c) => ((c === 0 && sameLevel1) || (c === 1 && sameLevel2) ? '' : cell));
-  });
+/**
+ * Grid cells as aligned lines between rules: a merged cell spans its columns (a wider group grows its last
+ * column), a cell merged down prints on its first row only; headers are centred, amounts right-aligned.
+ */
+function gridText(cells: readonly GridCell[], rowCount: number, columnCount: number, headerRows: number, maxWidths?: readonly number[]): string {
+  const cellText = (c: GridCell) => ' '.repeat((c.indent ?? 0) * 2) + c.text;
+  const widths = new Array<number>(columnCount).fill(2);
+  for (const c of cells) {
+    if (c.colSpan !== 1) continue;
+    const w = c.role === 'header' ? Math.min(displayWidth(c.text), MAX_HEADER_WIDTH) : displayWidth(cellText(c));
+    widths[c.col] = Math.max(widths[c.col]!, Math.min(w, maxWidths?.[c.col] ?? Infinity));
+  }
+  const spanWidth = (c: GridCell) => widths.slice(c.col, c.col + c.colSpan).reduce((a, b) => a + b, 0) + GAP.length * (c.colSpan - 1);
+  // Wider spans first grow their last column, header groups before body cells, in grid order.
+  for (const c of [...cells].filter((x) => x.colSpan > 1).sort((a, b) => a.row - b.row || a.col - b.col)) {
+    const need = displayWidth(cellText(c)) - spanWidth(c);
+    if (need > 0) widths[c.col + c.colSpan - 1]! += need;
+  }
+  const starts = new Map<string, GridCell>();
+  for (const c of cells) starts.set(`${c.row}:${c.col}`, c);
+  const lines: string[][] = [];
+  for (let row = 0; row < rowCount; row++) {
+    const segments: { lines: string[]; width: number; align: 'left' | 'right' | 'center' }[] = [];
+    for (let col = 0; col < columnCount; ) {
+      const c = starts.get(`${row}:${col}`);
+      if (!c) {
+        segments.push({ lines: [''], width: widths[col]!, align: 'left' });
+        col++;
+        continue;
+      }
+      const width = spanWidth(c);
+      const text = cellText(c);
+      const wrapped = (c.role === 'header' && c.colSpan === 1) || maxWidths?.[c.col] !== undefined ? wrap(text, width) : [text];
+      const align = c.role === 'header' ? 'center' : c.role === 'amount' || (c.role === 'number-row' && c.text !== '**') ? 'right' : 'left';
+      segments.push({ lines: wrapped, width, align });
+      col += c.colSpan;
+    }
+    const height = Math.max(...segments.map((s) => s.lines.length));
+    const out: string[] = [];
+    for (let h = 0; h < height; h++) {
+      out.push(
+        segments
+          .map((s) => {
+            const t = s.lines[h] ?? '';
+            return s.align === 'center' ? center(t, s.width) : s.align === 'right' ? padStart(t, s.width) : padEnd(t, s.width);
+          })
+          .join(GAP)
+          .trimEnd(),
+      );
+    }
+    lines.push(out);
+  }
+  const headerLines = lines.slice(0, headerRows).flat();
+  const bodyLines = lines.slice(headerRows).flat();
+  // A loop, not Math.max(...): a large department's table has more lines than a call takes arguments.
+  const rule = '-'.repeat([...headerLines, ...bodyLines].reduce((max, line) => Math.max(max, displayWidth(line)), 0));
+  return [rule, ...headerLines, rule, ...bodyLines, rule].join('\n');
 }
 
-/** Widest a free-text column of an indicator table grows before its text wraps. */
-const INDICATOR_TEXT_WIDTH = [16, 16, 30, 20, 50];
-
-function indicatorGrid(header: string[], shown: string[][]): string {
-  const print: PrintColumn[] = header.map((h, i) => ({ kind: 'label', key: String(i), header: h, width: 0, maxWidth: INDICATOR_TEXT_WIDTH[i] ?? 30 }));
-  const nodes: HeaderNode[] = header.map((h, i) => ({ label: h, children: [], column: i }));
-  return grid(nodes, print, shown, false);
-}
-
-function projectsText(t: ReportTable, template?: IndicatorTemplate): string {
-  const projects = t.projects ?? [];
-  const cellsOf = new Map(t.rows.map((r) => [r.key, r.cells]));
-  const money = (p: Project, key: string) => formatCell(cellsOf.get(p.code)?.[key], t.amountUnit, t.format);
-  return projects
-    .map((p) => {
-      const out = [...t.caption];
-      const field = (label: string, value: string | undefined) => out.push(`${label}：${value ?? ''}`);
-      field('项目名称', p.name);
-      field('单位编码', p.unit);
-      field('资金用途', p.usage);
-      field('项目负责人', p.leader);
-      field('联系人', p.contact);
-      field('联系电话', p.phone);
-      field('开始时间', p.start);
-      field('结束时间', p.end);
-      field('项目总金额', money(p, 'totalAmount'));
-      field('项目本年度金额', money(p, 'yearAmount'));
-      field('上年度项目总金额', money(p, 'priorTotalAmount'));
-      field('项目上年度金额', money(p, 'priorYearAmount'));
-      out.push('项目详细信息');
-      field('项目概况', p.overview);
-      field('立项依据', p.basis);
-      field('项目设立的必要性', p.necessity);
-      field('项目配套制度措施', p.measures);
-      field('项目实施计划', p.plan);
-      field('备注', p.remarks);
-      out.push('项目绩效目标');
-      field('项目总目标', p.overallGoal);
-      field('年度绩效目标', p.annualGoal);
-      // With the template every 二级 is printed, an empty one as one blank row (TABLES.md T11).
-      const rows = template
-        ? publishedIndicatorRows(p, template).map((r) => [
-            r.level1RowSpan > 0 ? r.level1 : '',
-            r.level2RowSpan > 0 ? r.level2 : '',
-            r.indicator?.name ?? '',
-            r.indicator?.target ?? '',
-          ])
-        : mergeRepeats(p.indicators.map((i: Indicator) => [i.level1, i.level2, i.name, i.target]));
-      out.push(indicatorGrid(['一级指标', '二级指标', '三级指标', '目标值'], rows));
-      return out.join('\n');
-    })
-    .join('\n\n');
-}
-
-export { leafColumns };
+export { leafColumns, displayWidth };

@@ -3,9 +3,12 @@
 import type { AmountUnit, Fen } from '../money.js';
 import type { DepartmentPerformance, Project } from '../model.js';
 
+/** The tables of the 河南 2020 format (the default), in published order. */
 export const TABLE_IDS = ['T01', 'T02', 'T03', 'T04', 'T05', 'T06', 'T07', 'T08', 'T09', 'T10', 'T11'] as const;
-export type TableId = (typeof TABLE_IDS)[number];
+/** A table's id within its publication format ("T03" in 河南 2020, "N3" in the national format). */
+export type TableId = string;
 
+/** Whether a value names a table of the default format (河南 2020). */
 export function isTableId(value: unknown): value is TableId {
   return typeof value === 'string' && (TABLE_IDS as readonly string[]).includes(value);
 }
@@ -68,7 +71,7 @@ export interface ReportRow {
   cells: Record<string, Fen>;
 }
 
-/** How a table prints its amounts, per amount unit (TABLES.md "Number format"). */
+/** How a table prints its amounts, per amount unit (docs/domain/TABLES.md "Number format"). */
 export interface AmountFormat {
   decimals: number;
   thousands: boolean;

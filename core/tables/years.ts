@@ -18,7 +18,7 @@ export interface YearLabels {
 const GENERIC_ITEM_NAMES = ['行政运行', '一般行政管理事务', '机关服务', '事业运行'] as const;
 
 export const YEAR_LABELS: Readonly<Record<number, YearLabels>> = {
-  // 济源 2020 (TABLES.md, T04 "The 类 list").
+  // 济源 2020 (docs/domain/TABLES.md, T04 "The 类 list").
   2020: {
     functionalClassNames: {
       '201': '一般公共服务',

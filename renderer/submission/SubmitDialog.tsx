@@ -11,6 +11,7 @@ import {
   type SubmissionPrepareView,
 } from '../../api/submission.js';
 import { call, hostKind } from '../api.js';
+import { holdSave } from '../save-state.js';
 import { Modal, ProblemBox, placeText, problemOf, type Problem } from './common.js';
 import { showExact, showSize, showTime } from './files.js';
 
@@ -49,6 +50,8 @@ export function SubmitDialog({ onClose, onSubmitted, onPick }: Props) {
   const [noteProblem, setNoteProblem] = useState<string | null>(null);
   const unsaved = useRef(new Map<string, string>());
   const saveTimer = useRef<number | null>(null);
+  /** The status bar says 正在保存 from the first key of a draft until the host has stored it. */
+  const saveTicket = useRef<((ok?: boolean) => void) | null>(null);
   const live = useRef(true);
   const desktop = hostKind() === 'electron';
 
@@ -70,13 +73,17 @@ export function SubmitDialog({ onClose, onSubmitted, onPick }: Props) {
   const flushNotes = useCallback(async () => {
     if (saveTimer.current !== null) window.clearTimeout(saveTimer.current);
     saveTimer.current = null;
-    if (unsaved.current.size === 0) return;
+    const release = saveTicket.current ?? (() => undefined);
+    saveTicket.current = null;
+    if (unsaved.current.size === 0) return release();
     const batch = [...unsaved.current].map(([key, note]) => ({ key, note }));
     unsaved.current.clear();
     try {
       await call('submission.saveNotes', { notes: batch });
+      release(true);
       if (live.current) setNoteProblem(null);
     } catch (err) {
+      release(false);
       for (const { key, note } of batch) if (!unsaved.current.has(key)) unsaved.current.set(key, note);
       if (live.current) setNoteProblem(`说明未能保存：${problemOf(err).message}`);
     }
@@ -88,6 +95,7 @@ export function SubmitDialog({ onClose, onSubmitted, onPick }: Props) {
   const setNote = (key: string, note: string) => {
     setNotes((n) => ({ ...n, [key]: note }));
     unsaved.current.set(key, note);
+    saveTicket.current ??= holdSave();
     if (saveTimer.current !== null) window.clearTimeout(saveTimer.current);
     saveTimer.current = window.setTimeout(() => void flushNotes(), SAVE_DELAY_MS);
   };

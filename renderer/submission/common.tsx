@@ -92,7 +92,7 @@ export function placeText(f: Finding): string {
   const parts: string[] = [];
   if (p.table) parts.push(p.table);
   if (p.project) parts.push(`项目 ${p.project}`);
-  if (p.line !== undefined) parts.push(`预算行 #${p.line}`);
+  if (p.line !== undefined) parts.push('预算明细中的一行（点击定位）');
   if (p.indicator !== undefined) parts.push(`第 ${p.indicator + 1} 个指标`);
   return parts.join(' · ');
 }

@@ -1,7 +1,7 @@
 // 导入科目代码表 end to end: a year's official list loaded from a CSV file through the toolbar dialog; the
 // grid's names and pickers use it at once; a bad file is refused with its line numbers and nothing stored.
 import { expect, test, type Page } from '@playwright/test';
-import { cell, cleanup, shot, startWithFixture, type RunningHost } from './host.js';
+import { cell, cleanup, expectStored, shot, startWithFixture, type RunningHost } from './host.js';
 
 interface LineRow {
   id: number;
@@ -66,7 +66,7 @@ test('a CSV that renames a 项 and adds one is loaded; the picker finds the new 
   await expect(picker.locator('li[data-code="2010351"]')).toBeVisible();
   await shot(page, '32-code-list-picker');
   await page.keyboard.press('Enter');
-  await expect(cell(page, line.id, 'functional')).toContainText('2010351');
+  await expectStored(page, line.id, 'functional', '2010351', true);
   const after = (await host.api<{ lines: LineRow[] }>('lines.list')).lines;
   expect(after.find((l) => l.id === line.id)!.functional).toBe('2010351');
 });

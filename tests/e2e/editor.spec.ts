@@ -2,7 +2,7 @@
 // through Chromium with the keyboard and the clipboard as a finance clerk would.
 import { readFileSync } from 'node:fs';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { FIXTURE_PATH, cell, cleanup, reveal, shot, startHost, startWithFixture, tempBudgetDir, type RunningHost } from './host.js';
+import { FIXTURE_PATH, cell, cleanup, expectStored, reveal, settled, shot, startHost, startWithFixture, tempBudgetDir, type RunningHost } from './host.js';
 
 interface LineRow {
   id: number;
@@ -141,12 +141,12 @@ test('Delete clears an amount, and the 元 display shows the same exact figures'
   await expect(page.getByTestId('total-all')).toHaveText('17,402,000.00');
   // Typed in the display unit: 12,345.67 元 is stored exactly as 1.234567 万元.
   await typeInto(page, cell(page, line.id, 'amount'), '12,345.67');
-  await expect(cell(page, line.id, 'amount')).toHaveText('12,345.67');
+  await expectStored(page, line.id, 'amount', '12,345.67');
   expect((await host.api<LinesList>('lines.list')).lines.find((l) => l.id === line.id)!.amount).toBe('1.234567');
   await shot(page, '17-yuan-display');
   await cell(page, line.id, 'amount').click();
   await page.keyboard.press('Delete');
-  await expect(cell(page, line.id, 'amount')).toHaveText('0.00');
+  await expectStored(page, line.id, 'amount', '0.00');
   expect((await host.api<LinesList>('lines.list')).lines.find((l) => l.id === line.id)!.amount).toBe('0');
 });
 
@@ -187,7 +187,7 @@ test('a bad amount is refused with a message and nothing is stored', async ({ pa
   const message = page.getByTestId('grid-message');
   await expect(message).toContainText('金额未保存');
   await expect(message).toContainText('不是有效金额');
-  await expect(cell(page, line.id, 'amount')).toHaveText('74.20');
+  await expectStored(page, line.id, 'amount', '74.20');
   await shot(page, '13-bad-amount');
   expect(await host.api<LinesList>('lines.list')).toEqual(before);
 });
@@ -207,6 +207,7 @@ test('a block pasted from Excel adds lines and reports the rows it cannot read',
   await expect(page.getByTestId('toast-warning')).toContainText('新增 2 行');
   await expect(page.getByTestId('toast-warning')).toContainText('第 3 行');
   await expect(page.getByTestId('total-all')).toHaveText('2,760.70');
+  await settled(page);
   const after = await host.api<LinesList>('lines.list');
   expect(after.lines.length).toBe(before.lines.length + 2);
   const added = after.lines.filter((l) => !before.lines.some((b) => b.id === l.id));
@@ -233,6 +234,7 @@ test('undo and redo restore exactly', async ({ page }) => {
   await cell(page, b.id, 'remark').click();
   await page.getByRole('button', { name: /删除行/ }).click();
   await expect(cell(page, b.id, 'amount')).toHaveCount(0);
+  await settled(page);
   const edited = await host.api<LinesList>('lines.list');
 
   await cell(page, a.id, 'economic').click();
@@ -240,12 +242,13 @@ test('undo and redo restore exactly', async ({ page }) => {
   await expect(cell(page, a.id, 'amount')).toHaveText('140.90');
   await expect(cell(page, b.id, 'amount')).toHaveText('106.00');
   await expect(page.getByTestId('total-all')).toHaveText('1,740.20');
+  await settled(page);
   expect(await host.api<LinesList>('lines.list')).toEqual(before);
   await expect(page.getByRole('button', { name: '撤销' })).toBeDisabled();
 
   for (let i = 0; i < 3; i++) await page.keyboard.press('Control+y');
   await expect(cell(page, b.id, 'amount')).toHaveCount(0);
-  await expect(cell(page, a.id, 'amount')).toHaveText('1,234.56');
+  await expectStored(page, a.id, 'amount', '1,234.56');
   expect(await host.api<LinesList>('lines.list')).toEqual(edited);
   await page.getByRole('button', { name: '撤销' }).click();
   await expect(cell(page, b.id, 'amount')).toHaveText('0.50');
@@ -264,6 +267,7 @@ test('every accepted edit is there after reloading the page and after restarting
   await cell(page, line.id, 'remark').click();
   await page.getByRole('button', { name: '＋ 新增行' }).click();
   await expect(page.getByTestId('total-all')).toHaveText('1,746.27');
+  await settled(page);
   const edited = await host.api<LinesList>('lines.list');
 
   await page.reload();
@@ -312,7 +316,7 @@ test('a 10,000-line budget loads and an edit applies', async ({ page }) => {
   const target = list.lines[0]!;
   const totalBefore = await page.getByTestId('total-all').textContent();
   await typeInto(page, cell(page, target.id, 'amount'), '100000');
-  await expect(cell(page, target.id, 'amount')).toHaveText('100,000.00');
+  await expectStored(page, target.id, 'amount', '100,000.00');
   await expect(page.getByTestId('total-all')).not.toHaveText(totalBefore ?? '');
   // Scroll to the end of the grid and back: the virtualised grid renders rows on demand.
   await page.locator('.ag-grid-viewport').evaluate((el) => (el.scrollTop = el.scrollHeight));
@@ -336,7 +340,7 @@ test('the code picker finds 科目 by name as one types', async ({ page }) => {
   await expect(picker.locator('li[data-code="30201"]')).toBeVisible();
   await shot(page, '16-picker');
   await picker.locator('li[data-code="30201"]').click();
-  await expect(cell(page, line.id, 'economic')).toContainText('30201');
+  await expectStored(page, line.id, 'economic', '30201', true);
   const after = await host.api<LinesList>('lines.list');
   expect(after.lines.find((l) => l.id === line.id)!.economic).toBe('30201');
 
@@ -345,7 +349,7 @@ test('the code picker finds 科目 by name as one types', async ({ page }) => {
   await page.keyboard.type('30205');
   await expect(page.getByTestId('picker-economic').locator('input')).toHaveValue('30205');
   await page.keyboard.press('Enter');
-  await expect(cell(page, line.id, 'economic')).toContainText('30205 水费');
+  await expectStored(page, line.id, 'economic', '30205 水费', true);
   // Arrow keys move in the list, not in the grid.
   await cell(page, line.id, 'functional').click();
   await page.keyboard.type('20103');
@@ -353,7 +357,7 @@ test('the code picker finds 科目 by name as one types', async ({ page }) => {
   await page.keyboard.press('ArrowDown');
   const second = await page.getByTestId('picker-functional').locator('li[data-active="true"]').getAttribute('data-code');
   await page.keyboard.press('Enter');
-  await expect(cell(page, line.id, 'functional')).toContainText(second!);
+  await expectStored(page, line.id, 'functional', second!, true);
   expect((await host.api<LinesList>('lines.list')).lines.find((l) => l.id === line.id)!.functional).toBe(second);
 });
 
@@ -378,12 +382,47 @@ test('新建预算 from an empty file: the dialog, then a first line typed in', 
   // The host was started on this empty file: the new budget went into it.
   await expect(page.getByTestId('statusbar')).toContainText(host.dbPath);
   await page.getByRole('button', { name: '＋ 新增行' }).click();
+  await expect(page.locator('[role="row"][row-id^="L"]')).toHaveCount(1);
+  await settled(page);
   const info = await host.api<{ lineCount: number }>('budget.info');
   expect(info.lineCount).toBe(1);
   const list = await host.api<LinesList>('lines.list');
   const line = list.lines[0]!;
   await typeInto(page, cell(page, line.id, 'amount'), '1,234.56');
   await expect(page.getByTestId('total-all')).toHaveText('1,234.56');
+  await expectStored(page, line.id, 'amount', '1,234.56');
   expect((await host.api<LinesList>('lines.list')).lines[0]!.amount).toBe('1234.56');
   await shot(page, '19-new-budget-first-line');
+});
+
+test('an edit shows as pending until the host has stored it, then shows the stored value; 已保存 follows', async ({ page }) => {
+  host = await startWithFixture();
+  const list = await host.api<LinesList>('lines.list');
+  const line = findLine(list, '2010350', '30101'); // 140.9
+  await openApp(page, host);
+  await expect(page.getByTestId('status-save')).toHaveText('已保存');
+  // Hold the host's answer to the edit until the test lets it through.
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let held = 0;
+  await page.route('**/api/lines.update', async (route) => {
+    held++;
+    await gate;
+    await route.continue();
+  });
+  const amount = cell(page, line.id, 'amount');
+  await amount.click();
+  await page.keyboard.type('15.5');
+  await page.keyboard.press('Enter');
+  await expect(amount).toHaveClass(/cell-pending/);
+  await expect(page.getByTestId('status-save')).toHaveAttribute('data-state', 'saving');
+  await expect(page.getByTestId('status-save')).toHaveText('正在保存…');
+  await shot(page, '20-edit-pending');
+  expect(held).toBe(1);
+  // Nothing is in the file yet, and the grid does not claim otherwise.
+  expect((await host.api<LinesList>('lines.list')).lines.find((l) => l.id === line.id)!.amount).toBe('140.9');
+  release();
+  await expectStored(page, line.id, 'amount', '15.50');
+  await expect(page.getByTestId('status-save')).toHaveText('已保存');
+  expect((await host.api<LinesList>('lines.list')).lines.find((l) => l.id === line.id)!.amount).toBe('15.5');
 });

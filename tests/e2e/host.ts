@@ -126,3 +126,22 @@ export async function reveal(page: Page, row: number | string): Promise<void> {
   }, rowId);
   expect(found, `row ${rowId} shown`).toBe(true);
 }
+
+/**
+ * Waits until everything done in the UI is stored by the host: the status bar says 已保存 (no write on its
+ * way; a refused one counts as answered) and no grid cell is still marked as pending. Tests that read the
+ * file or the API after a UI action wait for this, never for a cell's text alone.
+ */
+export async function settled(page: Page): Promise<void> {
+  await expect(page.getByTestId('status-save')).toHaveAttribute('data-state', /^(saved|refused)$/);
+  await expect(page.locator('.grid-host .cell-pending')).toHaveCount(0);
+}
+
+/** A grid cell showing `text` as the host stored it (not as typed and still on its way). */
+export async function expectStored(page: Page, row: number | string, col: string, text: string | RegExp, contains = false): Promise<void> {
+  const c = cell(page, row, col);
+  if (contains) await expect(c).toContainText(text);
+  else await expect(c).toHaveText(text);
+  await expect(c).not.toHaveClass(/cell-pending/);
+  await settled(page);
+}

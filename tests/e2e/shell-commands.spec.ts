@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { cell, cleanup, shot, startWithFixture, type RunningHost } from './host.js';
+import { cell, cleanup, expectStored, shot, startWithFixture, type RunningHost } from './host.js';
 
 interface LineRow {
   id: number;
@@ -70,7 +70,7 @@ test('撤销 / 重做 from the menu act on the budget, never under an open cell 
   await page.keyboard.type('77');
   await send(page, { command: 'undo' });
   await page.keyboard.press('Escape');
-  await expect(cell(page, line.id, 'amount')).toHaveText('200.00');
+  await expectStored(page, line.id, 'amount', '200.00');
   expect((await host.api<{ lines: LineRow[] }>('lines.list')).lines.find((l) => l.id === line.id)!.amount).toBe('200');
 
   // Ctrl+Z on the grid is the page's own: handled once, with preventDefault so a menu accelerator stays quiet.

@@ -6,7 +6,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import ExcelJS from 'exceljs';
-import { cell, cleanup, reveal, shot, startHost, startWithFixture, tempBudgetDir, type RunningHost } from './host.js';
+import { cell, cleanup, expectStored, reveal, settled, shot, startHost, startWithFixture, tempBudgetDir, type RunningHost } from './host.js';
 
 interface LineRow {
   id: number;
@@ -75,12 +75,15 @@ test('a unit submits, is locked, unlocks with a reason and sees the diff; the de
   await page.locator('[data-action="submit"]').click();
   await expect(dialog.getByTestId('submit-hard')).toHaveCount(0);
   const notes = dialog.getByTestId('submit-soft').locator('textarea');
+  // The dialog reads the 审核 state first: count the 说明 boxes once they are there.
+  await expect(notes.first()).toBeVisible();
   const count = await notes.count();
   expect(count).toBeGreaterThan(0);
   // The first 说明 is typed, the dialog closed and opened again: the draft is kept in the file.
   await notes.first().fill('该项按单位实际情况编列，已核实');
   await notes.first().blur();
-  await page.waitForTimeout(300);
+  // The draft is in the file once the status bar says 已保存 again.
+  await settled(page);
   await dialog.getByRole('button', { name: '取消' }).click();
   await page.locator('[data-action="submit"]').click();
   await expect(notes.first()).toHaveValue('该项按单位实际情况编列，已核实');
@@ -144,7 +147,7 @@ test('a unit submits, is locked, unlocks with a reason and sees the diff; the de
   await amount.click();
   await page.keyboard.type('150.9');
   await page.keyboard.press('Enter');
-  await expect(amount).toHaveText('150.90');
+  await expectStored(page, line.id, 'amount', '150.90');
   await page.getByRole('tab', { name: '上报与汇总' }).click();
   const pane = page.getByTestId('submission-pane');
   await expect(pane.getByTestId('pane-state')).toHaveText('已解锁 · 修改后须重新上报');

@@ -321,10 +321,14 @@ test('a placeholder target is refused, and the same number in every row is caugh
   await stepTo(page, 'audit');
   const finding = page.getByTestId('audit-step').locator('.wz-finding[data-rule="indicator.target-placeholder"]');
   await expect(finding).toContainText('88100');
+  // The same severity as in 审核: a 提示 to explain at 上报, not an error.
+  await expect(page.getByTestId('audit-step').locator('li:has(.wz-finding[data-rule="indicator.target-placeholder"]) .pill')).toHaveText('提示');
   await finding.click();
   await expect(page.getByTestId('msg-indicators')).toContainText('疑似占位内容');
-  await stepTo(page, 'preview');
-  await expect(page.getByRole('button', { name: '完成', exact: true })).toBeDisabled();
+  await page.getByRole('tab', { name: '审核' }).click();
+  const inAudit = page.getByTestId('audit-panel').locator('li', { hasText: '88100' });
+  await expect(inAudit.first()).toBeVisible();
+  await expect(inAudit.first().locator('.sev')).toHaveText('提示');
 });
 
 test('the department table: texts, indicators with notes, and the budget block from the lines', async ({ page }) => {
@@ -369,7 +373,7 @@ test('a project renamed in the wizard shows its new name in the line grid on com
   await openProject(page, 'P01');
   await typeIn(page, page.locator('#wz-f-name'), '专家论证费（更名）');
   await page.getByRole('button', { name: '保存草稿' }).click();
-  await expect(page.getByText('已保存').first()).toBeVisible();
+  await expect(page.getByTestId('toast-success').filter({ hasText: '草稿已保存' })).toBeVisible();
 
   await page.getByRole('tab', { name: '预算明细' }).click();
   await reveal(page, 22);

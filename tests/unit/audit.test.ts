@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AUDIT_RULES, auditBudget, auditRule, hardFindings, type Finding, type FindingPlace } from '../../core/audit/index.js';
 import { EconomicMapping, type CodeBook } from '../../core/codelists.js';
 import { parseExchange } from '../../core/exchange.js';
-import type { Budget } from '../../core/model.js';
+import { fundBalances, type Budget } from '../../core/model.js';
 import { amount } from '../../core/money.js';
 import { defaultCodeBook } from '../../db/defaults.js';
 
@@ -140,13 +140,27 @@ describe('hard rules, each triggered by one change to the seed', () => {
     expect(ruleIds(auditBudget(b, book))).not.toContain('income.balance-per-fund');
   });
 
-  it('income.balance-per-fund: income on a source nothing is spent from', () => {
+  it('income.balance-per-fund: income a source does not spend is 结转下年, not a fault; spending beyond income and carry-over is', () => {
     const b = seed();
     b.income = [
       { unit: '074001', fund: 'gpb.appropriation', amount: amount('1740.2') },
       { unit: '074001', fund: 'operations', amount: amount('12') },
     ];
-    expectFinding(auditBudget(b, book), 'income.balance-per-fund', 'hard', { table: 'T01', row: 'operations', field: 'fund' }, '事业收入', '12.00万元', '0.00万元');
+    expect(ruleIds(auditBudget(b, book))).not.toContain('income.balance-per-fund');
+    expect(fundBalances(b).get('operations')?.carryOut).toBe(amount('12'));
+    // 上年结转 covers spending of its family: 1700 of the year + 40.2 carried over = 1740.2 spent.
+    b.income = [
+      { unit: '074001', fund: 'gpb.appropriation', amount: amount('1700') },
+      { unit: '074001', fund: 'gpb.carryover', amount: amount('50') },
+    ];
+    expect(ruleIds(auditBudget(b, book))).not.toContain('income.balance-per-fund');
+    expect(fundBalances(b).get('gpb')?.carryOut).toBe(amount('9.8'));
+    // Carry-over of another family does not: 政府性基金's 上年结转 cannot pay for 一般公共预算 spending.
+    b.income = [
+      { unit: '074001', fund: 'gpb.appropriation', amount: amount('1700') },
+      { unit: '074001', fund: 'gfb.carryover', amount: amount('50') },
+    ];
+    expectFinding(auditBudget(b, book), 'income.balance-per-fund', 'hard', { table: 'T01', row: 'gpb.appropriation', field: 'fund' }, '财政拨款', '1700.00万元', '1740.20万元', '-40.20万元');
   });
 
   it('amount.non-negative: a negative line amount', () => {

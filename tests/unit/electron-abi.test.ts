@@ -4,7 +4,18 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { abisFromBinary, abisFromNm, DEFAULT_MODULE, expectedElectronAbi, judgeAbi, readModuleAbis } from '../../scripts/check-abi.mjs';
+import {
+  abisFromBinary,
+  abisFromNm,
+  binaryTarget,
+  DEFAULT_MODULE,
+  expectedElectronAbi,
+  judgeAbi,
+  judgeTarget,
+  readModuleAbis,
+  readModuleTarget,
+} from '../../scripts/check-abi.mjs';
+import { npmCommand, packageTarget } from '../../scripts/dist.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const script = join(root, 'scripts', 'check-abi.mjs');
@@ -78,5 +89,62 @@ describe('check-abi on this machine', () => {
   it('passes when told to expect this Node', () => {
     const run = spawnSync(process.execPath, [script, '--expect', process.versions.modules], { encoding: 'utf8' });
     expect(run.status).toBe(0);
+  });
+});
+
+/** The first bytes of a PE file (a Windows DLL / .node) for `machine`. */
+function peHeader(machine: number): Buffer {
+  const b = Buffer.alloc(0x100);
+  b.write('MZ', 0, 'latin1');
+  b.writeUInt32LE(0x80, 0x3c);
+  b.write('PE\0\0', 0x80, 'latin1');
+  b.writeUInt16LE(machine, 0x84);
+  return b;
+}
+
+describe('the system and CPU a module is built for', () => {
+  it('reads ELF, PE and Mach-O headers', () => {
+    expect(readModuleTarget(DEFAULT_MODULE)).toEqual({ format: 'ELF', platform: 'linux', arch: process.arch });
+    expect(binaryTarget(peHeader(0x8664))).toEqual({ format: 'PE', platform: 'win32', arch: 'x64' });
+    expect(binaryTarget(peHeader(0x014c))).toEqual({ format: 'PE', platform: 'win32', arch: 'ia32' });
+    expect(binaryTarget(peHeader(0xaa64))).toEqual({ format: 'PE', platform: 'win32', arch: 'arm64' });
+    const macho = Buffer.alloc(32);
+    macho.writeUInt32LE(0xfeedfacf, 0);
+    macho.writeUInt32LE(0x0100000c, 4);
+    expect(binaryTarget(macho)).toEqual({ format: 'Mach-O', platform: 'darwin', arch: 'arm64' });
+    expect(binaryTarget(Buffer.from('not a module at all, just text'))).toBeNull();
+  });
+
+  it('refuses a module built for another system or CPU than the package', () => {
+    const win = { format: 'PE', platform: 'win32', arch: 'x64' } as const;
+    expect(judgeTarget({ found: win, platform: 'win32', arch: 'x64', modulePath: 'm.node' })).toMatchObject({ ok: true, code: 0 });
+    const linuxForWindows = judgeTarget({ found: { format: 'ELF', platform: 'linux', arch: 'x64' }, platform: 'win32', arch: 'x64', modulePath: 'm.node' });
+    expect(linuxForWindows).toMatchObject({ ok: false, code: 1 });
+    expect(linuxForWindows.message).toContain('PE (Windows) x64');
+    expect(judgeTarget({ found: { ...win, arch: 'ia32' }, platform: 'win32', arch: 'x64', modulePath: 'm.node' })).toMatchObject({ ok: false, code: 1 });
+    expect(judgeTarget({ found: null, platform: 'win32', arch: 'x64', modulePath: 'm.node' })).toMatchObject({ ok: false, code: 2 });
+  });
+
+  it('check-abi stops a Windows package with the module built here', () => {
+    const run = spawnSync(process.execPath, [script, '--expect', process.versions.modules, '--platform', 'win32', '--arch', 'x64'], { encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('而安装包的目标是 PE (Windows) x64');
+  });
+});
+
+describe('dist', () => {
+  it('runs npm through the npm that started it, or through the shell on Windows (npm.cmd)', () => {
+    expect(npmCommand({ npm_execpath: '/usr/lib/node_modules/npm/bin/npm-cli.js' }, 'linux')).toEqual({
+      command: process.execPath,
+      prefix: ['/usr/lib/node_modules/npm/bin/npm-cli.js'],
+      shell: false,
+    });
+    expect(npmCommand({}, 'win32')).toEqual({ command: 'npm', prefix: [], shell: true });
+    expect(npmCommand({}, 'linux')).toEqual({ command: 'npm', prefix: [], shell: false });
+  });
+  it('checks the module against the system and CPU of the package asked for', () => {
+    expect(packageTarget(['--win', 'nsis', 'portable'], 'linux')).toEqual({ platform: 'win32', arch: 'x64' });
+    expect(packageTarget(['--linux', 'AppImage'], 'win32')).toEqual({ platform: 'linux', arch: 'x64' });
+    expect(packageTarget([], 'win32')).toEqual({ platform: 'win32', arch: 'x64' });
   });
 });

@@ -31,7 +31,7 @@ function runCompiledMain(db: string) {
     `import { createFakeElectron } from ${JSON.stringify(pathToFileURL(join(repo, 'tests', 'unit', 'electron-fake.ts')).href)};
 const fake = createFakeElectron({ documents: ${JSON.stringify(join(base, 'documents'))} });
 (globalThis as any).__fakeElectron = fake;
-export const { app, BrowserWindow, Menu, dialog, ipcMain, protocol, session } = fake.modules;
+export const { app, BrowserWindow, Menu, dialog, ipcMain, protocol, session, utilityProcess } = fake.modules;
 `,
   );
   const hooks = join(base, 'hooks.mjs');
@@ -48,17 +48,20 @@ export const { app, BrowserWindow, Menu, dialog, ipcMain, protocol, session } = 
   const main = join(outDir, 'electron', 'main.js');
   writeFileSync(
     runner,
-    `import { register } from 'node:module';
+    `import { createRequire, register } from 'node:module';
 register(${JSON.stringify(pathToFileURL(hooks).href)});
 process.argv = [process.argv[0], ${JSON.stringify(main)}, '--db', ${JSON.stringify(db)}];
 await import(${JSON.stringify(pathToFileURL(main).href)});
 const fake = globalThis.__fakeElectron;
 for (let i = 0; i < 200 && !fake.record.windows[0]?.loadedUrl; i++) await new Promise((r) => setTimeout(r, 25));
 const window = fake.record.windows[0];
-const imported = await fake.invoke('exchange.import', { path: ${JSON.stringify(join(repo, 'tests', 'fixtures', 'jiyuan-2020', 'budget.json'))} });
+// The page may name no file it did not pick in a dialog: the fixture comes in as its text.
+const imported = await fake.invoke('exchange.import', { text: ${JSON.stringify(readFileSync(join(repo, 'tests', 'fixtures', 'jiyuan-2020', 'budget.json'), 'utf8'))} });
+const refused = await fake.invoke('exchange.import', { path: ${JSON.stringify(join(repo, 'tests', 'fixtures', 'jiyuan-2020', 'budget.json'))} });
 const tables = await fake.invoke('reports.tables', {});
 const page = await fake.record.protocolHandlers.get('app')(new Request('app://bundle/index.html'));
-await new Promise((r) => setTimeout(r, 50));
+// The title follows the import (the shell refreshes after a call that switched the budget).
+for (let i = 0; i < 200 && !window.title.includes('济源'); i++) await new Promise((r) => setTimeout(r, 25));
 console.log(JSON.stringify({
   loadedUrl: window.loadedUrl,
   preload: window.options.webPreferences.preload,
@@ -68,9 +71,15 @@ console.log(JSON.stringify({
   csp: page.headers.get('content-security-policy'),
   title: window.title,
   channels: fake.record.ipc.size,
+  refused: refused.error ? refused.error.message : 'accepted',
+  service: fake.record.utility.map((u) => u.modulePath),
+  // CommonJS packages loaded into this (the main) process, by name.
+  loadedInMain: ['better-sqlite3', 'exceljs', 'pdfkit', 'yauzl'].filter((name) =>
+    Object.keys(createRequire(import.meta.url).cache).some((file) => file.includes(\`/node_modules/\${name}/\`))),
 }));
-fake.record.appHandlers.get('window-all-closed')();
-fake.record.appHandlers.get('will-quit')();
+fake.modules.app.emit('window-all-closed');
+fake.modules.app.emit('will-quit');
+await fake.record.utility[0].exited;
 `,
   );
   return spawnSync(process.execPath, ['--import', 'tsx', runner], {
@@ -107,6 +116,11 @@ describe('compiled main process', () => {
       title: '济源市行政服务中心 2020年部门预算 — 部门预算编制',
     });
     expect(out.tables).toBeGreaterThanOrEqual(11);
+    // The session ran in its own process, from the compiled module beside main.js.
+    expect(out.service).toEqual([join(outDir, 'electron', 'service-child.js')]);
+    expect(out.refused).toContain('桌面版只读写您在系统对话框中选择的文件');
+    // SQLite, the .xlsx and PDF writers and the zip reader live in the service's process, not in main.
+    expect(out.loadedInMain).toEqual([]);
     expect(out.csp).toContain("script-src 'self'");
     expect(existsSync(db)).toBe(true);
   });

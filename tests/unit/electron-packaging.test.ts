@@ -1,8 +1,9 @@
 // electron-builder.yml checked with electron-builder's own schema (no build: that needs downloads), and the
 // promises it makes: per-user offline installer, native module outside the archive, the icons it names.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { builtinModules } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -53,6 +54,58 @@ describe('electron-builder.yml', () => {
   it('associates budget files', async () => {
     const config = await loadConfig();
     expect(config.fileAssociations).toEqual([expect.objectContaining({ ext: BUDGET_FILE_EXTENSION, name: '部门预算文件' })]);
+  });
+});
+
+/** The package a bare specifier names ('@scope/name/sub' → '@scope/name'). */
+function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+/**
+ * Every npm package the packaged app loads: the import graph of the main process, the preload and the service
+ * process, read from the sources (static and dynamic imports, require and require.resolve), types left out.
+ */
+function packagesLoadedByTheApp(): Set<string> {
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  const queue = ['electron/main.ts', 'electron/preload.cts', 'electron/service-child.ts'].map((f) => join(repo, f));
+  const specifiers = /(?:^|\n)\s*(?:import|export)\s+(?!type\s)(?:[^'"]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require(?:\.resolve)?\(\s*['"]([^'"]+)['"]\s*\)/g;
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const m of readFileSync(file, 'utf8').matchAll(specifiers)) {
+      const spec = (m[1] ?? m[2] ?? m[3])!;
+      if (spec.startsWith('.')) {
+        const target = resolve(dirname(file), spec).replace(/\.(c?)js$/, '.$1ts');
+        if (existsSync(target)) queue.push(target);
+        else if (existsSync(`${target}x`)) queue.push(`${target}x`);
+        else throw new Error(`${file}: cannot find ${spec}`);
+      } else if (!spec.startsWith('node:') && !builtinModules.includes(spec) && spec !== 'electron') {
+        packages.add(packageName(spec));
+      }
+    }
+  }
+  return packages;
+}
+
+describe('what the package carries', () => {
+  const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+
+  it('every package the main, preload and service processes load is a production dependency (electron-builder packs those)', () => {
+    const loaded = [...packagesLoadedByTheApp()].sort();
+    expect(loaded).toEqual(expect.arrayContaining(['better-sqlite3', 'decimal.js', 'exceljs', 'pdfkit', 'zod', '@expo-google-fonts/noto-sans-sc']));
+    for (const name of loaded) expect(pkg.dependencies, name).toHaveProperty([name]);
+  });
+
+  it('the UI\'s libraries are bundled by vite into dist/renderer, so they are build tools, not in app.asar', () => {
+    for (const name of ['react', 'react-dom', 'ag-grid-community', 'ag-grid-react']) {
+      expect(pkg.dependencies).not.toHaveProperty([name]);
+      expect(pkg.devDependencies).toHaveProperty([name]);
+    }
+    expect(packagesLoadedByTheApp()).not.toContain('react');
   });
 });
 

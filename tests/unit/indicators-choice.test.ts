@@ -23,13 +23,13 @@ import {
 import type { Budget } from '../../core/model.js';
 import { computeTables, type ReportTable } from '../../core/tables/index.js';
 import { defaultCodeBook } from '../../db/defaults.js';
-import { printedTable } from '../../submission/layout.js';
+import { printedTable } from '../../core/tables/layout.js';
 import { BudgetStore } from '../../db/store.js';
 import { exportPackage } from '../../submission/export.js';
 import { readZipEntries } from '../../submission/zip-read.js';
 import { budgetDb, FIXTURE, fixtureBudget, notesFor, tempDir } from './submission-fixture.js';
 
-/** Printed indicator rows per seed project (TABLES.md, T11). */
+/** Printed indicator rows per seed project (docs/domain/TABLES.md, T11). */
 const PUBLISHED_ROWS: Record<string, number> = {
   P01: 25, P02: 24, P03: 28, P04: 28, P05: 25, P06: 25, P07: 24, P08: 26, P09: 24, P10: 25, P11: 25, P12: 24, P13: 24,
 };

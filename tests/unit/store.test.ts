@@ -196,7 +196,7 @@ describe('BudgetStore: opening and migrations', () => {
     const other = join(dir, 'migrations-other');
     mkdirSync(other);
     writeFileSync(join(other, '0001_something_else.sql'), 'CREATE TABLE x (y);');
-    writeFileSync(join(other, '0002_more.sql'), 'CREATE TABLE z (y);');
+    for (let i = 2; i <= APP_MIGRATIONS.length; i++) writeFileSync(join(other, `${String(i).padStart(4, '0')}_more.sql`), `CREATE TABLE z${i} (y);`);
     const before = snapshot(file);
     expectStoreError(() => BudgetStore.open(file, { migrationsDir: other }), 'inconsistent', /架构记录与当前程序不一致/);
     expect(snapshot(file)).toEqual(before);

@@ -5,12 +5,13 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiInput, ApiMethod, ApiOutputs, TableView } from '../../api/contract.js';
 import { dispatch } from '../../api/dispatch.js';
 import { BudgetSession, createBudgetService } from '../../api/service.js';
-import { NOTES_META_KEY } from '../../api/submission-service.js';
+import { EXPORT_RUNNING_MESSAGE, NOTES_META_KEY } from '../../api/submission-service.js';
 import { serializeExchange } from '../../core/exchange.js';
 import { LOCKED_MESSAGE } from '../../db/store.js';
 import { fixtureBudget } from './submission-fixture.js';
@@ -478,5 +479,60 @@ describe('the desktop host\'s dialogs for the page', () => {
     expect(await choose({ kind: 'lines-template', suggested: '明细.xlsx' })).toBe('/home/u/明细.xlsx');
     expect(asked.map((a) => a.kind)).toEqual(['open', 'save']);
     expect(asked[1]!.options).toMatchObject({ defaultPath: '明细.xlsx' });
+  });
+});
+
+describe('edits racing a 上报 export', () => {
+  it('an edit while the package is written is refused; the locked budget is exactly what the package carries', async () => {
+    const s = await readyUnit();
+    const out = join(dir, 'race-stick');
+    mkdirSync(out);
+    const line = basicLine((await ok(s, 'lines.list', {})).lines);
+    const attempts: string[] = [];
+    // The edit arrives while the package is being written to the stick.
+    s.submission.fileSystem = {
+      write: async (path, data) => {
+        const r = await dispatch(s, 'lines.update', { id: line.id, field: 'amount', value: '4265.8' });
+        attempts.push('error' in r ? r.error.message : 'accepted');
+        const { nodeFileSystem } = await import('../../submission/safe-write.js');
+        return nodeFileSystem.write(path, data);
+      },
+    };
+    const done = await exportTo(s, out);
+    expect(done.state).toBe('done');
+    expect(attempts).toEqual([EXPORT_RUNNING_MESSAGE]);
+    const status = await ok(s, 'submission.status', {});
+    expect(status.locked).toBe(true);
+    expect(status.last!.totals.expenditure).toBe(done.result!.totals.expenditure);
+    expect((await ok(s, 'budget.info', {})).totals.total).toBe(done.result!.totals.expenditure);
+    expect((await ok(s, 'submission.diff', {}))!.diff.unchanged).toBe(true);
+    // Edits are refused for the lock's reason afterwards, no longer for the export's.
+    expect((await refused(s, 'lines.update', { id: line.id, field: 'amount', value: '1' })).message).toBe(LOCKED_MESSAGE);
+  });
+
+  it('a budget file changed behind the session while its package is written is not locked, and the package is removed', async () => {
+    const s = await readyUnit();
+    const out = join(dir, 'changed-stick');
+    mkdirSync(out);
+    const dbFile = join(dir, 'unit.budget');
+    s.submission.fileSystem = {
+      write: async (path, data) => {
+        // Another program writes to the file (not through this session).
+        const raw = new Database(dbFile);
+        raw.prepare('UPDATE lines SET amount = amount + 100 WHERE id = (SELECT MIN(id) FROM lines)').run();
+        raw.close();
+        const { nodeFileSystem } = await import('../../submission/safe-write.js');
+        return nodeFileSystem.write(path, data);
+      },
+    };
+    const failed = await exportTo(s, out);
+    expect(failed.state).toBe('failed');
+    expect(failed.error?.code).toBe('changed');
+    expect(failed.error?.message).toContain('生成上报数据包期间预算文件被修改');
+    expect(readdirSync(out)).toEqual([]);
+    expect((await ok(s, 'submission.status', {})).locked).toBe(false);
+    const check = new Database(dbFile, { readonly: true });
+    expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+    check.close();
   });
 });

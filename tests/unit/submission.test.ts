@@ -17,7 +17,7 @@ import { MIGRATIONS_DIR, loadMigrations } from '../../db/migrate.js';
 import { BudgetStore } from '../../db/store.js';
 import { PackageError } from '../../submission/errors.js';
 import { exportPackage } from '../../submission/export.js';
-import { printedTable } from '../../submission/layout.js';
+import { printedTable } from '../../core/tables/layout.js';
 import { inspectPackage, listReceivedPackages, receivedBudgetJson, receivePackage } from '../../submission/receive.js';
 import { nodeFileSystem, type PackageFileSystem } from '../../submission/safe-write.js';
 import { readZipEntries } from '../../submission/zip-read.js';

@@ -1,18 +1,18 @@
-// The column header of the published tables, as TABLES.md sketches it, on screen (api/tables-view.ts) and in
-// the printed files (submission/layout.ts): both draw core/tables/header.ts.
+// The column header of the published tables, as docs/domain/TABLES.md sketches it, on screen (api/tables-view.ts) and in
+// the printed files (core/tables/layout.ts): both draw core/tables/header.ts.
 import { describe, expect, it } from 'vitest';
 import { reportToView } from '../../api/tables-view.js';
 import { headerGrid } from '../../core/tables/header.js';
 import { computeTables, type ReportTable } from '../../core/tables/index.js';
 import { defaultCodeBook } from '../../db/defaults.js';
-import { printedTable } from '../../submission/layout.js';
+import { printedTable } from '../../core/tables/layout.js';
 import { fixtureBudget } from './submission-fixture.js';
 
 const budget = fixtureBudget();
 const tables = computeTables(budget, defaultCodeBook(budget.fiscalYear));
 const table = (id: string): ReportTable => tables.find((t) => t.id === id)!;
 
-/** "text@row,col rowSpan×colSpan" (1-based, as TABLES.md counts r1… and c1…). */
+/** "text@row,col rowSpan×colSpan" (1-based, as docs/domain/TABLES.md counts r1… and c1…). */
 type Placed = string;
 const placed = (c: { row: number; col: number; rowSpan: number; colSpan: number; text: string }): Placed =>
   `${c.text}@r${c.row + 1},c${c.col + 1} ${c.rowSpan}×${c.colSpan}`;
@@ -41,7 +41,7 @@ function printedGrid(id: string): Placed[] {
   return block.cells.filter((c) => c.role === 'header').map(placed).sort();
 }
 
-describe('T01 header (TABLES.md grid sketch)', () => {
+describe('T01 header (docs/domain/TABLES.md grid sketch)', () => {
   const expected = [
     '收入@r1,c1 1×3',
     '项目@r2,c1 3×2',
@@ -78,7 +78,7 @@ describe('T01 header (TABLES.md grid sketch)', () => {
   });
 });
 
-describe('T04 header (TABLES.md grid sketch)', () => {
+describe('T04 header (docs/domain/TABLES.md grid sketch)', () => {
   it('收入 over c1–c3, 支出 over c4–c9, 本年支出小计 over 一般公共预算 only', () => {
     const expected = [
       '收入@r1,c1 1×3',

@@ -1,4 +1,4 @@
-// The cross-table facts of TABLES.md ("Inside each table" and "Between tables"), written in their general form
+// The cross-table facts of docs/domain/TABLES.md ("Inside each table" and "Between tables"), written in their general form
 // so they hold for any budget, not only the seed. Used by the table tests on the fixture, on a synthetic
 // budget and on random budgets. Returns one message per violated identity (empty when all hold).
 import { FUNDS } from '../../core/funds.js';

@@ -65,7 +65,7 @@ describe('tables of the seed budget (expected.json)', () => {
     const s = section<{ income: Record<string, string>; expenditure: Record<string, string> }>('T01');
     const incomeRows = t01.rows.filter((r) => r.side === 'income');
     expect(incomeRows).toHaveLength(27);
-    // 本年合计 is not in expected.json; TABLES.md prints it as 1,740.2.
+    // 本年合计 is not in expected.json; docs/domain/TABLES.md prints it as 1,740.2.
     const incomeExpected: Record<string, string> = { 'current-year': '1740.2' };
     for (const [k, v] of Object.entries(s.income)) incomeExpected[k] = v;
     for (const r of incomeRows) {
@@ -103,7 +103,7 @@ describe('tables of the seed budget (expected.json)', () => {
         expectCells(r, values, `${id} ${key}`);
       }
       if (id === 'T03') {
-        // T03's unit row is not in expected.json; it equals 合计 (one unit, TABLES.md T03 body).
+        // T03's unit row is not in expected.json; it equals 合计 (one unit, docs/domain/TABLES.md T03 body).
         const unit = only(t, (x) => x.kind === 'unit', 'unit');
         expect(unit.cells).toEqual(only(t, (x) => x.kind === 'total', '合计').cells);
         matched.add(unit.key);
@@ -138,7 +138,7 @@ describe('tables of the seed budget (expected.json)', () => {
       expectCells(r, { total: value, gpb: value, appropriation: value }, `T04 ${key}`);
     }
     for (const r of classRows.filter((x) => !matched.has(x.key))) expectCells(r, {}, `T04 ${r.label}`);
-    // The 29 类 of the 2020 list exactly as printed (TABLES.md T04).
+    // The 29 类 of the 2020 list exactly as printed (docs/domain/TABLES.md T04).
     expect(classRows.map((r) => r.label)).toEqual([
       '一、一般公共服务', '二、外交', '三、国防', '四、公共安全', '五、教育', '六、科学技术', '七、文化旅游体育与传媒',
       '八、社会保障和就业', '九、社会保险基金支出', '十、卫生健康', '十一、节能环保', '十二、城乡社区支出', '十三、农林水支出',
@@ -222,12 +222,12 @@ describe('tables of the seed budget (expected.json)', () => {
     for (const [code, value] of Object.entries(s.yearAmount)) expect(only(t11, (r) => r.code === code, code).cells.yearAmount).toBe(fen(value));
     const sum = t11.rows.reduce((acc, r) => acc + (r.cells.yearAmount ?? 0n), 0n);
     expect(sum).toBe(fen(s.sumOfYearAmount));
-    // TABLES.md: P04 393.00 / 24.00 / 369.00 / 369.00.
+    // docs/domain/TABLES.md: P04 393.00 / 24.00 / 369.00 / 369.00.
     expect(only(t11, (r) => r.code === 'P04', 'P04').cells).toEqual({ totalAmount: fen('393'), yearAmount: fen('24'), priorTotalAmount: fen('369'), priorYearAmount: fen('369') });
     expect(t11.projects).toHaveLength(13);
   });
 
-  it('every cross-table identity of TABLES.md holds', () => {
+  it('every cross-table identity of docs/domain/TABLES.md holds', () => {
     expect(tableIdentityViolations(tables, { projectsMatchLines: true })).toEqual([]);
     // Fact 22: P02–P06 (专项资金) sum to 818.8, the other eight to 360.6.
     const t03 = only(table('T03'), (r) => r.kind === 'total', '合计');
@@ -300,11 +300,12 @@ describe('outputs', () => {
   it('reportToText prints T11 with the template skeleton: every 二级, empty ones as one row', () => {
     const template = templateFor(2020, '河南', 'project');
     expect(template).not.toBeNull();
-    const text = reportToText([table('T11')], { projectTemplate: template! });
+    // The template is the one the printed files use for the year (core/indicators.ts), as the wizard shows it.
+    const text = reportToText([table('T11')]);
     const first = text.split('\n\n')[0]!;
     expect(first).toContain('项目本年度金额：5.00');
     const indicatorLines = first.split('\n').slice(first.split('\n').findIndex((l) => l.includes('一级指标')) + 2, -1);
-    expect(indicatorLines).toHaveLength(25); // P01: Σ over 18 二级 of max(1, n) (TABLES.md T11)
+    expect(indicatorLines).toHaveLength(25); // P01: Σ over 18 二级 of max(1, n) (docs/domain/TABLES.md T11)
     expect(text).toContain('项目总金额：0.00'); // P05: zero printed as 0.00 in T11
   });
 

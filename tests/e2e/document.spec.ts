@@ -1,0 +1,67 @@
+// 预算说明 end to end: the drafted document follows an edit in the grid at once, the user's 主要原因 goes into
+// its sentence, and a figure typed over the budget's is flagged and counted by 审核.
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { cell, cleanup, shot, startWithFixture, type RunningHost } from './host.js';
+
+interface LineRow {
+  id: number;
+  functional: string;
+  economic: string;
+  kind: string;
+  amount: string;
+}
+
+let host: RunningHost | undefined;
+
+test.afterEach(async () => {
+  await cleanup(host);
+  host = undefined;
+});
+
+/** The preview's paragraphs of one section ("2.7" = 第二部分 七), headings left out. */
+function section(page: Page, id: string): Locator {
+  return page.locator(`[data-testid="doc-preview"] p[data-section="${id}"]:not(.doc-heading)`);
+}
+
+async function typeAmount(page: Page, target: Locator, text: string): Promise<void> {
+  await target.click();
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+}
+
+test('the 预算说明 follows a grid edit, takes the typed reason, and flags a typed figure that disagrees', async ({ page }) => {
+  host = await startWithFixture();
+  const { lines } = await host.api<{ lines: LineRow[] }>('lines.list');
+  const reception = lines.find((l) => l.functional === '2010350' && l.economic === '30217' && l.kind === 'basic')!; // 0.5 万元
+  await page.goto(host.url);
+  await expect(page.locator('[role="row"][row-id^="L"]').first()).toBeVisible();
+
+  await page.getByRole('tab', { name: '预算说明' }).click();
+  await expect(section(page, '2.7').first()).toHaveText('济源市行政服务中心2020年“三公”经费预算为6.1万元。2020年“三公”经费支出预算数比2019年减少2.4万元。主要原因是：【请填写：“三公”经费增减的主要原因】');
+  await expect(section(page, '2.3')).toHaveText('济源市行政服务中心2020年支出合计1740.2万元，其中：基本支出560.8万元，占32.23%；项目支出1179.4万元，占67.77%。');
+
+  // An edit in the grid: 公务接待费 of 事业运行 0.5 → 1.5 万元.
+  await page.getByRole('tab', { name: '预算明细' }).click();
+  await typeAmount(page, cell(page, reception.id, 'amount'), '1.5');
+  await expect(cell(page, reception.id, 'amount')).toHaveText('1.50');
+  await page.getByRole('tab', { name: '预算说明' }).click();
+  await expect(section(page, '2.7').first()).toContainText('“三公”经费预算为7.1万元。2020年“三公”经费支出预算数比2019年减少1.4万元。');
+  await expect(section(page, '2.7').nth(3)).toHaveText('（二）公务接待费2.5万元。');
+  await expect(section(page, '2.1')).toContainText('收入总计1741.2万元，支出总计1741.2万元，与2019年相比，收、支总计各减少734.5万元，减少29.67%。');
+
+  // The user's reason goes into its sentence (and into the budget file).
+  const reason = page.locator('[data-field="reason.total"]').first();
+  await reason.fill('智慧城市指挥中心扩建项目已经完成');
+  await reason.blur();
+  await expect(section(page, '2.1')).toContainText('主要原因是：智慧城市指挥中心扩建项目已经完成。');
+
+  // A figure typed over the budget's: shown in the document, flagged, and a 审核 error.
+  const errorsBefore = await page.getByTestId('audit-state').innerText();
+  await page.locator('[data-figure="basic.share"]').click();
+  await page.getByTestId('figure-editor').getByRole('textbox').fill('32.22');
+  await page.getByTestId('figure-editor').getByRole('button', { name: '保存' }).click();
+  await expect(page.getByTestId('doc-findings')).toContainText('“基本支出占比”手工填写为 32.22%，按预算应为 32.27%');
+  await expect(page.locator('[data-figure="basic.share"]')).toHaveClass(/doc-disagrees/);
+  await expect(page.getByTestId('audit-state')).not.toHaveText(errorsBefore);
+  await shot(page, '60-document-tab');
+});
