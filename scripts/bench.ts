@@ -14,7 +14,7 @@ import { chromiumFigures } from './bench-chromium.js';
 const args = process.argv.slice(2);
 const sizes = args.map((s) => Number.parseInt(s, 10)).filter((n) => n > 0);
 const SIZES = sizes.length ? sizes : [2_000, 10_000, 100_000];
-const CHROMIUM = !args.includes('--no-chromium') && existsSync('/usr/bin/chromium') && existsSync(join(import.meta.dirname, '..', 'dist', 'index.html'));
+const CHROMIUM = !args.includes('--no-chromium') && existsSync('/usr/bin/chromium') && existsSync(join(import.meta.dirname, '..', 'dist', 'renderer', 'index.html'));
 const CHROMIUM_EDITS = 40;
 const ROOT = join(import.meta.dirname, '..');
 

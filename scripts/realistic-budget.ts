@@ -14,9 +14,12 @@ import { defaultCodeBook } from '../db/defaults.js';
 
 export const REALISTIC_YEAR = 2024;
 
-/** Units and projects for a budget of `lines` lines: 1 unit per 1,000 lines, 1 project per 50 lines. */
+/**
+ * Units and projects for a budget of `lines` lines: one unit below 10,000 lines (a unit's own budget), else one
+ * unit per 1,000 lines; one project per 50 lines.
+ */
 export function realisticShape(lines: number): { units: number; projects: number } {
-  return { units: Math.max(1, Math.round(lines / 1000)), projects: Math.max(1, Math.round(lines / 50)) };
+  return { units: lines < 10_000 ? 1 : Math.round(lines / 1000), projects: Math.max(1, Math.round(lines / 50)) };
 }
 
 /** mulberry32: 32-bit integer arithmetic, the same sequence on every machine. */
