@@ -103,6 +103,11 @@ export const API = {
   'exchange.export': { input: z.object({ path: text(4096).optional() }).strict() },
   /** Every line (amounts as exact decimal strings), the names of the codes they use, and the subtotals. */
   'lines.list': { input: empty },
+  /**
+   * A page of the lines in the grid's order (functional code, then id), so a large budget's first screen
+   * does not wait for every line. Subtotals and totals come with every page.
+   */
+  'lines.page': { input: z.object({ offset: z.number().int().min(0), limit: z.number().int().min(1).max(50_000) }).strict() },
   /** Sets one field of one line from text as typed. A value that cannot be read is refused and nothing changes. */
   'lines.update': {
     input: z
@@ -173,7 +178,8 @@ export const API = {
   /** Loads a publication format file (JSON) into the budget file; all or nothing, every problem listed. */
   'formats.import': { input: z.object({ text: z.string().min(1).max(5_000_000) }).strict() },
   /** The eleven published tables, cells as exact decimal strings plus the display text. */
-  'reports.tables': { input: z.object({ displayUnit: amountUnit.optional() }).strict() },
+  /** The published tables (all, or only those named: a screen shows one at a time). */
+  'reports.tables': { input: z.object({ displayUnit: amountUnit.optional(), tables: z.array(z.enum(TABLE_IDS)).max(11).optional() }).strict() },
   /** The lines behind one figure of a table. */
   'reports.linesBehind': {
     input: z.object({ table: text(4).regex(/^[A-Z][A-Z0-9]{0,3}$/), row: text(200).min(1), column: text(200).min(1) }).strict(),
@@ -263,6 +269,12 @@ export interface LinesList {
   names: NameBook;
   subtotals: Subtotal[];
   totals: Totals;
+}
+
+/** One page of lines.page: the lines from `offset`, of `lineCount` in all. */
+export interface LinesPage extends LinesList {
+  offset: number;
+  lineCount: number;
 }
 
 /**
@@ -450,6 +462,7 @@ export interface ApiOutputs extends WizardOutputs, SubmissionOutputs, DocumentOu
   'exchange.import': BudgetInfo;
   'exchange.export': { text: string; fileName: string; path: string | null };
   'lines.list': LinesList;
+  'lines.page': LinesPage;
   'lines.update': ChangeSet;
   'lines.add': ChangeSet;
   'lines.duplicate': ChangeSet;

@@ -23,7 +23,7 @@ import {
 } from '../core/model.js';
 import { toExactString, type AmountUnit, type Fen } from '../core/money.js';
 import { formatProblem } from '../core/problems.js';
-import { auditBudget, auditRule, type Finding as CoreFinding } from '../core/audit/index.js';
+import { AUDIT_RULES, IncrementalAudit, auditBudget, auditRule, type Finding as CoreFinding } from '../core/audit/index.js';
 import { templateChoicesFromWizardState, WIZARD_STATE_META_KEY } from '../core/indicators.js';
 import { TableEngine, type ChangedCell } from '../core/tables/index.js';
 import type { TableId as CoreTableId } from '../core/tables/report.js';
@@ -101,9 +101,19 @@ type StoredLine = Omit<BudgetLine, 'amount'> & { amount: string };
 const toStored = (l: BudgetLine | null): StoredLine | null => (l ? { ...l, amount: l.amount.toString() } : null);
 const fromStored = (l: StoredLine | null): BudgetLine | null => (l ? { ...l, amount: BigInt(l.amount) } : null);
 
+/** Each step's JSON, written once: the stack is saved on every edit, and a pasted block may hold many lines. */
+const STEP_JSON = new WeakMap<EditStep, string>();
+
 function stepsToJson(stacks: Stacks): string {
-  const enc = (s: EditStep) => ({ label: s.label, changes: s.changes.map((c) => ({ before: toStored(c.before), after: toStored(c.after) })) });
-  return JSON.stringify({ undo: stacks.undo.map(enc), redo: stacks.redo.map(enc) });
+  const enc = (s: EditStep) => {
+    let json = STEP_JSON.get(s);
+    if (json === undefined) {
+      json = JSON.stringify({ label: s.label, changes: s.changes.map((c) => ({ before: toStored(c.before), after: toStored(c.after) })) });
+      STEP_JSON.set(s, json);
+    }
+    return json;
+  };
+  return `{"undo":[${stacks.undo.map(enc).join(',')}],"redo":[${stacks.redo.map(enc).join(',')}]}`;
 }
 
 function stepsFromJson(text: string | null): Stacks {
@@ -155,8 +165,14 @@ export class BudgetSession implements ApiService {
   private book: CodeBook | null = null;
   private engine: TableEngine | null = null;
   private lines = new Map<number, BudgetLine>();
+  /** The lines in the grid's order, for lines.page; dropped when a line changes. */
+  private ordered: BudgetLine[] | null = null;
   private stacks: Stacks = { undo: [], redo: [] };
   private auditCache: { findings: CoreFinding[]; summary: AuditSummary } | null = null;
+  /** 审核 counts kept edit by edit (the full list is worked out only when asked for: audit.run). */
+  private audit: IncrementalAudit | null = null;
+  /** Unit and project names by code, for the names a reply carries; dropped when units or projects change. */
+  private nameMaps: { units: Map<string, string>; projects: Map<string, string> } | null = null;
   private readonly budgetsDir: string;
   private readonly recentFile: string;
   /** 上报 work of this session: export jobs, inspected packages (temporary copies); its file system is replaceable in tests. */
@@ -225,7 +241,10 @@ export class BudgetSession implements ApiService {
     this.book = null;
     this.engine = null;
     this.lines.clear();
+    this.ordered = null;
     this.auditCache = null;
+    this.audit = null;
+    this.nameMaps = null;
     if (!store || !store.hasBudget()) {
       this.stacks = { undo: [], redo: [] };
       return;
@@ -235,7 +254,9 @@ export class BudgetSession implements ApiService {
     this.book = store.codeBook(budget.fiscalYear);
     for (const l of budget.lines) this.lines.set(l.id, l);
     // The engine keeps its own copy of the arrays it may change.
-    this.engine = new TableEngine({ ...budget, lines: [...budget.lines], units: [...budget.units] }, this.book, chosenFormat(store));
+    const engine = new TableEngine({ ...budget, lines: [...budget.lines], units: [...budget.units] }, this.book, chosenFormat(store));
+    this.engine = engine;
+    this.audit = new IncrementalAudit(budget, this.book, () => this.lines.values(), () => engine.sharedTables(), AUDIT_RULES);
     this.stacks = stepsFromJson(store.getMeta(UNDO_META_KEY));
   }
 
@@ -276,8 +297,11 @@ export class BudgetSession implements ApiService {
     const budget = this.budget;
     const out: NameBook = { units: {}, functional: {}, economic: {}, projects: {}, funds: {} };
     if (!book || !budget) return out;
-    const unitNames = new Map(budget.units.map((u) => [u.code, u.name]));
-    const projectNames = new Map(budget.projects.map((p) => [p.code, p.name]));
+    this.nameMaps ??= {
+      units: new Map(budget.units.map((u) => [u.code, u.name])),
+      projects: new Map(budget.projects.map((p) => [p.code, p.name])),
+    };
+    const { units: unitNames, projects: projectNames } = this.nameMaps;
     for (const l of lines) {
       if (!(l.unit in out.units)) out.units[l.unit] = unitNames.get(l.unit) ?? '';
       if (!(l.functional in out.functional)) out.functional[l.functional] = book.functional.name(l.functional);
@@ -292,7 +316,7 @@ export class BudgetSession implements ApiService {
     if (this.auditCache) return this.auditCache;
     const { budget, book, engine } = this.requireBudget();
     const current: Budget = { ...budget, lines: [...this.lines.values()].sort((a, b) => a.id - b.id) };
-    const findings = auditBudget(current, book, engine.tables());
+    const findings = auditBudget(current, book, engine.sharedTables());
     let errors = 0;
     for (const f of findings) if (f.severity === 'hard') errors++;
     this.auditCache = { findings, summary: { errors, warnings: findings.length - errors } };
@@ -300,8 +324,16 @@ export class BudgetSession implements ApiService {
   }
 
   private auditSummary(): AuditSummary {
-    if (!this.budget) return { errors: 0, warnings: 0 };
-    return this.auditNow().summary;
+    if (!this.audit) return { errors: 0, warnings: 0 };
+    const { hard, soft } = this.audit.counts();
+    return { errors: hard, warnings: soft };
+  }
+
+  /** The budget's projects, units or department table changed under the lines: names and 审核 follow. */
+  private budgetPartsChanged(): void {
+    this.auditCache = null;
+    this.nameMaps = null;
+    this.audit?.budgetChanged();
   }
 
   private saveStacks(): void {
@@ -344,11 +376,13 @@ export class BudgetSession implements ApiService {
       else if (existed && !now) removed.push(id);
     }
     this.auditCache = null;
-    const sums = engine.functionalSubtotals();
+    if (changes.length > 0) this.ordered = null;
+    this.audit?.applyLines(changes);
+    this.audit?.rowsChanged(changedCells);
     const subtotals: Subtotal[] = [];
     const removedSubtotals: string[] = [];
     for (const code of touchedCodes) {
-      const amount = sums.get(code);
+      const amount = engine.functionalSubtotal(code);
       if (amount === undefined) removedSubtotals.push(code);
       else subtotals.push(this.subtotal(code, amount));
     }
@@ -761,13 +795,21 @@ export class BudgetSession implements ApiService {
   // ---- API: lines ---------------------------------------------------------------------------------------
 
   'lines.list'(): ApiOutputs['lines.list'] {
+    const { offset: _offset, lineCount: _count, ...list } = this['lines.page']({ offset: 0, limit: Number.MAX_SAFE_INTEGER });
+    return list;
+  }
+
+  'lines.page'(input: ApiParsedInput<'lines.page'>): ApiOutputs['lines.page'] {
     const { engine } = this.requireBudget();
-    const lines = [...this.lines.values()].sort(compareLines);
+    const ordered = (this.ordered ??= [...this.lines.values()].sort(compareLines));
+    const lines = ordered.slice(input.offset, input.offset + input.limit);
     const subtotals: Subtotal[] = [];
     for (const [code, amount] of engine.functionalSubtotals()) subtotals.push(this.subtotal(code, amount));
     subtotals.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
     return {
       amountUnit: this.unit,
+      offset: input.offset,
+      lineCount: ordered.length,
       lines: lines.map((l) => this.row(l)),
       names: this.names(lines),
       subtotals,
@@ -859,6 +901,7 @@ export class BudgetSession implements ApiService {
       template = ordered[targetIndex];
     }
     const rows = dropHeaderRow(input.rows, startColumn);
+    let lineContext: ReturnType<BudgetSession['lineContextFor']> | undefined;
     const rejected: { row: number; reason: string }[] = [];
     const changes: EditStep['changes'] = [];
     let added = 0;
@@ -909,7 +952,7 @@ export class BudgetSession implements ApiService {
           rejected.push({ row, reason: problem });
           return;
         }
-        const ctxProblems = target ? [] : lineProblems(fields, this.lineContextFor());
+        const ctxProblems = target ? [] : lineProblems(fields, (lineContext ??= this.lineContextFor()));
         if (ctxProblems.length) {
           rejected.push({ row, reason: ctxProblems.map((p) => p.message).join('；') });
           return;
@@ -1148,7 +1191,9 @@ export class BudgetSession implements ApiService {
     const displayUnit = input.displayUnit ?? this.unit;
     // The indicator trees chosen in the wizard, so the T10/T11 sheets follow the same tree as the wizard.
     const choices = templateChoicesFromWizardState(store.getMeta(WIZARD_STATE_META_KEY));
-    return { displayUnit, tables: engine.tables().flatMap((t) => reportToView(t, displayUnit, budget.fiscalYear, choices)) };
+    // Only the tables asked for, each read from the engine's kept cells (nothing is computed for the others).
+    const tables = input.tables ? input.tables.map((id) => engine.sharedTable(id as CoreTableId)) : engine.sharedTables();
+    return { displayUnit, tables: tables.flatMap((t) => reportToView(t, displayUnit, budget.fiscalYear, choices)) };
   }
 
   'reports.linesBehind'(input: ApiParsedInput<'reports.linesBehind'>): ApiOutputs['reports.linesBehind'] {
@@ -1162,7 +1207,7 @@ export class BudgetSession implements ApiService {
     const lines = ids.map((id) => this.lines.get(id)).filter((l): l is BudgetLine => !!l).sort(compareLines);
     let total = 0n;
     for (const l of lines) total += l.amount;
-    const table = engine.tables().find((t) => t.id === input.table);
+    const table = engine.sharedTable(input.table as CoreTableId);
     const row = table?.rows.find((r) => r.key === input.row);
     const title = `${table?.title ?? input.table}${row ? ` · ${row.label}` : ''}`;
     return { title, total: this.money(total), lines: lines.map((l) => this.row(l)), names: this.names(lines) };
@@ -1205,17 +1250,17 @@ export class BudgetSession implements ApiService {
         if (before && before.code !== after.code) return this.load();
         replaceProject(after.code, after);
         engine.updateProject(after);
-        this.auditCache = null;
+        this.budgetPartsChanged();
       },
       projectRemoved: (project: Project) => {
         replaceProject(project.code, null);
         engine.removeProject(project.code);
-        this.auditCache = null;
+        this.budgetPartsChanged();
       },
       departmentSaved: (performance: DepartmentPerformance | null) => {
         budget.departmentPerformance = performance;
         engine.setDepartmentPerformance(performance);
-        this.auditCache = null;
+        this.budgetPartsChanged();
       },
     };
   }

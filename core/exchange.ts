@@ -500,7 +500,7 @@ export type LineFields = Omit<BudgetLine, 'id'>;
  */
 export function lineProblems(
   line: LineFields,
-  context: { book: CodeBook; unitCodes: ReadonlySet<string>; projectCodes: ReadonlySet<string> },
+  context: { book: CodeBook; unitCodes: { has(code: string): boolean }; projectCodes: { has(code: string): boolean } },
 ): { field: keyof LineFields; message: string }[] {
   const out: { field: keyof LineFields; message: string }[] = [];
   const year = context.book.year;

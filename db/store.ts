@@ -674,12 +674,14 @@ export class BudgetStore {
   // -------------------------------------------------------------------------------------------------
   // Lines
 
+  /** What a line is checked against; units and projects are looked up one code at a time (indexed). */
   private lineContext() {
     const year = this.header().fiscalYear;
+    const lookup = (sql: string) => ({ has: (code: string) => this.get(sql, code) !== undefined });
     return {
       book: this.codeBook(year),
-      unitCodes: new Set(this.all('SELECT code FROM units').map((r) => r.code as string)),
-      projectCodes: new Set(this.all('SELECT code FROM projects').map((r) => r.code as string)),
+      unitCodes: lookup('SELECT 1 FROM units WHERE code = ?'),
+      projectCodes: lookup('SELECT 1 FROM projects WHERE code = ?'),
     };
   }
 

@@ -16,6 +16,7 @@ export const API_METHODS = [
   'exchange.import',
   'exchange.export',
   'lines.list',
+  'lines.page',
   'lines.update',
   'lines.add',
   'lines.duplicate',

@@ -30,6 +30,7 @@ import {
   type Totals,
 } from '../api/contract.js';
 import { call, errorMessage } from './api.js';
+import { loadLinePages } from './line-data.js';
 import { convertExact, formatExact } from './amounts.js';
 import { CodePickerEditor, pickerSuppressKeys, typeAhead, type PickerParams } from './editors.js';
 import { parseClipboardTable, toClipboardTable } from './clipboard.js';
@@ -127,22 +128,52 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
 
   // ---- loading and applying changes -------------------------------------------------------------------
 
+  const loads = useRef(0);
   const load = useCallback(async () => {
     setLoading(true);
+    const run = ++loads.current;
     try {
-      const list = await call('lines.list', {});
-      const map = new Map<string, GridRow>();
-      for (const l of list.lines) map.set(lineKey(l.id), lineRow(l));
-      for (const s of list.subtotals) {
-        const r = subRow(s);
-        map.set(r.key, r);
-      }
-      rows.current = map;
-      names.current = list.names;
-      setRowData([...map.values()]);
-      setPinned([totalRow(list.totals)]);
-      setRowCount(list.lines.length);
-      setMessage(null);
+      // Page by page (renderer/line-data.ts): the first screen shows before every line has arrived.
+      await loadLinePages(
+        {
+          first: (list) => {
+            const map = new Map<string, GridRow>();
+            for (const l of list.lines) map.set(lineKey(l.id), lineRow(l));
+            for (const s of list.subtotals) {
+              const r = subRow(s);
+              map.set(r.key, r);
+            }
+            rows.current = map;
+            names.current = list.names;
+            setRowData([...map.values()]);
+            setPinned([totalRow(list.totals)]);
+            setRowCount(list.lineCount);
+            setMessage(null);
+            setLoading(false);
+          },
+          more: (page) => {
+            mergeNames(names.current, page.names);
+            const api = apiRef.current;
+            const map = rows.current;
+            const add: GridRow[] = [];
+            for (const l of page.lines) {
+              const key = lineKey(l.id);
+              // An edit may have brought this line already; its answer is newer than the page.
+              const known = map.get(key);
+              if (known) {
+                if (api && !api.getRowNode(key)) add.push(known);
+                continue;
+              }
+              const r = lineRow(l);
+              map.set(key, r);
+              add.push(r);
+            }
+            if (api) api.applyTransaction({ add });
+            else setRowData([...map.values()]);
+          },
+        },
+        () => run === loads.current,
+      );
     } catch (err) {
       setMessage({ kind: 'error', text: errorMessage(err) });
     } finally {

@@ -13,6 +13,7 @@ export const incomeBalancePerFund: AuditRule = {
   severity: 'hard',
   description:
     '各资金来源的支出不能超过其收入预算（含上年结转、使用非财政拨款结余）；收入多于支出的部分为结转下年（未编收入预算时收入即等于支出）。',
+  reads: 'sums',
   check(ctx) {
     const { budget } = ctx;
     // Without an income budget, income per source is defined as expenditure per source: nothing to compare.
@@ -41,11 +42,11 @@ export const amountsNonNegative: AuditRule = {
   id: 'amount.non-negative',
   severity: 'hard',
   description: '所有金额（支出明细、收入预算、项目金额、政府采购）不能为负数。',
+  line(ctx, line) {
+    return line.amount < 0n ? [{ place: { line: line.id, field: 'amount' }, message: `${ctx.lineLabel(line)}金额为负数` }] : [];
+  },
   check(ctx) {
     const out: FindingDraft[] = [];
-    for (const line of ctx.budget.lines) {
-      if (line.amount < 0n) out.push({ place: { line: line.id, field: 'amount' }, message: `${ctx.lineLabel(line)}金额为负数` });
-    }
     ctx.budget.income.forEach((i, index) => {
       if (i.amount < 0n) {
         out.push({
@@ -81,13 +82,12 @@ export const lineUnitExists: AuditRule = {
   id: 'line.unit-exists',
   severity: 'hard',
   description: '每条支出明细和收入预算所属的单位必须在本部门的单位列表中。',
+  line(ctx, line) {
+    if (ctx.unitByCode.has(line.unit)) return [];
+    return [{ place: { line: line.id, field: 'unit' }, message: `${ctx.lineLabel(line)}所属单位“${line.unit}”不在本部门的单位列表中` }];
+  },
   check(ctx) {
     const out: FindingDraft[] = [];
-    for (const line of ctx.budget.lines) {
-      if (!ctx.unitByCode.has(line.unit)) {
-        out.push({ place: { line: line.id, field: 'unit' }, message: `${ctx.lineLabel(line)}所属单位“${line.unit}”不在本部门的单位列表中` });
-      }
-    }
     ctx.budget.income.forEach((i, index) => {
       if (!ctx.unitByCode.has(i.unit)) {
         out.push({ place: { table: 'T02', row: i.unit, field: 'unit' }, message: `第 ${index + 1} 条收入预算所属单位“${i.unit}”不在本部门的单位列表中` });
@@ -112,74 +112,71 @@ export const lineFunctionalCode: AuditRule = {
   id: 'line.functional-code',
   severity: 'hard',
   description: '支出明细的功能分类必须是当年支出功能分类科目表中的项级科目。',
-  check(ctx) {
-    const out: FindingDraft[] = [];
-    for (const line of ctx.budget.lines) {
-      const why = functionalCodeProblem(line.functional, ctx.book.functional, ctx.book.year);
-      if (why) out.push({ place: { line: line.id, field: 'functional' }, message: `${ctx.lineLabel(line)}：${why}` });
-    }
-    return out;
+  line(ctx, line) {
+    const why = functionalCodeProblem(line.functional, ctx.book.functional, ctx.book.year);
+    return why ? [{ place: { line: line.id, field: 'functional' }, message: `${ctx.lineLabel(line)}：${why}` }] : [];
   },
+  check: () => [],
 };
 
 export const lineEconomicCode: AuditRule = {
   id: 'line.economic-code',
   severity: 'hard',
   description: '支出明细的经济分类必须是当年部门预算支出经济分类科目表中的款级科目。',
-  check(ctx) {
-    const out: FindingDraft[] = [];
-    for (const line of ctx.budget.lines) {
-      const why = economicCodeProblem(line.economic, ctx.book.economic, ctx.book.year);
-      if (why) out.push({ place: { line: line.id, field: 'economic' }, message: `${ctx.lineLabel(line)}：${why}` });
-    }
-    return out;
+  line(ctx, line) {
+    const why = economicCodeProblem(line.economic, ctx.book.economic, ctx.book.year);
+    return why ? [{ place: { line: line.id, field: 'economic' }, message: `${ctx.lineLabel(line)}：${why}` }] : [];
   },
+  check: () => [],
 };
 
 export const lineProjectExists: AuditRule = {
   id: 'line.project-exists',
   severity: 'hard',
   description: '项目支出明细必须指明一个已有项目，且与该项目属于同一单位。',
-  check(ctx) {
-    const out: FindingDraft[] = [];
-    for (const line of ctx.budget.lines) {
-      if (line.kind !== 'project') continue;
-      if (line.project === null || line.project === '') {
-        out.push({ place: { line: line.id, field: 'project' }, message: `${ctx.lineLabel(line)}是项目支出，但未指明所属项目` });
-        continue;
-      }
-      const project = ctx.projectByCode.get(line.project);
-      if (!project) {
-        out.push({ place: { line: line.id, project: line.project, field: 'project' }, message: `${ctx.lineLabel(line)}所属项目“${line.project}”不存在` });
-      } else if (project.unit !== line.unit) {
-        out.push({
+  line(ctx, line) {
+    if (line.kind !== 'project') return [];
+    if (line.project === null || line.project === '') {
+      return [{ place: { line: line.id, field: 'project' }, message: `${ctx.lineLabel(line)}是项目支出，但未指明所属项目` }];
+    }
+    const project = ctx.projectByCode.get(line.project);
+    if (!project) {
+      return [{ place: { line: line.id, project: line.project, field: 'project' }, message: `${ctx.lineLabel(line)}所属项目“${line.project}”不存在` }];
+    }
+    if (project.unit !== line.unit) {
+      return [
+        {
           place: { line: line.id, project: project.code, field: 'unit' },
           message: `${ctx.lineLabel(line)}属于单位“${line.unit}”，但其项目 ${project.code}“${project.name}”属于单位“${project.unit}”`,
-        });
-      }
+        },
+      ];
     }
-    return out;
+    return [];
   },
+  check: () => [],
 };
 
 export const basicLineWithoutProject: AuditRule = {
   id: 'line.basic-without-project',
   severity: 'hard',
   description: '基本支出明细不能指定项目。',
-  check(ctx) {
-    return ctx.budget.lines
-      .filter((line) => line.kind === 'basic' && line.project !== null)
-      .map((line) => ({
-        place: { line: line.id, project: line.project!, field: 'project' },
+  line(ctx, line) {
+    if (line.kind !== 'basic' || line.project === null) return [];
+    return [
+      {
+        place: { line: line.id, project: line.project, field: 'project' },
         message: `${ctx.lineLabel(line)}是基本支出，却指定了项目“${line.project}”；基本支出不属于任何项目`,
-      }));
+      },
+    ];
   },
+  check: () => [],
 };
 
 export const projectYearAmountEqualsLines: AuditRule = {
   id: 'project.year-amount-lines',
   severity: 'hard',
   description: '每个项目的本年度金额等于其全部支出明细之和。',
+  reads: 'sums',
   check(ctx) {
     const out: FindingDraft[] = [];
     const byProject = ctx.lineSums().byProject;
@@ -202,6 +199,7 @@ export const projectSpendingEqualsProjects: AuditRule = {
   id: 'budget.project-spending',
   severity: 'hard',
   description: '项目支出合计等于各项目本年度金额之和。',
+  reads: 'sums',
   check(ctx) {
     const spending = ctx.split().project;
     let projects = 0n;
@@ -240,21 +238,19 @@ export const lineGovernmentMappingInvalid: AuditRule = {
   id: 'line.government-mapping-invalid',
   severity: 'hard',
   description: '经济分类对应的政府预算支出经济分类科目必须存在于当年的政府经济分类科目表中。',
-  check(ctx) {
-    const out: FindingDraft[] = [];
-    for (const line of ctx.budget.lines) {
-      const unit = ctx.unitByCode.get(line.unit);
-      if (!unit) continue;
-      const government = ctx.book.mapping.government(line.economic, unit.kind);
-      if (government !== null && !ctx.book.government.has(government)) {
-        out.push({
-          place: { line: line.id, field: 'economic' },
-          message: `${ctx.lineLabel(line)}：经济分类 ${line.economic} 对${UNIT_KIND_LABELS[unit.kind]}对应政府经济分类“${government}”，该科目不在 ${ctx.book.year} 年的政府预算支出经济分类科目表中`,
-        });
-      }
-    }
-    return out;
+  line(ctx, line) {
+    const unit = ctx.unitByCode.get(line.unit);
+    if (!unit) return [];
+    const government = ctx.book.mapping.government(line.economic, unit.kind);
+    if (government === null || ctx.book.government.has(government)) return [];
+    return [
+      {
+        place: { line: line.id, field: 'economic' },
+        message: `${ctx.lineLabel(line)}：经济分类 ${line.economic} 对${UNIT_KIND_LABELS[unit.kind]}对应政府经济分类“${government}”，该科目不在 ${ctx.book.year} 年的政府预算支出经济分类科目表中`,
+      },
+    ];
   },
+  check: () => [],
 };
 
 function stripUndefined(d: FindingDraft): FindingDraft {

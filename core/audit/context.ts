@@ -2,7 +2,7 @@
 // settings, and lookups and sums computed once.
 import type { CodeBook } from '../codelists.js';
 import { fundGroup, fundLabel, isFundCode, type FundCode, type FundGroup } from '../funds.js';
-import { FAMILY_CLASS, WAGES_CLASS, type Budget, type BudgetLine, type Indicator, type Project, type Unit } from '../model.js';
+import { FAMILY_CLASS, THREE_PUBLIC, WAGES_CLASS, type Budget, type BudgetLine, type Indicator, type Project, type ProjectCategory, type Unit } from '../model.js';
 import { toFixedExact, type Fen } from '../money.js';
 import type { ReportRow, ReportTable } from '../tables/report.js';
 import { readTarget, type TargetReading } from '../targets.js';
@@ -71,6 +71,109 @@ export interface LineSums {
   nonAppropriationByClass: Map<string, Fen>;
   /** Sum and number of the lines naming each project code (including codes no project has). */
   byProject: Map<string, { amount: Fen; lines: number }>;
+  /** 一般公共预算“三公”经费: the general public budget lines on the four 三公 款. */
+  threePublicGpb: Fen;
+}
+
+/** The 总计 column of 项 rows by functional 类 (the first three digits of the row's code). */
+export function itemTotalsByClass(rows: Iterable<ReportRow>): Map<string, Fen> {
+  const sums = new Map<string, Fen>();
+  for (const r of rows) {
+    if (r.kind !== 'item' || !r.code) continue;
+    const cls = r.code.slice(0, 3);
+    sums.set(cls, (sums.get(cls) ?? 0n) + (r.cells.total ?? 0n));
+  }
+  return sums;
+}
+
+const THREE_PUBLIC_CODES: ReadonlySet<string> = new Set<string>(Object.values(THREE_PUBLIC));
+
+/**
+ * The sums of LineSums, kept line by line: `add` a line with +1 when it comes and -1 when it goes. A full
+ * audit adds every line once; the session's incremental audit adds and takes out the lines an edit changes.
+ * A line's project category is read when it is added, so a change of category re-adds the project's lines.
+ */
+export class LineSumsAccumulator {
+  private readonly byFund = new Map<FundCode, { split: ExpenditureSplit; lines: number }>();
+  private readonly nonAppropriation = new Map<string, Fen>();
+  private readonly nonAppropriationLines = new Map<string, number>();
+  private readonly byProject = new Map<string, { amount: Fen; lines: number }>();
+  private threePublicGpb: Fen = 0n;
+  private cached: LineSums | null = null;
+
+  constructor(private readonly categoryOf: (project: string) => ProjectCategory | undefined) {}
+
+  add(line: BudgetLine, sign: 1 | -1): void {
+    this.cached = null;
+    const amount = sign === 1 ? line.amount : -line.amount;
+    let fund = this.byFund.get(line.fund);
+    if (!fund) {
+      fund = { split: emptySplit(), lines: 0 };
+      this.byFund.set(line.fund, fund);
+    }
+    fund.lines += sign;
+    const split = fund.split;
+    split.total += amount;
+    if (line.project !== null) bump(this.byProject, line.project, amount, sign);
+    if (line.kind === 'basic') {
+      split.basic += amount;
+      if (line.economic.startsWith(WAGES_CLASS)) split.wages += amount;
+      else if (line.economic.startsWith(FAMILY_CLASS)) split.family += amount;
+      else split.public += amount;
+    } else {
+      split.project += amount;
+      const category = line.project === null ? undefined : this.categoryOf(line.project);
+      if (category === 'general') split.general += amount;
+      else if (category === 'special') split.special += amount;
+    }
+    const group = groupOf(line.fund);
+    if (!APPROPRIATION_GROUPS.has(group)) {
+      const cls = line.functional.slice(0, 3);
+      const lines = (this.nonAppropriationLines.get(cls) ?? 0) + sign;
+      if (lines === 0) {
+        this.nonAppropriation.delete(cls);
+        this.nonAppropriationLines.delete(cls);
+      } else {
+        this.nonAppropriation.set(cls, (this.nonAppropriation.get(cls) ?? 0n) + amount);
+        this.nonAppropriationLines.set(cls, lines);
+      }
+    }
+    if (group === 'gpb' && THREE_PUBLIC_CODES.has(line.economic)) this.threePublicGpb += amount;
+    if (fund.lines === 0) this.byFund.delete(line.fund);
+  }
+
+  sums(): LineSums {
+    if (this.cached) return this.cached;
+    const sums: LineSums = {
+      total: 0n,
+      byFund: new Map(),
+      splitByGroup: new Map(),
+      // The kept maps themselves (readers only read): no copy per audit.
+      nonAppropriationByClass: this.nonAppropriation,
+      byProject: this.byProject,
+      threePublicGpb: this.threePublicGpb,
+    };
+    for (const [fund, { split }] of this.byFund) {
+      sums.total += split.total;
+      sums.byFund.set(fund, split.total);
+      const group = groupOf(fund);
+      const into = sums.splitByGroup.get(group);
+      if (into) addSplit(into, split);
+      else sums.splitByGroup.set(group, { ...split });
+    }
+    this.cached = sums;
+    return sums;
+  }
+}
+
+function bump(map: Map<string, { amount: Fen; lines: number }>, key: string, amount: Fen, sign: 1 | -1): void {
+  const s = map.get(key);
+  if (!s) map.set(key, { amount, lines: sign });
+  else {
+    s.amount += amount;
+    s.lines += sign;
+    if (s.lines === 0) map.delete(key);
+  }
 }
 
 /** An unknown fund (kept out by every reader, but the audit must not fail on one) is a group of its own. */
@@ -86,21 +189,41 @@ function addSplit(into: ExpenditureSplit, split: ExpenditureSplit): void {
   for (const k of Object.keys(into) as (keyof ExpenditureSplit)[]) into[k] += split[k];
 }
 
+/** What the session's incremental audit keeps between audits and hands to each new context. */
+export interface KeptForAudit {
+  /** Sums of the lines; computed from budget.lines when absent. */
+  lineSums?: LineSums;
+  /** itemTotalsByClass by table id (undefined: work it out from the rows). */
+  classTotals?: (table: string) => Map<string, Fen> | undefined;
+  unitByCode?: Map<string, Unit>;
+  projectByCode?: Map<string, Project>;
+}
+
+/**
+ * Rows by key, per rows array: the engine's shared tables keep the same array while no row appears or
+ * disappears, so the index is built once for many audits. (Arrays changed in place would need a new index:
+ * table rules only read.)
+ */
+const ROW_INDEX = new WeakMap<readonly ReportRow[], Map<string, ReportRow>>();
+
 export class AuditContext {
   readonly unitByCode: Map<string, Unit>;
   readonly projectByCode: Map<string, Project>;
   private lineSumsCache: LineSums | undefined;
+  private readonly classTotals: KeptForAudit['classTotals'];
   private indicatorsCache: IndicatorAt[] | undefined;
-  private readonly rowIndex = new Map<ReportTable, Map<string, ReportRow>>();
 
   constructor(
     readonly budget: Budget,
     readonly book: CodeBook,
     readonly tables: readonly ReportTable[] | null,
     readonly settings: AuditSettings,
+    kept: KeptForAudit = {},
   ) {
-    this.unitByCode = new Map(budget.units.map((u) => [u.code, u]));
-    this.projectByCode = new Map(budget.projects.map((p) => [p.code, p]));
+    this.unitByCode = kept.unitByCode ?? new Map(budget.units.map((u) => [u.code, u]));
+    this.projectByCode = kept.projectByCode ?? new Map(budget.projects.map((p) => [p.code, p]));
+    this.lineSumsCache = kept.lineSums;
+    this.classTotals = kept.classTotals;
   }
 
   /**
@@ -109,57 +232,10 @@ export class AuditContext {
    */
   lineSums(): LineSums {
     if (this.lineSumsCache) return this.lineSumsCache;
-    // Split per fund first (one map lookup a line), then add the funds up into their groups.
-    const byFundSplit = new Map<FundCode, ExpenditureSplit>();
-    const nonAppropriationByClass = new Map<string, Fen>();
-    const byProject = new Map<string, { amount: Fen; lines: number }>();
-    for (const line of this.budget.lines) {
-      const amount = line.amount;
-      let split = byFundSplit.get(line.fund);
-      if (!split) {
-        split = emptySplit();
-        byFundSplit.set(line.fund, split);
-      }
-      split.total += amount;
-      if (line.project !== null) {
-        const p = byProject.get(line.project);
-        if (p) {
-          p.amount += amount;
-          p.lines++;
-        } else byProject.set(line.project, { amount, lines: 1 });
-      }
-      if (line.kind === 'basic') {
-        split.basic += amount;
-        if (line.economic.startsWith(WAGES_CLASS)) split.wages += amount;
-        else if (line.economic.startsWith(FAMILY_CLASS)) split.family += amount;
-        else split.public += amount;
-      } else {
-        split.project += amount;
-        const category = line.project === null ? undefined : this.projectByCode.get(line.project)?.category;
-        if (category === 'general') split.general += amount;
-        else if (category === 'special') split.special += amount;
-      }
-    }
-    const sums: LineSums = { total: 0n, byFund: new Map(), splitByGroup: new Map(), nonAppropriationByClass, byProject };
-    for (const [fund, split] of byFundSplit) {
-      sums.total += split.total;
-      sums.byFund.set(fund, split.total);
-      const group = groupOf(fund);
-      const into = sums.splitByGroup.get(group);
-      if (into) addSplit(into, split);
-      else sums.splitByGroup.set(group, { ...split });
-    }
-    // A second pass, only over the lines of such funds (most budgets have none).
-    const nonAppropriation = new Set([...byFundSplit.keys()].filter((fund) => !APPROPRIATION_GROUPS.has(groupOf(fund))));
-    if (nonAppropriation.size > 0) {
-      for (const line of this.budget.lines) {
-        if (!nonAppropriation.has(line.fund)) continue;
-        const cls = line.functional.slice(0, 3);
-        nonAppropriationByClass.set(cls, (nonAppropriationByClass.get(cls) ?? 0n) + line.amount);
-      }
-    }
-    this.lineSumsCache = sums;
-    return sums;
+    const sums = new LineSumsAccumulator((code) => this.projectByCode.get(code)?.category);
+    for (const line of this.budget.lines) sums.add(line, 1);
+    this.lineSumsCache = sums.sums();
+    return this.lineSumsCache;
   }
 
   /** The T03 split of the lines of one fund group, or of every line. */
@@ -171,6 +247,17 @@ export class AuditContext {
     return out;
   }
 
+  /**
+   * The 总计 column of a table's 项 rows (T03, T05, T09) added up by functional 类. Worked out from the rows, or
+   * given by the session's incremental audit, which keeps it row by row.
+   */
+  itemTotalsByClass(table: ReportTable | undefined): Map<string, Fen> {
+    if (!table) return new Map();
+    const given = this.classTotals?.(table.id);
+    if (given) return given;
+    return itemTotalsByClass(table.rows);
+  }
+
   table(id: string): ReportTable | undefined {
     return this.tables?.find((t) => t.id === id);
   }
@@ -178,11 +265,11 @@ export class AuditContext {
   /** A row of a table by its key; each table is indexed the first time (T11 is looked up once per project). */
   row(table: ReportTable | undefined, key: string): ReportRow | undefined {
     if (!table) return undefined;
-    let index = this.rowIndex.get(table);
+    let index = ROW_INDEX.get(table.rows);
     if (!index) {
       index = new Map();
       for (const r of table.rows) if (!index.has(r.key)) index.set(r.key, r);
-      this.rowIndex.set(table, index);
+      ROW_INDEX.set(table.rows, index);
     }
     return index.get(key);
   }

@@ -14,7 +14,8 @@ import { DOCUMENT_RULES } from '../document/audit.js';
 import type { AuditRule, Finding } from './types.js';
 
 export type { AuditRule, Finding, FindingDraft, FindingPlace, Severity } from './types.js';
-export { AuditContext, DEFAULT_AUDIT_SETTINGS, type AuditSettings, type IndicatorAt } from './context.js';
+export { AuditContext, DEFAULT_AUDIT_SETTINGS, LineSumsAccumulator, type AuditSettings, type IndicatorAt } from './context.js';
+export { IncrementalAudit, type AuditCounts } from './incremental.js';
 
 /** Every rule, hard first, in the order findings are reported. */
 export const AUDIT_RULES: readonly AuditRule[] = [...BUDGET_HARD_RULES, ...TABLE_RULES, ...DOCUMENT_RULES, ...SOFT_RULES];
@@ -39,6 +40,23 @@ export function auditBudget(
   for (const rule of options.rules ?? AUDIT_RULES) {
     if (rule.needsTables && !tables) continue;
     try {
+      if (rule.line) {
+        for (const line of budget.lines) {
+          for (const draft of rule.line(context, line)) {
+            findings.push({ rule: rule.id, severity: rule.severity, place: draft.place, message: draft.message });
+          }
+        }
+      }
+      if (rule.row) {
+        for (const id of rule.rowTables ?? []) {
+          const table = context.table(id);
+          for (const row of table?.rows ?? []) {
+            for (const draft of rule.row(context, table!, row)) {
+              findings.push({ rule: rule.id, severity: rule.severity, place: draft.place, message: draft.message });
+            }
+          }
+        }
+      }
       for (const draft of rule.check(context)) {
         findings.push({ rule: rule.id, severity: rule.severity, place: draft.place, message: draft.message });
       }

@@ -1,13 +1,11 @@
 // Soft rules: things a reviewer asks about. The user may keep the figure and write a 说明.
 import Decimal from 'decimal.js';
 import { dimensionOfLevel2 } from '../indicators.js';
-import { THREE_PUBLIC, UNIT_KIND_LABELS } from '../model.js';
+import { UNIT_KIND_LABELS } from '../model.js';
 import { isIsoDate } from '../exchange.js';
 import { targetWarnings, type TargetWarningCode } from '../targets.js';
 import type { AuditContext, IndicatorAt } from './context.js';
 import type { AuditRule, FindingDraft, FindingPlace } from './types.js';
-
-const THREE_PUBLIC_CODES = new Set<string>(Object.values(THREE_PUBLIC));
 
 function percent(part: Decimal): string {
   return part.times(100).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2) + '%';
@@ -17,25 +15,25 @@ export const lineGovernmentMappingUnknown: AuditRule = {
   id: 'line.government-mapping-unknown',
   severity: 'soft',
   description: '经济分类对该单位类型的政府预算支出经济分类对应关系未知，请对照当年的对照表核对。',
-  check(ctx) {
-    const out: FindingDraft[] = [];
-    for (const line of ctx.budget.lines) {
-      const unit = ctx.unitByCode.get(line.unit);
-      if (!unit || !ctx.book.economic.has(line.economic)) continue;
-      if (ctx.book.mapping.government(line.economic, unit.kind) !== null) continue;
-      out.push({
+  line(ctx, line) {
+    const unit = ctx.unitByCode.get(line.unit);
+    if (!unit || !ctx.book.economic.has(line.economic)) return [];
+    if (ctx.book.mapping.government(line.economic, unit.kind) !== null) return [];
+    return [
+      {
         place: { line: line.id, field: 'economic' },
         message: `${ctx.lineLabel(line)}：经济分类 ${line.economic} ${ctx.book.economic.name(line.economic)}对${UNIT_KIND_LABELS[unit.kind]}没有已知的政府预算支出经济分类对应科目，部门支出经济分类汇总表将无法列示其政府经济分类；请导入当年的对照表或核对科目`,
-      });
-    }
-    return out;
+      },
+    ];
   },
+  check: () => [],
 };
 
 export const largeChangeAgainstPriorYear: AuditRule = {
   id: 'budget.large-change',
   severity: 'soft',
   description: '本年预算总额较上年变动幅度超过设定比例（默认 30%）时，需说明原因。',
+  reads: 'sums',
   check(ctx) {
     const prior = ctx.budget.priorYear?.total;
     if (prior === undefined || prior === 0n) return [];
@@ -56,10 +54,11 @@ export const threePublicIncrease: AuditRule = {
   id: 'three-public.increase',
   severity: 'soft',
   description: '一般公共预算“三公”经费较上年增加时，需说明原因。',
+  reads: 'sums',
   check(ctx) {
     const prior = ctx.budget.priorYear?.threePublic;
     if (prior === undefined) return [];
-    const current = ctx.sumLines((l) => THREE_PUBLIC_CODES.has(l.economic) && ctx.isGeneralPublicBudget(l));
+    const current = ctx.lineSums().threePublicGpb;
     if (current <= prior) return [];
     return [
       {

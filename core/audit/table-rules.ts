@@ -9,10 +9,6 @@ import { leafColumns, type ReportTable } from '../tables/report.js';
 import type { AuditContext } from './context.js';
 import type { AuditRule, FindingDraft } from './types.js';
 
-/** Columns of T03, T05 and T09 (and T01's expenditure rows of the same names). */
-const SPLIT_COLUMNS = ['total', 'basic', 'wages', 'public', 'family', 'project', 'general', 'special'] as const;
-type SplitColumn = (typeof SPLIT_COLUMNS)[number];
-
 /** A missing generated row is an empty one: the engine prints a row only while lines are booked on it. */
 function cell(ctx: AuditContext, table: ReportTable | undefined, key: string, column: string): Fen {
   return ctx.row(table, key)?.cells[column] ?? 0n;
@@ -52,6 +48,7 @@ const SPLIT_TABLES: readonly { id: 'T03' | 'T05' | 'T09'; group?: FundGroup; lin
   { id: 'T05', group: 'gpb', lines: '一般公共预算支出明细' },
   { id: 'T09', group: 'gfb', lines: '政府性基金支出明细' },
 ];
+const SPLIT_TABLE_IDS: readonly string[] = SPLIT_TABLES.map((t) => t.id);
 
 function mismatch(ctx: AuditContext, table: ReportTable, rowKey: string, column: string, shown: Fen, expected: Fen, because: string): FindingDraft {
   return {
@@ -65,18 +62,23 @@ export const tablesBasicSplit: AuditRule = {
   severity: 'hard',
   description: '基本支出 = 工资福利支出 + 公用经费 + 对个人和家庭的补助，总计 = 基本支出 + 项目支出（T01、T03、T05、T09 各行），且与支出明细一致。',
   needsTables: true,
+  rowTables: SPLIT_TABLE_IDS,
+  row(ctx, t, r) {
+    const out: FindingDraft[] = [];
+    const cells = r.cells;
+    const basic = cells.basic ?? 0n;
+    const parts = (cells.wages ?? 0n) + (cells.public ?? 0n) + (cells.family ?? 0n);
+    if (basic !== parts) out.push(mismatch(ctx, t, r.key, 'basic', basic, parts, '而工资福利支出、公用经费、对个人和家庭的补助之和为'));
+    const total = cells.total ?? 0n;
+    const sum = basic + (cells.project ?? 0n);
+    if (total !== sum) out.push(mismatch(ctx, t, r.key, 'total', total, sum, '而基本支出与项目支出之和为'));
+    return out;
+  },
   check(ctx) {
     const out: FindingDraft[] = [];
     for (const spec of SPLIT_TABLES) {
       const t = ctx.table(spec.id);
       if (!t) continue;
-      for (const r of t.rows) {
-        const c = (k: SplitColumn) => r.cells[k] ?? 0n;
-        const parts = c('wages') + c('public') + c('family');
-        if (c('basic') !== parts) out.push(mismatch(ctx, t, r.key, 'basic', c('basic'), parts, '而工资福利支出、公用经费、对个人和家庭的补助之和为'));
-        const sum = c('basic') + c('project');
-        if (c('total') !== sum) out.push(mismatch(ctx, t, r.key, 'total', c('total'), sum, '而基本支出与项目支出之和为'));
-      }
       // The 合计 row against the lines themselves.
       const expected = ctx.split(spec.group);
       for (const k of ['basic', 'wages', 'public', 'family'] as const) {
@@ -110,17 +112,14 @@ export const tablesProjectSplit: AuditRule = {
   severity: 'hard',
   description: '项目支出 = 一般性项目 + 专项资金（T01、T03、T05、T09 各行），与项目支出明细一致，T11 各项目金额与项目信息一致。',
   needsTables: true,
+  rowTables: SPLIT_TABLE_IDS,
+  row(ctx, t, r) {
+    const project = r.cells.project ?? 0n;
+    const parts = (r.cells.general ?? 0n) + (r.cells.special ?? 0n);
+    return project === parts ? [] : [mismatch(ctx, t, r.key, 'project', project, parts, '而一般性项目与专项资金之和为')];
+  },
   check(ctx) {
     const out: FindingDraft[] = [];
-    for (const spec of SPLIT_TABLES) {
-      const t = ctx.table(spec.id);
-      if (!t) continue;
-      for (const r of t.rows) {
-        const c = (k: SplitColumn) => r.cells[k] ?? 0n;
-        const parts = c('general') + c('special');
-        if (c('project') !== parts) out.push(mismatch(ctx, t, r.key, 'project', c('project'), parts, '而一般性项目与专项资金之和为'));
-      }
-    }
     // Against the lines: whether the projects' 本年度金额 add up to them is budget.project-spending's question.
     const fromLines = ctx.split();
     const t03 = ctx.table('T03');
@@ -235,18 +234,9 @@ export const tablesAppropriationByClass: AuditRule = {
     const t04 = ctx.table('T04');
     if (!t04) return [];
     const out: FindingDraft[] = [];
-    const byClass = (t: ReportTable | undefined, column: string) => {
-      const sums = new Map<string, Fen>();
-      for (const r of t?.rows ?? []) {
-        if (r.kind !== 'item' || !r.code) continue;
-        const cls = r.code.slice(0, 3);
-        sums.set(cls, (sums.get(cls) ?? 0n) + (r.cells[column] ?? 0n));
-      }
-      return sums;
-    };
-    const t03 = byClass(ctx.table('T03'), 'total');
-    const t05 = byClass(ctx.table('T05'), 'total');
-    const t09 = byClass(ctx.table('T09'), 'total');
+    const t03 = ctx.itemTotalsByClass(ctx.table('T03'));
+    const t05 = ctx.itemTotalsByClass(ctx.table('T05'));
+    const t09 = ctx.itemTotalsByClass(ctx.table('T09'));
     // Spending T03 counts but a 财政拨款 table does not (事业收入, 经营收入, 其他收入 …), by 类.
     const notAppropriation = ctx.lineSums().nonAppropriationByClass;
     const classes = new Set<string>([...t03.keys(), ...t05.keys(), ...t09.keys()]);

@@ -1,4 +1,6 @@
 // 审核 (audit): findings and rules.
+import type { BudgetLine } from '../model.js';
+import type { ReportRow, ReportTable } from '../tables/report.js';
 import type { AuditContext } from './context.js';
 
 /** hard: an identity or a reference is broken, the budget cannot be submitted. soft: warn, the user explains. */
@@ -42,6 +44,23 @@ export interface AuditRule {
   description: string;
   /** Rules that compare computed tables run only when tables are given. */
   needsTables?: boolean;
+  /**
+   * The part of the rule that looks at one line alone (its codes, its unit, its project, its amount). It runs
+   * for every line before `check`; after an edit only the changed lines are looked at again.
+   */
+  line?(context: AuditContext, line: BudgetLine): FindingDraft[];
+  /**
+   * 'sums': `check` reads sums of the lines (context.lineSums(), context.split()) and runs again after every
+   * edit, from sums kept up to date line by line. Absent: `check` reads no line (projects, indicators, units,
+   * income), or only tables (needsTables).
+   */
+  reads?: 'sums';
+  /**
+   * The part of a table rule that looks at one row alone, for each row of the tables in `rowTables`. It runs
+   * before `check`; after an edit only the rows whose cells changed are looked at again.
+   */
+  row?(context: AuditContext, table: ReportTable, row: ReportRow): FindingDraft[];
+  rowTables?: readonly string[];
   check(context: AuditContext): FindingDraft[];
 }
 

@@ -74,6 +74,8 @@ interface RowState {
   cells: Fen[];
   /** Fixed rows are printed whatever their count. */
   fixed: boolean;
+  /** The row as reported, built on first read and kept current by `refreshReport` (see `sharedTable`). */
+  report: ReportRow | null;
 }
 
 interface CompiledFixedRow {
@@ -108,6 +110,10 @@ interface TableState {
   rowsCache: Map<string, readonly RowState[]>;
   /** Row metadata of generated rows, shared by tables with the same row generator. */
   metaCache: Map<string, RowMeta>;
+  /** Rows whose cells changed since their report was last brought up to date. */
+  stale: Set<RowState>;
+  /** The reported rows in print order, shared between reads until a row appears, disappears or is rebuilt. */
+  sharedRows: ReportRow[] | null;
 }
 
 /** An amount a line adds to the given columns of each of the given rows. */
@@ -228,6 +234,7 @@ export class TableEngine {
         this.touch(row);
         row.count = 0;
         t11.rows.delete(code);
+        t11.sharedRows = null;
       }
     });
   }
@@ -281,6 +288,23 @@ export class TableEngine {
     return this.snapshot(state);
   }
 
+  /**
+   * One table as reported, without copying: its rows are the engine's own report rows, brought up to date
+   * (only the rows that changed since the last read are rewritten) and shared with every later read. For
+   * readers that look and let go (the screen's view of one table, 审核): do not change what it returns, and
+   * do not keep it across a change of the budget.
+   */
+  sharedTable(id: TableId): ReportTable {
+    const state = this.byId.get(id);
+    if (!state) throw new Error(`unknown table ${id}`);
+    return this.snapshot(state, true);
+  }
+
+  /** Every table as `sharedTable` gives it. */
+  sharedTables(): ReportTable[] {
+    return this.states.map((s) => this.snapshot(s, true));
+  }
+
   /** The value of one cell (0 for an absent row or cell). */
   cell(id: TableId, rowKey: string, columnKey: string): Fen {
     const state = this.byId.get(id);
@@ -300,6 +324,12 @@ export class TableEngine {
     if (!map) return out;
     for (const [code, t] of map) if (code !== '' && t.count > 0) out.set(code, t.amount);
     return out;
+  }
+
+  /** The live subtotal of one functional 类, 款 or 项 over every unit; undefined when no line is booked on it. */
+  functionalSubtotal(code: string): Fen | undefined {
+    const t = this.subtotals.get('')?.get(code);
+    return t && t.count > 0 ? t.amount : undefined;
   }
 
   /** Sum of every line (of one unit). */
@@ -472,13 +502,15 @@ export class TableEngine {
       maskCache: new Map(),
       rowsCache: new Map(),
       metaCache,
+      stale: new Set(),
+      sharedRows: null,
     };
     if (def.rows.type === 'fixed') {
       def.rows.rows.forEach((spec, order) => {
         const columns = spec.columns ? spec.columns.map((k) => leafIndex.get(k)).filter((i): i is number => i !== undefined) : allColumns;
         const meta = fixedMeta(spec, columns, order);
         state.fixedRows.push({ meta, stream: spec.stream ?? 'expenditure', feed: compilePredicate(spec.feed), columnSet: new Set(columns) });
-        state.rows.set(spec.key, { table: state, meta, count: 0, cells: leafKeys.map(() => 0n), fixed: true });
+        state.rows.set(spec.key, { table: state, meta, count: 0, cells: leafKeys.map(() => 0n), fixed: true, report: null });
       });
     }
     return state;
@@ -580,7 +612,7 @@ export class TableEngine {
       rows = metas.map((meta) => {
         let row = state.rows.get(meta.key);
         if (!row) {
-          row = { table: state, meta, count: 0, cells: state.leafKeys.map(() => 0n), fixed: false };
+          row = { table: state, meta, count: 0, cells: state.leafKeys.map(() => 0n), fixed: false, report: null };
           state.rows.set(meta.key, row);
         }
         return row;
@@ -795,7 +827,7 @@ export class TableEngine {
     if (!state) return;
     let row = state.rows.get(project.code);
     if (!row) {
-      row = { table: state, meta: { key: project.code, label: '', kind: 'project', labels: {}, columns: [], sortKey: '' }, count: 0, cells: state.leafKeys.map(() => 0n), fixed: false };
+      row = { table: state, meta: { key: project.code, label: '', kind: 'project', labels: {}, columns: [], sortKey: '' }, count: 0, cells: state.leafKeys.map(() => 0n), fixed: false, report: null };
       state.rows.set(project.code, row);
     }
     if (this.touched) this.touch(row);
@@ -809,6 +841,8 @@ export class TableEngine {
     }
     row.meta = { key: project.code, code: project.code, label: project.name, level: 1, kind: 'project', labels: { code: project.code, name: project.name }, unit: project.unit, columns: present, sortKey: '' };
     row.count = 1;
+    row.report = null;
+    state.sharedRows = null;
   }
 
   // --- change tracking -------------------------------------------------------------------------------------
@@ -858,15 +892,24 @@ export class TableEngine {
 
   // --- snapshots -------------------------------------------------------------------------------------------
 
-  private snapshot(state: TableState): ReportTable {
+  /** A table's printed rows in print order. */
+  private printedRows(state: TableState): RowState[] {
     const def = state.def;
-    let rows: RowState[];
-    if (def.rows.type === 'fixed') rows = state.fixedRows.map((r) => state.rows.get(r.meta.key)!);
-    else if (def.rows.type === 'projects') rows = [...this.projects.keys()].map((code) => state.rows.get(code)).filter((r): r is RowState => !!r);
-    else {
-      state.order ??= [...state.rows.values()].filter(isPrinted).sort((a, b) => (a.meta.sortKey < b.meta.sortKey ? -1 : a.meta.sortKey > b.meta.sortKey ? 1 : 0));
-      rows = state.order;
-    }
+    if (def.rows.type === 'fixed') return state.fixedRows.map((r) => state.rows.get(r.meta.key)!);
+    if (def.rows.type === 'projects') return [...this.projects.keys()].map((code) => state.rows.get(code)).filter((r): r is RowState => !!r);
+    state.order ??= [...state.rows.values()].filter(isPrinted).sort((a, b) => (a.meta.sortKey < b.meta.sortKey ? -1 : a.meta.sortKey > b.meta.sortKey ? 1 : 0));
+    return state.order;
+  }
+
+  private snapshot(state: TableState, shared = false): ReportTable {
+    const def = state.def;
+    let rows: ReportRow[];
+    if (shared) {
+      for (const row of state.stale) refreshReport(row);
+      state.stale.clear();
+      state.sharedRows ??= this.printedRows(state).map((r) => (r.report ??= toReportRow(r)));
+      rows = state.sharedRows;
+    } else rows = this.printedRows(state).map(toReportRow);
     const table: ReportTable = {
       id: def.id,
       title: def.title,
@@ -878,7 +921,7 @@ export class TableEngine {
       columns: toReportColumns(def.columns),
       numberRow: def.numberRow,
       format: { ...def.formats[this.budget.amountUnit] },
-      rows: rows.map(toReportRow),
+      rows,
     };
     if (def.note) table.note = def.note;
     if (def.id === 'T10') table.departmentPerformance = { departmentName: this.budget.department.name, performance: this.performance };
@@ -897,8 +940,12 @@ function applyContribution(c: Contribution, amount: Fen, count: number, touch: (
     if (amount !== 0n) {
       const cells = row.cells;
       for (const i of c.columns) cells[i]! += amount;
+      if (row.report) row.table.stale.add(row);
     }
-    if (wasPrinted !== isPrinted(row)) row.table.order = null;
+    if (wasPrinted !== isPrinted(row)) {
+      row.table.order = null;
+      row.table.sharedRows = null;
+    }
   }
 }
 
@@ -958,6 +1005,14 @@ function fixedMeta(spec: FixedRowSpec, columns: readonly number[], order: number
   if (spec.line !== undefined) meta.line = spec.line;
   if (spec.group !== undefined) meta.group = spec.group;
   return meta;
+}
+
+/** Writes a row's current cells into its kept report row (same columns: only amounts change by lines). */
+function refreshReport(row: RowState): void {
+  const report = row.report;
+  if (!report) return;
+  const keys = row.table.leafKeys;
+  for (const i of columnsOf(row)) report.cells[keys[i]!] = row.cells[i]!;
 }
 
 function toReportRow(row: RowState): ReportRow {

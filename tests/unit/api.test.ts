@@ -66,6 +66,31 @@ describe('budget service', () => {
     expect([...keys].sort()).toEqual(keys);
   });
 
+  it('lines.page gives the lines in pages that add up to lines.list, and follows an edit', async () => {
+    const list = await ok('lines.list', {});
+    const pages: number[] = [];
+    for (let offset = 0; offset < list.lines.length; offset += 7) {
+      const page = await ok('lines.page', { offset, limit: 7 });
+      expect(page.lineCount).toBe(list.lines.length);
+      expect(page.subtotals).toEqual(list.subtotals);
+      expect(page.totals).toEqual(list.totals);
+      for (const l of page.lines) expect(page.names.functional[l.functional]).toBe(list.names.functional[l.functional]);
+      pages.push(...page.lines.map((l) => l.id));
+    }
+    expect(pages).toEqual(list.lines.map((l) => l.id));
+    // An edit that moves a line to another 项 moves it in the order the pages follow.
+    const last = list.lines.at(-1)!;
+    await ok('lines.update', { id: last.id, field: 'functional', value: '2010101' });
+    const first = await ok('lines.page', { offset: 0, limit: 1 });
+    expect(first.lines[0]!.id).toBe(last.id);
+  });
+
+  it('reports.tables gives only the tables asked for, the same as in the whole set', async () => {
+    const all = await ok('reports.tables', {});
+    const some = await ok('reports.tables', { tables: ['T03', 'T08'] });
+    expect(some.tables).toEqual(all.tables.filter((t) => t.table === 'T03' || t.table === 'T08'));
+  });
+
   it('updates an amount typed with separators, saves it at once, and answers with only what changed', async () => {
     const list = await ok('lines.list', {});
     const line = list.lines.find((l) => l.functional === '2010350' && l.economic === '30101')!;

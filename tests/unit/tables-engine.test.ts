@@ -3,6 +3,7 @@
 // against a full computation on random edit sequences.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { AUDIT_RULES, IncrementalAudit, auditBudget } from '../../core/audit/index.js';
 import { FUNDS, type FundCode } from '../../core/funds.js';
 import type { Budget, BudgetLine, ExpenditureKind, IncomeLine, Project, ProjectCategory } from '../../core/model.js';
 import { amount, type Fen } from '../../core/money.js';
@@ -422,8 +423,8 @@ function applyToShadow(shadow: Shadow, changes: readonly ChangedCell[]) {
 }
 
 describe('incremental updates equal a full computation (property)', () => {
-  it('random add / update / remove / category / income sequences', () => {
-    fc.assert(
+  /** Applies a random sequence to an engine (and, with `withAudit`, to the incremental 审核 counts beside it). */
+  const sequence = (withAudit: boolean) =>
       fc.property(fc.boolean(), fc.array(command, { minLength: 1, maxLength: 60 }), (startFromSynthetic, commands) => {
         const start = syntheticBudget();
         if (!startFromSynthetic) start.lines = [];
@@ -432,21 +433,35 @@ describe('incremental updates equal a full computation (property)', () => {
         const lines: BudgetLine[] = start.lines.map((l) => ({ ...l }));
         const projects = start.projects.map((p) => ({ ...p }));
         const income: IncomeLine[] = [];
+        // 审核 counts kept edit by edit beside the engine, compared with a full audit along the way.
+        const audit = withAudit ? new IncrementalAudit({ ...start, projects, income }, book, () => lines, () => engine.sharedTables(), AUDIT_RULES) : null;
+        const expectAuditAgrees = () => {
+          if (!audit) return;
+          const now: Budget = { ...start, lines: [...lines], projects: [...projects], income: [...income] };
+          const findings = auditBudget(now, book, computeTables(now, book));
+          const hard = findings.filter((f) => f.severity === 'hard').length;
+          expect(audit.counts()).toEqual({ hard, soft: findings.length - hard });
+        };
+        expectAuditAgrees();
         let nextId = 1000;
-        for (const c of commands) {
+        for (const [step, c] of commands.entries()) {
           let changes: ChangedCell[] = [];
+          let lineChange: { before: BudgetLine | null; after: BudgetLine | null } | null = null;
           if (c.op === 'add') {
             const added = toLine(nextId++, c.fields);
             lines.push(added);
             changes = engine.apply({ before: null, after: added });
+            lineChange = { before: null, after: added };
           } else if (c.op === 'update' && lines.length > 0) {
             const i = c.pick % lines.length;
             const updated = toLine(lines[i]!.id, c.fields);
             changes = engine.apply({ before: lines[i]!, after: updated });
+            lineChange = { before: lines[i]!, after: updated };
             lines[i] = updated;
           } else if (c.op === 'remove' && lines.length > 0) {
             const i = c.pick % lines.length;
             changes = engine.apply({ before: lines[i]!, after: null });
+            lineChange = { before: lines[i]!, after: null };
             lines.splice(i, 1);
           } else if (c.op === 'category') {
             const i = projects.findIndex((p) => p.code === c.project);
@@ -464,20 +479,32 @@ describe('incremental updates equal a full computation (property)', () => {
             }
           }
           applyToShadow(shadow, changes);
+          if (lineChange) {
+            audit?.applyLines([lineChange]);
+            audit?.rowsChanged(changes);
+          } else audit?.budgetChanged({ ...start, projects, income });
+          if (step % 25 === 24) expectAuditAgrees();
         }
+        expectAuditAgrees();
         const final: Budget = { ...start, lines, projects, income };
         const full = computeTables(final, book);
         expect(engine.tables()).toEqual(full);
+        expect(engine.sharedTables()).toEqual(full);
         expect(shadow).toEqual(shadowOf(full));
         // A project line naming no project is in 项目支出 but in neither category (the audit reports it), so
         // 项目支出 = 一般性 + 专项 is checked on the lines that name a project of the budget.
         const named = new Set(projects.map((p) => p.code));
         const valid = computeTables({ ...final, lines: lines.filter((l) => l.kind !== 'project' || named.has(l.project ?? '')) }, book);
         expect(tableIdentityViolations(valid, { incomeStated: income.length > 0 })).toEqual([]);
-      }),
-      { numRuns: 150 },
-    );
+      });
+
+  it('random add / update / remove / category / income sequences', () => {
+    fc.assert(sequence(false), { numRuns: 150 });
   });
+
+  it('审核 counts kept edit by edit equal a full audit along random sequences', () => {
+    fc.assert(sequence(true), { numRuns: 50 });
+  }, 240_000);
 
   it('applyAll reports each changed cell once, with its final value', () => {
     fc.assert(
