@@ -1370,7 +1370,8 @@ export class BudgetSession implements ApiService {
 
   private documentSession(): DocumentSession {
     const { store, budget, engine } = this.requireBudget();
-    return { store, budget, engine, changed: () => (this.auditCache = null) };
+    // The narrative and last year's figures are read by 审核 rules that look at no line: count them again.
+    return { store, budget, engine, changed: () => this.budgetPartsChanged() };
   }
 
   'document.view'(): ApiOutputs['document.view'] {
