@@ -108,7 +108,7 @@ const MALFORMED: { name: string; text: string; place: string }[] = [
   { name: 'wrong type', text: mutated((d) => (d.lines = { first: d.lines[0] })), place: '$.lines' },
 ];
 
-describe('budget CLI (real process)', () => {
+describe('budget CLI (real process)', { timeout: 240_000 }, () => {
   it('prints usage in Chinese for --help', () => {
     const r = cli('--help');
     expect(r.code).toBe(0);
