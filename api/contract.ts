@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { WIZARD_API, type WizardOutputs } from './wizard.js';
 import { SUBMISSION_API, type SubmissionOutputs } from './submission.js';
 import { DOCUMENT_API, type DocumentOutputs } from './document.js';
+import { PARAMS_API, type ParamsOutputs } from './params.js';
 
 // ---- shared input pieces -------------------------------------------------------------------------------
 
@@ -192,6 +193,8 @@ export const API = {
   ...SUBMISSION_API,
   /** 预算说明: the drafted document, its typed parts, 上年数, .docx / PDF (api/document.ts). */
   ...DOCUMENT_API,
+  /** 年度参数包: 控制数, 审核 rules and their levels, reasons for large changes (api/params.ts). */
+  ...PARAMS_API,
 } as const;
 
 export type ApiMethod = keyof typeof API;
@@ -451,7 +454,7 @@ export interface BackupList {
   backups: BackupView[];
 }
 
-export interface ApiOutputs extends WizardOutputs, SubmissionOutputs, DocumentOutputs {
+export interface ApiOutputs extends WizardOutputs, SubmissionOutputs, DocumentOutputs, ParamsOutputs {
   'backups.list': BackupList;
   'backups.restore': BudgetInfo;
   'budget.info': BudgetInfo;

@@ -23,7 +23,7 @@ import {
 } from '../core/model.js';
 import { toExactString, type AmountUnit, type Fen } from '../core/money.js';
 import { formatProblem } from '../core/problems.js';
-import { AUDIT_RULES, IncrementalAudit, auditBudget, auditRule, type Finding as CoreFinding } from '../core/audit/index.js';
+import { IncrementalAudit, auditBudget, auditRule, type Finding as CoreFinding } from '../core/audit/index.js';
 import { templateChoicesFromWizardState, WIZARD_STATE_META_KEY } from '../core/indicators.js';
 import { TableEngine, type ChangedCell } from '../core/tables/index.js';
 import type { TableId as CoreTableId } from '../core/tables/report.js';
@@ -57,6 +57,9 @@ import { availableFormats, checkFormatFile, chooseFormat, chosenFormat, storeUse
 import { WIZARD_HANDLERS, resetWizardState, type WizardSession } from './wizard-service.js';
 import { SUBMISSION_HANDLERS, SubmissionState, type FileChooser, type SubmissionSession } from './submission-service.js';
 import { DOCUMENT_HANDLERS, type DocumentSession } from './document-service.js';
+import { PARAMS_HANDLERS, type ParamsSession } from './params-service.js';
+import { auditConfigFor } from '../db/params.js';
+import type { AuditConfig } from '../core/audit/rule-set.js';
 import type { DepartmentPerformance, Project } from '../core/model.js';
 
 export interface BudgetServiceOptions {
@@ -171,6 +174,8 @@ export class BudgetSession implements ApiService {
   private auditCache: { findings: CoreFinding[]; summary: AuditSummary } | null = null;
   /** 审核 counts kept edit by edit (the full list is worked out only when asked for: audit.run). */
   private audit: IncrementalAudit | null = null;
+  /** The rule set of the open file (levels, parameters, 控制数, rules as data: db/params.ts). */
+  private auditConfig: AuditConfig | null = null;
   /** Unit and project names by code, for the names a reply carries; dropped when units or projects change. */
   private nameMaps: { units: Map<string, string>; projects: Map<string, string> } | null = null;
   private readonly budgetsDir: string;
@@ -254,9 +259,11 @@ export class BudgetSession implements ApiService {
     this.book = store.codeBook(budget.fiscalYear);
     for (const l of budget.lines) this.lines.set(l.id, l);
     // The engine keeps its own copy of the arrays it may change.
-    const engine = new TableEngine({ ...budget, lines: [...budget.lines], units: [...budget.units] }, this.book, chosenFormat(store));
+    const format = chosenFormat(store);
+    const engine = new TableEngine({ ...budget, lines: [...budget.lines], units: [...budget.units] }, this.book, format);
     this.engine = engine;
-    this.audit = new IncrementalAudit(budget, this.book, () => this.lines.values(), () => engine.sharedTables(), AUDIT_RULES);
+    const config = (this.auditConfig = auditConfigFor(store, format));
+    this.audit = new IncrementalAudit(budget, this.book, () => this.lines.values(), () => engine.sharedTables(), config.rules, config.settings);
     this.stacks = stepsFromJson(store.getMeta(UNDO_META_KEY));
   }
 
@@ -316,7 +323,7 @@ export class BudgetSession implements ApiService {
     if (this.auditCache) return this.auditCache;
     const { budget, book, engine } = this.requireBudget();
     const current: Budget = { ...budget, lines: [...this.lines.values()].sort((a, b) => a.id - b.id) };
-    const findings = auditBudget(current, book, engine.sharedTables());
+    const findings = auditBudget(current, book, engine.sharedTables(), this.auditConfig ?? {});
     let errors = 0;
     for (const f of findings) if (f.severity === 'hard') errors++;
     this.auditCache = { findings, summary: { errors, warnings: findings.length - errors } };
@@ -1221,7 +1228,7 @@ export class BudgetSession implements ApiService {
       findings: findings.map((f) => ({
         severity: f.severity === 'hard' ? 'error' : 'warning',
         rule: f.rule,
-        ruleDescription: auditRule(f.rule)?.description ?? '',
+        ruleDescription: this.auditConfig?.entries.find((e) => e.id === f.rule)?.description ?? auditRule(f.rule)?.description ?? '',
         message: f.message,
         place: { ...f.place },
       })),
@@ -1385,6 +1392,42 @@ export class BudgetSession implements ApiService {
   }
   'document.file'(input: ApiParsedInput<'document.file'>): Promise<ApiOutputs['document.file']> {
     return DOCUMENT_HANDLERS['document.file'](this.documentSession(), input);
+  }
+
+  // ---- API: 年度参数包 (api/params-service.ts) -----------------------------------------------------------
+
+  private paramsSession(): ParamsSession {
+    const { store, budget, book } = this.requireBudget();
+    const audit = this.audit!;
+    return {
+      store,
+      budget,
+      book,
+      config: this.auditConfig!,
+      lineSums: () => audit.lineSums(),
+      auditSummary: () => this.auditSummary(),
+      changed: () => this.budgetPartsChanged(),
+      reload: () => this.load(),
+    };
+  }
+
+  'params.view'(): ApiOutputs['params.view'] {
+    return PARAMS_HANDLERS['params.view'](this.paramsSession());
+  }
+  'params.ceilings'(): ApiOutputs['params.ceilings'] {
+    return PARAMS_HANDLERS['params.ceilings'](this.paramsSession());
+  }
+  'params.inspect'(input: ApiParsedInput<'params.inspect'>): Promise<ApiOutputs['params.inspect']> {
+    return PARAMS_HANDLERS['params.inspect'](this.paramsSession(), input);
+  }
+  'params.import'(input: ApiParsedInput<'params.import'>): Promise<ApiOutputs['params.import']> {
+    return PARAMS_HANDLERS['params.import'](this.paramsSession(), input);
+  }
+  'params.setRule'(input: ApiParsedInput<'params.setRule'>): ApiOutputs['params.setRule'] {
+    return PARAMS_HANDLERS['params.setRule'](this.paramsSession(), input);
+  }
+  'params.saveReasons'(input: ApiParsedInput<'params.saveReasons'>): ApiOutputs['params.saveReasons'] {
+    return PARAMS_HANDLERS['params.saveReasons'](this.paramsSession(), input);
   }
 }
 

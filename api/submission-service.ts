@@ -15,6 +15,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir, userInfo } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { auditBudget, auditRule, type Finding as CoreFinding } from '../core/audit/index.js';
+import { auditConfigFor } from '../db/params.js';
 import type { CodeBook } from '../core/codelists.js';
 import { diffBudgets, type BudgetDiff, type FieldChange } from '../core/diff.js';
 import { parseExchange } from '../core/exchange.js';
@@ -231,7 +232,7 @@ function findingView(f: CoreFinding, drafts: Record<string, string>): Submission
 function packageAudit(store: BudgetStore) {
   const loaded = loadConsolidatedBudget(store);
   const tables = computeTables(loaded.budget, loaded.book);
-  const findings = auditBudget(loaded.budget, loaded.book, tables);
+  const findings = auditBudget(loaded.budget, loaded.book, tables, auditConfigFor(store));
   return { loaded, findings };
 }
 
