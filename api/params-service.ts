@@ -38,8 +38,8 @@ export interface ParamsSession {
   auditSummary(): { errors: number; warnings: number };
   /** The budget's reasons changed: 审核 counts again. */
   changed(): void;
-  /** Code lists, format or rules changed: the session reads the file again. */
-  reload(): void;
+  /** Code lists, format or rules changed: the session reads the file again (the answer is the session after). */
+  reload(): ParamsSession;
 }
 
 type Input<M extends keyof typeof PARAMS_API> = z.output<(typeof PARAMS_API)[M]['input']>;
@@ -180,8 +180,7 @@ function setRule(s: ParamsSession, input: Input<'params.setRule'>): ParamsView {
   } catch (err) {
     refusal(err);
   }
-  s.reload();
-  return view(s);
+  return view(s.reload());
 }
 
 function saveReasons(s: ParamsSession, input: Input<'params.saveReasons'>): ParamsOutputs['params.saveReasons'] {

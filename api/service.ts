@@ -1407,7 +1407,10 @@ export class BudgetSession implements ApiService {
       lineSums: () => audit.lineSums(),
       auditSummary: () => this.auditSummary(),
       changed: () => this.budgetPartsChanged(),
-      reload: () => this.load(),
+      reload: () => {
+        this.load();
+        return this.paramsSession();
+      },
     };
   }
 
