@@ -58,7 +58,15 @@ function ceilings(s: ParamsSession): CeilingsView {
   const money = (v: bigint) => toExactString(v, unit);
   const units = new Map(s.budget.units.map((u) => [u.code, u.name]));
   const projects = new Map(s.budget.projects.map((p) => [p.code, p.name]));
-  const rows = ceilingUsage(s.config.settings.ceilings, s.lineSums()).map((u) => ({
+  const usage = ceilingUsage(s.config.settings.ceilings, s.lineSums());
+  const total = { ceiling: 0n, used: 0n, remaining: 0n };
+  for (const u of usage) {
+    if (u.ceiling.project) continue;
+    total.ceiling += u.ceiling.amount;
+    total.used += u.used;
+    total.remaining += u.remaining;
+  }
+  const rows = usage.map((u) => ({
     id: ceilingId(u.ceiling),
     unit: u.ceiling.unit,
     unitName: units.get(u.ceiling.unit) ?? '',
@@ -72,7 +80,13 @@ function ceilings(s: ParamsSession): CeilingsView {
     exceeded: u.remaining < 0n,
   }));
   const level = s.config.entries.find((e) => e.id === 'ceiling.exceeded')?.level ?? 'hard';
-  return { amountUnit: unit, rows, exceeded: rows.filter((r) => r.exceeded).length, level };
+  return {
+    amountUnit: unit,
+    rows,
+    totals: { ceiling: money(total.ceiling), used: money(total.used), remaining: money(total.remaining) },
+    exceeded: rows.filter((r) => r.exceeded).length,
+    level,
+  };
 }
 
 const SOURCE_LABELS = { builtin: '内置', format: '公开表格式', package: '参数包' } as const;

@@ -66,6 +66,8 @@ export interface CeilingView {
 export interface CeilingsView {
   amountUnit: string;
   rows: CeilingView[];
+  /** Over the units' ceilings (a project's own ceiling is part of its unit's): exact, in the budget's unit. */
+  totals: { ceiling: string; used: string; remaining: string };
   exceeded: number;
   /** The ceiling rule's level (a package may make it soft or switch it off). */
   level: RuleLevelCode;

@@ -11,6 +11,7 @@ import {
   normalizeParams,
   ruleSettingProblems,
   RULE_LEVELS,
+  RULE_PARAMS,
   type AuditConfig,
   type IdentityRuleSpec,
   type RuleLevel,
@@ -409,6 +410,10 @@ export function previewParams(store: BudgetStore, pkg: ReadPackage): { ok: true;
 
 const LEVEL_TEXT: Record<RuleLevel, string> = { hard: '错误', soft: '提示', off: '不审核' };
 
+function paramLabel(rule: string, key: string): string {
+  return RULE_PARAMS[rule]?.find((p) => p.key === key)?.label ?? key;
+}
+
 /** A preview as lines under headings (科目表, 审核规则, 控制数, 公开表格式), for the dialog and the terminal. */
 export function previewSections(p: ParamsPreview): { title: string; lines: string[] }[] {
   const out: { title: string; lines: string[] }[] = [];
@@ -425,11 +430,11 @@ export function previewSections(p: ParamsPreview): { title: string; lines: strin
       ...(r.before.level !== r.after.level ? [`${LEVEL_TEXT[r.before.level]} → ${LEVEL_TEXT[r.after.level]}`] : []),
       ...Object.keys(r.after.params)
         .filter((k) => r.after.params[k] !== r.before.params[k])
-        .map((k) => `参数 ${k}：${r.before.params[k] ?? '—'} → ${r.after.params[k]}`),
+        .map((k) => `${paramLabel(r.id, k)}：${r.before.params[k] ?? '—'} → ${r.after.params[k]}`),
     ];
-    return `${r.description}（${r.id}）：${changes.join('，')}${r.replacesUser ? '（替换本单位自行作出的修改）' : ''}`;
+    return `${r.description.replace(/。$/, '')}：${changes.join('，')}${r.replacesUser ? '（替换本单位自行作出的修改）' : ''}`;
   });
-  rules.push(...p.identities.map((r) => `${r.change === 'added' ? '新增' : '修改'}数据审核规则：${r.description}（${r.id}，${LEVEL_TEXT[r.level]}）`));
+  rules.push(...p.identities.map((r) => `${r.change === 'added' ? '新增' : '修改'}审核规则（表间关系）：${r.description.replace(/。$/, '')}（${LEVEL_TEXT[r.level]}）`));
   if (rules.length) out.push({ title: '审核规则', lines: rules });
   const ceilings = p.ceilings.map(
     (c) =>
