@@ -306,3 +306,38 @@ describe('params export', () => {
     expect(settings(unit)).toEqual(settings(department));
   });
 });
+
+describe('reasons for large changes beyond this year', () => {
+  it('feed the 预算说明 and come to next year’s budget as starting texts', async () => {
+    const { draftDocument } = await import('../../core/document/index.js');
+    const { changeReasonRows } = await import('../../db/params.js');
+    const { serializeExchange } = await import('../../core/exchange.js');
+    const { defaultCodeBook } = await import('../../db/defaults.js');
+    const last = fixtureBudget(true);
+    last.changeReasons = { '2010350': '新增编制 3 人。', '2010306': '政务服务外包合同到期续签' };
+    // In the 预算说明: the 类 201 sentence carries the reasons of its 项.
+    const book = defaultCodeBook(2020);
+    const doc = draftDocument(last, computeTables(last, book));
+    const five = doc.paragraphs.filter((p) => p.section === '2.5' && p.kind === 'body').map((p) => p.runs.map((r) => r.text).join(''));
+    expect(five.join('')).toContain('一般公共服务（类）支出1670.9万元，占96.02%，主要原因是：政务服务外包合同到期续签；新增编制 3 人');
+    // Next year: `prior import` of last year's file offers them as starting texts; nothing is written as a reason.
+    const lastFile = join(work, 'last-2020.json');
+    writeFileSync(lastFile, serializeExchange(last));
+    const next = fixtureBudget(true);
+    next.fiscalYear = 2021;
+    const db = budgetDb(work, next, 'next-2021.budget');
+    const r = await cli('prior', 'import', lastFile, '--db', db);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('上年变动原因 2 条');
+    const store = BudgetStore.open(db);
+    try {
+      expect(changeReasonRows(store)).toEqual([
+        { code: '2010306', reason: null, prior: '政务服务外包合同到期续签' },
+        { code: '2010350', reason: null, prior: '新增编制 3 人。' },
+      ]);
+      expect(store.loadBudget().changeReasons).toBeUndefined();
+    } finally {
+      store.close();
+    }
+  });
+});
