@@ -516,10 +516,13 @@ export class BudgetStore {
       }
       for (const table of [
         'lines', 'procurement', 'income', 'project_indicators', 'projects', 'units', 'department_tasks',
-        'department_indicators', 'department_performance', 'prior_year', 'prior_year_amounts', 'narrative_texts', 'change_reasons', 'budget',
+        'department_indicators', 'department_performance', 'prior_year', 'prior_year_amounts', 'narrative_texts', 'budget',
       ]) {
         this.run(`DELETE FROM ${table}`);
       }
+      // Reasons for large changes belong to the budget (a file before their migration has none to clear).
+      const reasons = this.hasTable('change_reasons');
+      if (reasons) this.run('DELETE FROM change_reasons');
       this.run(
         'INSERT INTO budget (id, fiscal_year, amount_unit, department_code, department_name) VALUES (1, ?, ?, ?, ?)',
         budget.fiscalYear,
@@ -537,7 +540,7 @@ export class BudgetStore {
       this.writeDepartmentPerformance(budget.departmentPerformance);
       this.writePriorYear(budget.priorYear);
       for (const [key, value] of Object.entries(budget.narrative ?? {})) this.run('INSERT INTO narrative_texts (key, value) VALUES (?, ?)', key, value);
-      for (const [code, reason] of Object.entries(budget.changeReasons ?? {})) this.run('INSERT INTO change_reasons (code, reason) VALUES (?, ?)', code, reason);
+      if (reasons) for (const [code, reason] of Object.entries(budget.changeReasons ?? {})) this.run('INSERT INTO change_reasons (code, reason) VALUES (?, ?)', code, reason);
     });
   }
 

@@ -341,3 +341,40 @@ describe('reasons for large changes beyond this year', () => {
     }
   });
 });
+
+describe('a budget file of an older app', () => {
+  it('is upgraded by an imported package, and left byte-identical by a refused one', async () => {
+    const { copyFileSync, mkdirSync } = await import('node:fs');
+    const { MIGRATIONS_DIR, loadMigrations } = await import('../../db/migrate.js');
+    const migrations = loadMigrations(MIGRATIONS_DIR);
+    const olderApp = join(work, 'migrations-older-app');
+    mkdirSync(olderApp, { recursive: true });
+    // The app before the parameter package's migration.
+    const before = migrations.filter((m) => !m.name.includes('params'));
+    for (const m of before) copyFileSync(join(MIGRATIONS_DIR, m.name), join(olderApp, m.name));
+    const db = join(work, 'older-app.budget');
+    const store = BudgetStore.open(db, { create: true, migrationsDir: olderApp });
+    store.replaceBudget(nationalBudget());
+    store.close();
+    const original = fileSha(db);
+
+    const bad = join(work, 'older-bad.zip');
+    writeFileSync(bad, await repack(await makePackage(), withParams((d) => ((d.rules as Record<string, unknown>)['no.such'] = { level: 'off' }))));
+    const refused = await cli('params', 'import', bad, '--db', db);
+    expect(refused.code).toBe(2);
+    expect(fileSha(db)).toBe(original);
+
+    const good = join(work, 'older-good.zip');
+    writeFileSync(good, await makePackage());
+    const imported = await cli('params', 'import', good, '--db', db);
+    expect(imported.stderr).toBe('');
+    expect(imported.code).toBe(0);
+    const upgraded = BudgetStore.open(db);
+    try {
+      expect(upgraded.appliedMigrations().map((m) => m.name)).toEqual(migrations.map((m) => m.name));
+      expect(storedCeilings(upgraded)).toHaveLength(3);
+    } finally {
+      upgraded.close();
+    }
+  });
+});
