@@ -6,7 +6,7 @@ import { THREE_PUBLIC_ITEMS, type Budget, type PriorYear } from '../core/model.j
 import { parseAmount, toExactString } from '../core/money.js';
 import type { TableEngine } from '../core/tables/index.js';
 import { StoreError, type BudgetStore } from '../db/store.js';
-import { ApiRefusal } from './dispatch.js';
+import { ApiRefusal } from './errors.js';
 import { PRIOR_ITEM_FIELDS, PRIOR_ITEM_LABELS, PRIOR_SCALAR_FIELDS, PRIOR_SCALAR_LABELS, type DOCUMENT_API, type DocumentOutputs, type DocumentView } from './document.js';
 
 export interface DocumentSession {

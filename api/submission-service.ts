@@ -37,7 +37,7 @@ import type { importLinesXlsx } from '../submission/lines-xlsx.js';
 import { inspectPackage, receivePackage } from '../submission/receive.js';
 import type { PackageFileSystem } from '../submission/safe-write.js';
 import type { ChangeSet, Finding } from './contract.js';
-import { ApiRefusal } from './dispatch.js';
+import { ApiRefusal } from './errors.js';
 import { reportToView } from './tables-view.js';
 import { chosenFormat } from '../db/publication-formats.js';
 import {

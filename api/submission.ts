@@ -7,7 +7,7 @@
 // Files cross in one of two ways: as a path on the host's machine (the desktop host's native dialogs, or a
 // folder typed in the browser host), or as bytes in base64 (the browser host's file input and downloads).
 import { z } from 'zod';
-import type { AmountUnitCode, ChangeSet, Finding, TableView } from './contract.js';
+import type { AmountUnitCode, ChangeSet, Finding, TableView } from './views.js';
 
 /** Largest file the UI may upload (a package or a workbook): far above a real package, far below the host's body limit. */
 export const UPLOAD_MAX_BYTES = 32 * 1024 * 1024;

@@ -41,7 +41,7 @@ import { StoreError, type BudgetStore } from '../db/store.js';
 import { FORM_COLUMN_WIDTHS, departmentForm, projectForm } from '../core/tables/layout.js';
 import type { ApiParsedInput, TableView } from './contract.js';
 import { blockToView } from './tables-view.js';
-import { ApiRefusal } from './dispatch.js';
+import { ApiRefusal } from './errors.js';
 import {
   BASIC_FIELDS,
   DETAIL_FIELDS,

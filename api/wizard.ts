@@ -6,7 +6,7 @@
 // its reading (comparator, number, unit or qualitative term), and comes back either as "keep this text" or
 // as parts that the service formats.
 import { z } from 'zod';
-import type { TableView } from './contract.js';
+import type { TableView } from './views.js';
 
 export const WIZARD_STEPS = ['basics', 'details', 'goals', 'indicators', 'audit', 'preview'] as const;
 export type WizardStep = (typeof WIZARD_STEPS)[number];
