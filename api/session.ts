@@ -25,7 +25,7 @@ import { chosenFormat } from '../db/publication-formats.js';
 import type { AuditSummary, BudgetInfo, ChangeSet, LineRow, NameBook, RecentBudget, Subtotal, TableId, Totals } from './views.js';
 import { ApiRefusal } from './errors.js';
 import type { LineInputContext } from './line-input.js';
-import { SubmissionState, type FileChooser } from './submission-service.js';
+import { SubmissionState, type FileChooser } from './areas/submission/state.js';
 import { UNDO_META_KEY, emptyStacks, pushStep, stepsFromJson, stepsToJson, type EditStep, type LineChange, type Stacks } from './undo-stack.js';
 
 export interface BudgetServiceOptions {

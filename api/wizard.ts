@@ -1,6 +1,6 @@
 // The 绩效目标 wizard's part of the API contract: the input schema of every wizard method (WIZARD_API, spread
 // into API) and the output types (WizardOutputs, part of ApiOutputs). Only zod and types here: the renderer
-// bundles this file through contract.ts, so the handlers live in wizard-service.ts.
+// bundles this file through contract.ts, so the handlers live in areas/wizard.ts.
 //
 // Amounts cross as exact decimal strings in the budget's unit; a 目标值 crosses as its published text plus
 // its reading (comparator, number, unit or qualitative term), and comes back either as "keep this text" or

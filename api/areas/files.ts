@@ -14,7 +14,7 @@ import { ApiRefusal } from '../errors.js';
 import { defineArea } from '../handlers.js';
 import { BUDGET_FILE_EXTENSION, refusalFrom, safeFileName } from '../session.js';
 import { UNDO_META_KEY, emptyStacks, stepsToJson } from '../undo-stack.js';
-import { resetWizardState } from '../wizard-service.js';
+import { resetWizardState } from './wizard/state.js';
 
 export const filesArea = defineArea('files', {
   'budget.info': (s): BudgetInfo => {
@@ -191,7 +191,7 @@ export const filesArea = defineArea('files', {
       store.transaction(() => {
         store.replaceBudget(parsed.budget);
         // The history belongs to the budget it edited.
-        store.setMeta(UNDO_META_KEY, stepsToJson({ undo: [], redo: [] }));
+        store.setMeta(UNDO_META_KEY, stepsToJson(emptyStacks()));
         // So is the 绩效目标 wizard's state (positions, choices, 完成).
         resetWizardState(store);
       });
