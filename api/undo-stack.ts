@@ -2,7 +2,7 @@
 // in the budget file's meta (so it survives a reload or a restart) as JSON, amounts as decimal strings of 分.
 import type { BudgetLine } from '../core/model.js';
 
-export const UNDO_META_KEY = 'app.undo';
+export { UNDO_META_KEY } from '../db/import.js';
 const UNDO_LIMIT = 200;
 const UNDO_MAX_LINE_CHANGES = 50_000;
 

@@ -7,14 +7,13 @@ import { toExactString } from '../../core/money.js';
 import { formatProblem } from '../../core/problems.js';
 import { BudgetStore } from '../../db/store.js';
 import { defaultCodeBook } from '../../db/defaults.js';
+import { importBudget } from '../../db/import.js';
 import { BACKUP_REASON_LABELS, backupFolder, isBackupOf, listBackups } from '../../db/backups.js';
 import type { ApiOutputs, ApiParsedInput } from '../contract.js';
 import type { BackupList, BudgetInfo, RecentBudget } from '../views.js';
 import { ApiRefusal } from '../errors.js';
 import { defineArea } from '../handlers.js';
 import { BUDGET_FILE_EXTENSION, refusalFrom, safeFileName } from '../session.js';
-import { UNDO_META_KEY, emptyStacks, stepsToJson } from '../undo-stack.js';
-import { resetWizardState } from './wizard/state.js';
 
 export const filesArea = defineArea('files', {
   'budget.info': (s): BudgetInfo => {
@@ -186,15 +185,8 @@ export const filesArea = defineArea('files', {
     }
     const store = s.store!;
     try {
-      // The budget it replaces stays in a backup.
-      if (store.hasBudget()) store.backup('import');
-      store.transaction(() => {
-        store.replaceBudget(parsed.budget);
-        // The history belongs to the budget it edited.
-        store.setMeta(UNDO_META_KEY, stepsToJson(emptyStacks()));
-        // So is the 绩效目标 wizard's state (positions, choices, 完成).
-        resetWizardState(store);
-      });
+      // The same steps as the command line's import: backup, budget replaced, history and wizard state cleared.
+      importBudget(store, parsed.budget);
     } catch (err) {
       refusalFrom(err);
     }

@@ -20,7 +20,7 @@ import { budgetTotals, findingKey, PACKAGE_LIMITS, type FindingNote, type Packag
 import { UNIT_KIND_LABELS, type Budget } from '../../core/model.js';
 import { computeTables } from '../../core/tables/index.js';
 import { BudgetStore, LOCKED_MESSAGE, StoreError } from '../../db/store.js';
-import { loadConsolidatedBudget, diffSinceSubmission } from '../../submission/department.js';
+import { loadConsolidatedBudget, diffSinceSubmission, operatorName } from '../../submission/department.js';
 import { PackageError } from '../../submission/errors.js';
 import type { importLinesXlsx } from '../../submission/lines-xlsx.js';
 import { inspectPackage, receivePackage } from '../../submission/receive.js';
@@ -30,7 +30,7 @@ import { chosenFormat } from '../../db/publication-formats.js';
 import { UPLOAD_MAX_BYTES, type BudgetDiffView, type ExportProgressView, type ReceivedUnitView, type SubmissionOutputs, type SubmissionStatusView, type SUBMISSION_API } from '../submission.js';
 import type { z } from 'zod';
 import { EXPORT_RUNNING_MESSAGE, type ExportJob, LAST_FOLDER_META_KEY, NOTES_META_KEY, type SubmissionSession } from './submission/state.js';
-import { currentUser, diffView, findingView, namesFrom, packageAudit, readDrafts, readUpload, recordView, refusal, safeFileStem, totalsView } from './submission/views.js';
+import { diffView, findingView, namesFrom, packageAudit, readDrafts, readUpload, recordView, refusal, safeFileStem, totalsView } from './submission/views.js';
 import { defineAreaOver } from '../handlers.js';
 import type { Session } from '../session.js';
 
@@ -210,7 +210,7 @@ function unlock(session: SubmissionSession, input: Input<'submission.unlock'>): 
   const reason = input.reason.trim();
   if (reason === '') throw new ApiRefusal('解锁必须填写原因');
   try {
-    store.unlock(reason, { by: currentUser() });
+    store.unlock(reason, { by: operatorName() });
   } catch (err) {
     refusal(err);
   }

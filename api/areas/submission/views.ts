@@ -1,7 +1,6 @@
 // 上报 data as the API shows it (records, findings with their 说明, the diff since the last submission), and
 // reading an uploaded or named file.
 import { readFileSync, statSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { auditBudget, auditRule, type Finding as CoreFinding } from '../../../core/audit/index.js';
 import type { CodeBook } from '../../../core/codelists.js';
@@ -19,14 +18,6 @@ import { UPLOAD_MAX_BYTES, type BudgetDiffView, type DiffFieldView, type Submiss
 import { DIFF_LIST_LIMIT, NOTES_META_KEY } from './state.js';
 
 // ---- helpers -------------------------------------------------------------------------------------------
-
-export function currentUser(): string | null {
-  try {
-    return userInfo().username || null;
-  } catch {
-    return null;
-  }
-}
 
 export function refusal(err: unknown): never {
   if (err instanceof ApiRefusal) throw err;

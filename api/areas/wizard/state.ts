@@ -1,6 +1,6 @@
 // What the 绩效目标 wizard reads from the session, and the wizard's own state in the budget file: per project its
 // position, chosen template, project types and 完成, as one JSON value in the file's meta table (so it travels
-// with the budget file and needs no schema change).
+// with the budget file and needs no schema change). An import clears it (db/import.ts).
 import type { CodeBook } from '../../../core/codelists.js';
 import { WIZARD_STATE_META_KEY } from '../../../core/indicators.js';
 import type { Budget, BudgetLine, DepartmentPerformance, Project } from '../../../core/model.js';
@@ -57,11 +57,6 @@ export function readMeta(store: BudgetStore): WizardMeta {
 
 export function writeMeta(store: BudgetStore, meta: WizardMeta): void {
   store.setMeta(META_KEY, JSON.stringify(meta));
-}
-
-/** Forgets every project's wizard state: the budget it described was replaced (an import). */
-export function resetWizardState(store: BudgetStore): void {
-  writeMeta(store, { projects: {}, department: {} });
 }
 
 export function draftOf(meta: WizardMeta, code: string): ProjectDraftState {
