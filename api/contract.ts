@@ -3,6 +3,7 @@
 // is untrusted, so every host validates through dispatch()), and its output type in ApiOutputs.
 // Amounts cross this boundary as exact decimal strings in the budget's amount unit, never as JS numbers.
 import { z } from 'zod';
+import { MAX_FISCAL_YEAR, MIN_FISCAL_YEAR } from '../core/budget-fields.js';
 import { WIZARD_API, type WizardOutputs } from './wizard.js';
 import { SUBMISSION_API, type SubmissionOutputs } from './submission.js';
 import { DOCUMENT_API, type DocumentOutputs } from './document.js';
@@ -82,7 +83,7 @@ export const API = {
           .array(z.object({ code: text(32).min(1), name: text(200).min(1), kind: unitKind }).strict())
           .min(1)
           .max(500),
-        fiscalYear: z.number().int().min(2000).max(2100),
+        fiscalYear: z.number().int().min(MIN_FISCAL_YEAR).max(MAX_FISCAL_YEAR),
         amountUnit,
       })
       .strict(),
@@ -182,7 +183,7 @@ export const API = {
     input: z
       .object({
         kind: z.enum(['functional', 'economic', 'government-economic']),
-        year: z.number().int().min(2000).max(2100).optional(),
+        year: z.number().int().min(MIN_FISCAL_YEAR).max(MAX_FISCAL_YEAR).optional(),
         csvText: z.string().min(1).max(20_000_000),
       })
       .strict(),

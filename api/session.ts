@@ -12,7 +12,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { CodeBook } from '../core/codelists.js';
 import { lineSnapshot } from '../core/diff.js';
-import type { LineFields } from '../core/exchange.js';
+import type { LineFields } from '../core/validate.js';
 import { fundLabel } from '../core/funds.js';
 import { UNIT_KIND_LABELS, functionalClass, functionalSection, type Budget, type BudgetLine } from '../core/model.js';
 import { toExactString, type AmountUnit, type Fen } from '../core/money.js';

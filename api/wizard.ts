@@ -6,6 +6,7 @@
 // its reading (comparator, number, unit or qualitative term), and comes back either as "keep this text" or
 // as parts that the service formats.
 import { z } from 'zod';
+import { PROJECT_FIELD_LABELS as PROJECT_DATE_AND_AMOUNT_LABELS } from '../core/budget-fields.js';
 import type { TableView } from './views.js';
 
 export const WIZARD_STEPS = ['basics', 'details', 'goals', 'indicators', 'audit', 'preview'] as const;
@@ -42,12 +43,8 @@ export const PROJECT_FIELD_LABELS: Record<ProjectTextField | 'indicators', strin
   leader: '项目负责人',
   contact: '联系人',
   phone: '联系电话',
-  start: '开始时间',
-  end: '结束时间',
-  totalAmount: '项目总金额',
-  yearAmount: '项目本年度金额',
-  priorTotalAmount: '上年度项目总金额',
-  priorYearAmount: '项目上年度金额',
+  // 开始时间 … 项目上年度金额: as core states them for every layer.
+  ...PROJECT_DATE_AND_AMOUNT_LABELS,
   overview: '项目概况',
   basis: '立项依据',
   necessity: '项目设立的必要性',

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CodeBook } from '../core/codelists.js';
-import { parseJson } from '../core/exchange.js';
+import { parseJson } from '../core/json-lines.js';
 import { defaultCodeBook } from '../db/defaults.js';
 import { findingKey, type FindingNote } from '../core/manifest.js';
 import type { FindingPlace } from '../core/audit/types.js';

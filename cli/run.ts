@@ -19,6 +19,7 @@ import {
   storeUserFormat,
   unknownFormat,
 } from '../db/publication-formats.js';
+import { MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, isFiscalYear } from '../core/budget-fields.js';
 import { importBudget } from '../db/import.js';
 import { BudgetStore, type OpenOptions } from '../db/store.js';
 import { acquireWriterLock, WRITER_LOCK_SUFFIX, type WriterLock } from '../db/writer-lock.js';
@@ -231,8 +232,8 @@ function codesCommand(p: Parsed, io: CliIO): number {
   const yearText = p.values.get('year');
   let year: number | undefined;
   if (yearText !== undefined) {
-    if (!/^\d{4}$/.test(yearText) || Number(yearText) < 2000 || Number(yearText) > 2100) {
-      throw new CommandUsageError(`--year 应为 2000–2100 之间的年度，不能是“${yearText}”`);
+    if (!/^\d{4}$/.test(yearText) || !isFiscalYear(Number(yearText))) {
+      throw new CommandUsageError(`--year 应为 ${MIN_FISCAL_YEAR}–${MAX_FISCAL_YEAR} 之间的年度，不能是“${yearText}”`);
     }
     year = Number(yearText);
   }

@@ -1,6 +1,6 @@
 // Lines: the grid's rows, one-field edits, new and copied lines, deletes and pasted blocks. Every change is
 // one user action (Session.act): written with its undo step in one transaction, answered with a ChangeSet.
-import { lineProblems, type LineFields } from '../../core/exchange.js';
+import { lineProblems, type LineFields } from '../../core/validate.js';
 import type { Budget, BudgetLine } from '../../core/model.js';
 import { StoreError } from '../../db/store.js';
 import { LINE_FIELDS, LINE_FIELD_LABELS, type ApiOutputs, type ApiParsedInput, type LineField } from '../contract.js';

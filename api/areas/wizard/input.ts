@@ -1,5 +1,5 @@
 // Reading what the user typed in the wizard: 基本信息 fields, dates, amounts and indicator rows.
-import { functionalCodeProblem, isIsoDate } from '../../../core/exchange.js';
+import { functionalCodeProblem, isIsoDate } from '../../../core/validate.js';
 import type { Indicator, Project } from '../../../core/model.js';
 import { parseAmount, type Fen } from '../../../core/money.js';
 import { formatTarget, readTarget, targetWarnings } from '../../../core/targets.js';
