@@ -29,7 +29,7 @@ import {
 import { formatProblem } from '../core/problems.js';
 import { parsePublicationFormat, type PublicationFormat } from '../core/tables/format.js';
 import type { CodeEntry } from '../core/codelists.js';
-import { parseJson } from '../core/exchange.js';
+import { parseJson } from '../core/json-lines.js';
 import { PackageError } from './errors.js';
 import { verifyListedFiles } from './receive.js';
 import { readZipEntries, type ZipEntryData } from './zip-read.js';

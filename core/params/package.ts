@@ -7,7 +7,7 @@
 // budget file live in submission/params-package.ts and db/params.ts.
 import { z } from 'zod';
 import { readCsv, type CodeEntry, type CodeListKind, parseCodeListCsv, type CsvProblem } from '../codelists.js';
-import { parseJson } from '../exchange.js';
+import { parseJson } from '../json-lines.js';
 import { FUNDS, type FundGroup } from '../funds.js';
 import { parseAmount, toExactString, type AmountUnit, type Fen } from '../money.js';
 import type { Problem } from '../problems.js';

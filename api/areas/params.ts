@@ -1,13 +1,13 @@
-// Handlers of the 年度参数包 API (api/params.ts). The 控制数 view reads the sums the session's incremental 审核
+// The 年度参数包 area: handlers of api/params.ts. The 控制数 view reads the sums the session's incremental 审核
 // keeps line by line, through the same function as the ceiling rule, so it follows every edit without a second
 // computation; the changes that need a reason come from the rule's own function likewise.
 import { z } from 'zod';
-import type { AuditConfig } from '../core/audit/rule-set.js';
-import type { LineSums } from '../core/audit/context.js';
-import { ceilingId, ceilingUsage, EXPENDITURE_KIND_LABELS, fundGroupLabel, largeChanges } from '../core/audit/param-rules.js';
-import type { CodeBook } from '../core/codelists.js';
-import type { Budget } from '../core/model.js';
-import { toExactString } from '../core/money.js';
+import type { AuditConfig } from '../../core/audit/rule-set.js';
+import type { LineSums } from '../../core/audit/context.js';
+import { ceilingId, ceilingUsage, EXPENDITURE_KIND_LABELS, fundGroupLabel, largeChanges } from '../../core/audit/param-rules.js';
+import type { CodeBook } from '../../core/codelists.js';
+import type { Budget } from '../../core/model.js';
+import { toExactString } from '../../core/money.js';
 import {
   changeReasonRows,
   importParams,
@@ -18,11 +18,13 @@ import {
   setRuleByUser,
   storedRuleSettings,
   type ParamsPreview,
-} from '../db/params.js';
-import { StoreError, sqliteFailure, type BudgetStore } from '../db/store.js';
-import { PackageError } from '../submission/errors.js';
-import { ApiRefusal } from './dispatch.js';
-import type { CeilingsView, ParamsOutputs, ParamsPreviewView, ParamsView, PARAMS_API, RuleView } from './params.js';
+} from '../../db/params.js';
+import { StoreError, sqliteFailure, type BudgetStore } from '../../db/store.js';
+import { PackageError } from '../../submission/errors.js';
+import { ApiRefusal } from '../errors.js';
+import { defineAreaOver } from '../handlers.js';
+import type { Session } from '../session.js';
+import type { CeilingsView, ParamsOutputs, ParamsPreviewView, ParamsView, PARAMS_API, RuleView } from '../params.js';
 import Decimal from 'decimal.js';
 import { createHash } from 'node:crypto';
 
@@ -151,7 +153,7 @@ function previewView(preview: ParamsPreview, fileName: string, sha256: string): 
 
 async function checked(s: ParamsSession, upload: { fileName: string; base64: string }) {
   const bytes = Buffer.from(upload.base64, 'base64');
-  const { readParamsPackage } = await import('../submission/params-package.js');
+  const { readParamsPackage } = await import('../../submission/params-package.js');
   let pkg;
   try {
     pkg = await readParamsPackage(bytes);
@@ -216,14 +218,32 @@ function saveReasons(s: ParamsSession, input: Input<'params.saveReasons'>): Para
   return { ...view(s), audit: s.auditSummary() };
 }
 
-/** One handler per method of PARAMS_API. */
-export const PARAMS_HANDLERS = {
+/** The 年度参数包 view of the session. */
+function paramsSession(s: Session): ParamsSession {
+  const { store, budget, book } = s.requireBudget();
+  const audit = s.audit!;
+  return {
+    store,
+    budget,
+    book,
+    config: s.auditConfig!,
+    lineSums: () => audit.lineSums(),
+    auditSummary: () => s.auditSummary(),
+    // Reasons are read by a 审核 rule that looks at no line: count it again.
+    changed: () => s.budgetPartsChanged(),
+    reload: () => {
+      s.load();
+      return paramsSession(s);
+    },
+  };
+}
+
+/** One handler per method of PARAMS_API, registered over the 年度参数包 view of the session. */
+export const paramsArea = defineAreaOver('params', paramsSession, {
   'params.view': (s: ParamsSession) => view(s),
   'params.ceilings': (s: ParamsSession) => ceilings(s),
   'params.inspect': inspect,
   'params.import': importPackage,
   'params.setRule': setRule,
   'params.saveReasons': saveReasons,
-} satisfies {
-  [M in keyof ParamsOutputs]: (s: ParamsSession, input: Input<M>) => ParamsOutputs[M] | Promise<ParamsOutputs[M]>;
-};
+});
