@@ -114,6 +114,18 @@ interface TableState {
   stale: Set<RowState>;
   /** The reported rows in print order, shared between reads until a row appears, disappears or is rebuilt. */
   sharedRows: ReportRow[] | null;
+  /** Stamp of the table's last change (cells, rows, projects, texts): see `TableEngine.tableVersion`. */
+  version: number;
+}
+
+/**
+ * Change stamps, increasing over every engine of the process: a table's stamp is new whenever anything it
+ * prints may have changed, so a reader can keep what it built from a table (the screen's laid-out table) until
+ * the stamp moves. One counter for all engines, so a stamp is never reused by a rebuilt or another engine.
+ */
+let clock = 0;
+function stamp(): number {
+  return ++clock;
 }
 
 /** An amount a line adds to the given columns of each of the given rows. */
@@ -235,6 +247,7 @@ export class TableEngine {
         row.count = 0;
         t11.rows.delete(code);
         t11.sharedRows = null;
+        t11.version = stamp();
       }
     });
   }
@@ -275,6 +288,17 @@ export class TableEngine {
   /** T10's texts (履职目标, 任务, 指标). Its budget block comes from the lines. */
   setDepartmentPerformance(performance: DepartmentPerformance | null): void {
     this.performance = performance;
+    for (const s of this.states) if (s.def.layout === 'form') s.version = stamp();
+  }
+
+  /**
+   * The stamp of a table's last change: a new number whenever a cell, a row, a project's texts or the
+   * department's performance texts of that table changed (numbers only grow, across engines too).
+   */
+  tableVersion(id: TableId): number {
+    const state = this.byId.get(id);
+    if (!state) throw new Error(`unknown table ${id}`);
+    return state.version;
   }
 
   /** Every table, T01–T11. */
@@ -504,6 +528,7 @@ export class TableEngine {
       metaCache,
       stale: new Set(),
       sharedRows: null,
+      version: stamp(),
     };
     if (def.rows.type === 'fixed') {
       def.rows.rows.forEach((spec, order) => {
@@ -843,6 +868,7 @@ export class TableEngine {
     row.count = 1;
     row.report = null;
     state.sharedRows = null;
+    state.version = stamp();
   }
 
   // --- change tracking -------------------------------------------------------------------------------------
@@ -935,6 +961,7 @@ function applyContribution(c: Contribution, amount: Fen, count: number, touch: (
   if (c.negate) amount = -amount;
   for (const row of c.rows) {
     if (touch) touch(row);
+    row.table.version = stamp();
     const wasPrinted = isPrinted(row);
     row.count += count;
     if (amount !== 0n) {
