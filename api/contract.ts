@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { WIZARD_API, type WizardOutputs } from './wizard.js';
 import { SUBMISSION_API, type SubmissionOutputs } from './submission.js';
 import { DOCUMENT_API, type DocumentOutputs } from './document.js';
+import { BROWSE_API, type BrowseOutputs } from './browse.js';
 
 // ---- shared input pieces -------------------------------------------------------------------------------
 
@@ -192,6 +193,8 @@ export const API = {
   ...SUBMISSION_API,
   /** 预算说明: the drafted document, its typed parts, 上年数, .docx / PDF (api/document.ts). */
   ...DOCUMENT_API,
+  /** The long views: one table a window of rows at a time, search in it, 审核 by rule (api/browse.ts). */
+  ...BROWSE_API,
 } as const;
 
 export type ApiMethod = keyof typeof API;
@@ -451,7 +454,7 @@ export interface BackupList {
   backups: BackupView[];
 }
 
-export interface ApiOutputs extends WizardOutputs, SubmissionOutputs, DocumentOutputs {
+export interface ApiOutputs extends WizardOutputs, SubmissionOutputs, DocumentOutputs, BrowseOutputs {
   'backups.list': BackupList;
   'backups.restore': BudgetInfo;
   'budget.info': BudgetInfo;

@@ -57,6 +57,7 @@ import { availableFormats, checkFormatFile, chooseFormat, chosenFormat, storeUse
 import { WIZARD_HANDLERS, resetWizardState, type WizardSession } from './wizard-service.js';
 import { SUBMISSION_HANDLERS, SubmissionState, type FileChooser, type SubmissionSession } from './submission-service.js';
 import { DOCUMENT_HANDLERS, type DocumentSession } from './document-service.js';
+import { BROWSE_HANDLERS, type BrowseSession } from './browse-service.js';
 import type { DepartmentPerformance, Project } from '../core/model.js';
 
 export interface BudgetServiceOptions {
@@ -256,7 +257,7 @@ export class BudgetSession implements ApiService {
     // The engine keeps its own copy of the arrays it may change.
     const engine = new TableEngine({ ...budget, lines: [...budget.lines], units: [...budget.units] }, this.book, chosenFormat(store));
     this.engine = engine;
-    this.audit = new IncrementalAudit(budget, this.book, () => this.lines.values(), () => engine.sharedTables(), AUDIT_RULES);
+    this.audit = new IncrementalAudit(budget, this.book, () => this.lines.values(), () => engine.sharedTables(), AUDIT_RULES, {}, (id) => this.lines.get(id)?.unit);
     this.stacks = stepsFromJson(store.getMeta(UNDO_META_KEY));
   }
 
@@ -1364,6 +1365,38 @@ export class BudgetSession implements ApiService {
   }
   'submission.importLines'(input: ApiParsedInput<'submission.importLines'>): Promise<ApiOutputs['submission.importLines']> {
     return SUBMISSION_HANDLERS['submission.importLines'](this.submissionSession(), input);
+  }
+
+  // ---- API: the long views (api/browse-service.ts) ------------------------------------------------------
+
+  private browseSession(): BrowseSession {
+    const { store, budget, book, engine } = this.requireBudget();
+    return {
+      engine,
+      budget,
+      book,
+      unit: this.unit,
+      templateChoices: () => templateChoicesFromWizardState(store.getMeta(WIZARD_STATE_META_KEY)),
+      lines: () => this.lines.values(),
+      line: (id) => this.lines.get(id),
+      audit: this.audit,
+    };
+  }
+
+  'reports.index'(): ApiOutputs['reports.index'] {
+    return BROWSE_HANDLERS['reports.index'](this.browseSession());
+  }
+  'reports.window'(input: ApiParsedInput<'reports.window'>): ApiOutputs['reports.window'] {
+    return BROWSE_HANDLERS['reports.window'](this.browseSession(), input);
+  }
+  'reports.find'(input: ApiParsedInput<'reports.find'>): ApiOutputs['reports.find'] {
+    return BROWSE_HANDLERS['reports.find'](this.browseSession(), input);
+  }
+  'audit.groups'(input: ApiParsedInput<'audit.groups'>): ApiOutputs['audit.groups'] {
+    return BROWSE_HANDLERS['audit.groups'](this.browseSession(), input);
+  }
+  'audit.places'(input: ApiParsedInput<'audit.places'>): ApiOutputs['audit.places'] {
+    return BROWSE_HANDLERS['audit.places'](this.browseSession(), input);
   }
 
   // ---- API: 预算说明 (api/document-service.ts) ------------------------------------------------------------
