@@ -47,8 +47,14 @@ export function useRowWindow({ scroller, body, count, estimate, overscan = 12, s
     setView((v) => (Math.abs(v.top - top) < 1 && v.height === height ? v : { top, height }));
   }, [scroller, body]);
 
+  // The scroller may appear after the first render (a list shown once its data is in): follow the element.
+  const [element, setElement] = useState<HTMLElement | null>(null);
+  useLayoutEffect(() => {
+    if (scroller.current !== element) setElement(scroller.current);
+  });
+
   useEffect(() => {
-    const s = scroller.current;
+    const s = element;
     if (!s || !enabled) return;
     let frame = 0;
     const onScroll = () => {
@@ -67,7 +73,7 @@ export function useRowWindow({ scroller, body, count, estimate, overscan = 12, s
       resize.disconnect();
       if (frame) cancelAnimationFrame(frame);
     };
-  }, [scroller, enabled, measureView]);
+  }, [element, enabled, measureView]);
 
   // The row height as rendered (fonts and zoom decide it): measured from the first row shown.
   useLayoutEffect(() => {
