@@ -167,10 +167,15 @@ export class IncrementalAudit {
     return out;
   }
 
-  /** The group key of each draft of a rule (a rule that failed: one hard finding of no unit). */
-  private keysOf(rule: AuditRule, drafts: readonly FindingDraft[] | null, context: AuditContext, lineUnit: (id: number) => string | undefined): string[] {
+  /**
+   * The group key of each draft of a rule (a rule that failed: one hard finding of no unit). A draft pointing at
+   * `own` (the line being counted) belongs to that line's unit as it is now.
+   */
+  private keysOf(rule: AuditRule, drafts: readonly FindingDraft[] | null, context: AuditContext, own?: BudgetLine): string[] {
     if (!drafts) return [groupKey('hard', rule.id, '')];
-    return drafts.map((d) => groupKey(rule.severity, rule.id, findingUnit(d.place, context, lineUnit)));
+    return drafts.map((d) =>
+      groupKey(rule.severity, rule.id, own && d.place.line === own.id ? own.unit : findingUnit(d.place, context, this.lineUnit)),
+    );
   }
 
   /** A context over the frame that reuses what is kept: lookups, and the sums when asked. */
@@ -215,7 +220,7 @@ export class IncrementalAudit {
       if (drafts === null) count(counts, 'hard', 1);
       else count(counts, rule.severity, drafts.length);
       if (drafts?.length === 0) continue;
-      for (const key of this.keysOf(rule, drafts, ctx, this.lineUnit)) {
+      for (const key of this.keysOf(rule, drafts, ctx)) {
         groups.push([key, 1]);
         bumpGroup(this.rowGroups, key, 1);
       }
@@ -244,7 +249,6 @@ export class IncrementalAudit {
     this.sums.add(line, sign);
     const counts: AuditCounts = { hard: 0, soft: 0 };
     // The line's own findings belong to its unit (as it is now: `before` lines are taken out as they were).
-    const lineUnit = (id: number) => (id === line.id ? line.unit : this.lineUnit(id));
     for (const rule of this.rules) {
       if (!rule.line) continue;
       let drafts: FindingDraft[] | null;
@@ -257,7 +261,7 @@ export class IncrementalAudit {
       if (drafts === null) count(counts, 'hard', 1);
       else count(counts, rule.severity, drafts.length);
       if (drafts?.length === 0) continue;
-      for (const key of this.keysOf(rule, drafts, this.context, lineUnit)) bumpGroup(this.lineGroups, key, sign);
+      for (const key of this.keysOf(rule, drafts, this.context, line)) bumpGroup(this.lineGroups, key, sign);
     }
     this.lineCounts.hard += sign * counts.hard;
     this.lineCounts.soft += sign * counts.soft;
@@ -286,7 +290,7 @@ export class IncrementalAudit {
       }
       if (drafts === null) out.hard++;
       else count(out, rule.severity, drafts.length);
-      if (groups && drafts?.length !== 0) for (const key of this.keysOf(rule, drafts, unitContext, this.lineUnit)) bumpGroup(groups, key, 1);
+      if (groups && drafts?.length !== 0) for (const key of this.keysOf(rule, drafts, unitContext)) bumpGroup(groups, key, 1);
     }
     return out;
   }
