@@ -254,8 +254,9 @@ export class BudgetSession implements ApiService {
     this.budget = budget;
     this.book = store.codeBook(budget.fiscalYear);
     for (const l of budget.lines) this.lines.set(l.id, l);
-    // The engine keeps its own copy of the arrays it may change.
-    const engine = new TableEngine({ ...budget, lines: [...budget.lines], units: [...budget.units] }, this.book, chosenFormat(store));
+    // The engine keeps its own copy of the arrays it may change, and shares the line objects (never changed
+    // in place: an edit makes a new object).
+    const engine = new TableEngine({ ...budget, lines: [...budget.lines], units: [...budget.units] }, this.book, chosenFormat(store), { sharedLines: true });
     this.engine = engine;
     this.audit = new IncrementalAudit(budget, this.book, () => this.lines.values(), () => engine.sharedTables(), AUDIT_RULES, {}, (id) => this.lines.get(id)?.unit);
     this.stacks = stepsFromJson(store.getMeta(UNDO_META_KEY));

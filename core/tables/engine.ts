@@ -176,8 +176,15 @@ export class TableEngine {
   private touched: Map<RowState, Touched> | null = null;
   private readonly qualifiedNames: ReadonlySet<string>;
 
-  /** `format`: the publication format whose tables to compute (河南 2020 when absent). */
-  constructor(budget: Budget, book: CodeBook, format?: PublicationFormat) {
+  private readonly sharedLines: boolean;
+
+  /**
+   * `format`: the publication format whose tables to compute (河南 2020 when absent). `sharedLines`: the caller
+   * never changes a line object it has given (it gives a new object for a changed line), so the engine keeps
+   * the objects themselves rather than copies (one set of lines in memory instead of two).
+   */
+  constructor(budget: Budget, book: CodeBook, format?: PublicationFormat, options: { sharedLines?: boolean } = {}) {
+    this.sharedLines = options.sharedLines === true;
     this.budget = budget;
     this.book = book;
     this.units = new Map(budget.units.map((u) => [u.code, { ...u }]));
@@ -194,7 +201,7 @@ export class TableEngine {
     });
     // Copies: the caller may edit its objects in place, and the engine must still know the old version.
     for (const original of budget.lines) {
-      const line = { ...original };
+      const line = this.sharedLines ? original : { ...original };
       if (this.lines.has(line.id)) throw new Error(`duplicate budget line id ${line.id}`);
       this.lines.set(line.id, line);
       this.indexProjectLine(line, +1);
@@ -774,7 +781,7 @@ export class TableEngine {
     // The new version goes in before the old one comes out, so a row that keeps the line never drops to a
     // count of zero in between (and is not reported as removed and added again).
     if (after) {
-      const copy = { ...after };
+      const copy = this.sharedLines ? after : { ...after };
       this.addLine(copy, 1n);
       this.lines.set(copy.id, copy);
       if (stored) this.indexProjectLine(stored, -1);
