@@ -68,6 +68,7 @@ const rows: [string, (f: Figures) => string][] = [
   ['audit.groups, ms', (f) => ms(f.auditGroupsMs)],
   ['wizard.list (绩效目标 project list), ms', (f) => ms(f.wizardListMs)],
   ['API process RSS: open + edits / after everything', (f) => `${mb(f.hostRssMb)} / ${mb(f.hostRssEndMb)}`],
+  ['  of which the process before opening a file', (f) => mb(f.rssBeforeOpenMb)],
   ['Chromium: open → first grid row, ms', (f) => ms(f.chromiumOpenToFirstRowMs)],
   [`Chromium: Enter → 合计 p50 / p95 (${CHROMIUM_EDITS} edits), ms`, (f) => `${ms(f.chromiumEnterP50Ms)} / ${ms(f.chromiumEnterP95Ms)}`],
   ...(Object.entries(VIEW_LABELS) as [ViewName, string][]).map(([view, label]): [string, (f: Figures) => string] => [
