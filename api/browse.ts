@@ -4,7 +4,7 @@
 // Only zod and types here: the renderer bundles this file through contract.ts; the handlers live in
 // browse-service.ts.
 import { z } from 'zod';
-import type { AuditSummary, Finding, HeaderCell, TableId, TableRow } from './contract.js';
+import type { AuditSummary, Finding, HeaderCell, TableId, TableRow } from './views.js';
 
 const text = (max: number) => z.string().max(max);
 const amountUnit = z.enum(['万元', '元']);

@@ -19,9 +19,11 @@ import {
   storeUserFormat,
   unknownFormat,
 } from '../db/publication-formats.js';
+import { MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, isFiscalYear } from '../core/budget-fields.js';
+import { importBudget } from '../db/import.js';
 import { BudgetStore, type OpenOptions } from '../db/store.js';
 import { acquireWriterLock, WRITER_LOCK_SUFFIX, type WriterLock } from '../db/writer-lock.js';
-import { PACKAGE_USAGE, runPackageCommand, runReceiveCommand } from '../submission/cli.js';
+import { PACKAGE_USAGE, runPackageCommand, runReceiveCommand } from './package.js';
 import {
   CommandUsageError,
   dbArgument,
@@ -158,13 +160,9 @@ function importCommand(p: Parsed, io: CliIO): number {
       imported = withStore(db, { upgrade: false }, (store) => {
         const parsed = checked((year) => store.codeBook(year));
         if (formatId !== undefined && !findFormat(store, formatId)) throw unknownFormat(store, formatId);
-        // The budget it replaces stays in a backup.
-        if (store.hasBudget()) store.backup('import');
-        return store.upgradeWith(() => {
-          store.replaceBudget(parsed.budget);
-          if (formatId !== undefined) chooseFormat(store, formatId);
-          return parsed;
-        });
+        // The same steps as the app's 导入交换文件: backup, budget replaced, history and wizard state cleared.
+        importBudget(store, parsed.budget, formatId !== undefined ? { formatId } : {});
+        return parsed;
       });
     } else {
       // A new file would hold the shipped lists: check against them before creating it.
@@ -173,12 +171,7 @@ function importCommand(p: Parsed, io: CliIO): number {
         throw new CommandUsageError(`没有公开表格式“${formatId}”。可用的格式：${[...SHIPPED_FORMATS.keys()].join('、')}`);
       }
       try {
-        withStore(db, { create: true }, (store) =>
-          store.transaction(() => {
-            store.replaceBudget(parsed.budget);
-            if (formatId !== undefined) chooseFormat(store, formatId);
-          }),
-        );
+        withStore(db, { create: true }, (store) => importBudget(store, parsed.budget, formatId !== undefined ? { formatId } : {}));
       } catch (err) {
         // The import failed (a full disk …): no schema-only file is left where the user asked for a budget.
         for (const f of [db, `${db}-wal`, `${db}-shm`, `${db}-journal`]) rmSync(f, { force: true });
@@ -239,8 +232,8 @@ function codesCommand(p: Parsed, io: CliIO): number {
   const yearText = p.values.get('year');
   let year: number | undefined;
   if (yearText !== undefined) {
-    if (!/^\d{4}$/.test(yearText) || Number(yearText) < 2000 || Number(yearText) > 2100) {
-      throw new CommandUsageError(`--year 应为 2000–2100 之间的年度，不能是“${yearText}”`);
+    if (!/^\d{4}$/.test(yearText) || !isFiscalYear(Number(yearText))) {
+      throw new CommandUsageError(`--year 应为 ${MIN_FISCAL_YEAR}–${MAX_FISCAL_YEAR} 之间的年度，不能是“${yearText}”`);
     }
     year = Number(yearText);
   }

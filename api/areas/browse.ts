@@ -1,4 +1,4 @@
-// Handlers of the long views (api/browse.ts): one published table a window of rows at a time, search in it,
+// The long views (api/browse.ts): one published table a window of rows at a time, search in it,
 // and 审核 grouped by rule.
 //
 // A table is laid out once by the one print layout (core/tables/layout.ts) and kept, with the engine's change
@@ -6,20 +6,22 @@
 // the next look lays the table out again (an edit itself costs nothing here). One project's form of T11 is
 // laid out alone. 审核's groups are the counts the session keeps edit by edit (core/audit/incremental.ts); the
 // places of one group come from running that one rule, kept until the counts move.
-import { z } from 'zod';
-import { auditBudget, auditRule, AUDIT_RULES, AuditContext, DEFAULT_AUDIT_SETTINGS, type IncrementalAudit, type Finding as CoreFinding } from '../core/audit/index.js';
-import { findingUnit, splitGroupKey } from '../core/audit/groups.js';
-import type { CodeBook } from '../core/codelists.js';
-import type { TemplateChoices } from '../core/indicators.js';
-import type { Budget, BudgetLine } from '../core/model.js';
-import type { AmountUnit } from '../core/money.js';
-import type { TableEngine } from '../core/tables/index.js';
-import { printedTable, projectSheet } from '../core/tables/layout.js';
-import type { ReportTable } from '../core/tables/report.js';
-import { ApiRefusal } from './dispatch.js';
-import type { BROWSE_API, BrowseOutputs, TableIndex, TableWindow, AuditGroup } from './browse.js';
-import type { Finding } from './contract.js';
-import { screenBlock, screenRows, screenRowText, type ScreenBlock } from './tables-view.js';
+import { auditBudget, auditRule, AUDIT_RULES, AuditContext, DEFAULT_AUDIT_SETTINGS, type IncrementalAudit, type Finding as CoreFinding } from '../../core/audit/index.js';
+import { findingUnit, splitGroupKey } from '../../core/audit/groups.js';
+import type { CodeBook } from '../../core/codelists.js';
+import { templateChoicesFromWizardState, WIZARD_STATE_META_KEY, type TemplateChoices } from '../../core/indicators.js';
+import type { Budget, BudgetLine } from '../../core/model.js';
+import type { AmountUnit } from '../../core/money.js';
+import type { TableEngine } from '../../core/tables/index.js';
+import { printedTable, projectSheet } from '../../core/tables/layout.js';
+import type { ReportTable } from '../../core/tables/report.js';
+import type { ApiParsedInput } from '../contract.js';
+import { ApiRefusal } from '../errors.js';
+import { defineAreaOver } from '../handlers.js';
+import type { Session } from '../session.js';
+import type { BrowseOutputs, TableIndex, TableWindow, AuditGroup } from '../browse.js';
+import type { Finding } from '../views.js';
+import { screenBlock, screenRows, screenRowText, type ScreenBlock } from '../tables-view.js';
 
 export interface BrowseSession {
   engine: TableEngine;
@@ -36,7 +38,22 @@ export interface BrowseSession {
   audit: IncrementalAudit | null;
 }
 
-type Input<M extends keyof typeof BROWSE_API> = z.output<(typeof BROWSE_API)[M]['input']>;
+type Input<M extends keyof BrowseOutputs> = ApiParsedInput<M>;
+
+/** What these handlers need of the session. */
+function browseView(s: Session): BrowseSession {
+  const { store, budget, book, engine } = s.requireBudget();
+  return {
+    engine,
+    budget,
+    book,
+    unit: s.unit,
+    templateChoices: () => templateChoicesFromWizardState(store.getMeta(WIZARD_STATE_META_KEY)),
+    lines: () => s.lines.values(),
+    line: (id) => s.lines.get(id),
+    audit: s.audit,
+  };
+}
 
 // ---- tables ----------------------------------------------------------------------------------------------
 
@@ -217,13 +234,10 @@ function places(s: BrowseSession, input: Input<'audit.places'>): BrowseOutputs['
   return { total: kept.findings.length, offset: input.offset, findings: kept.findings.slice(input.offset, input.offset + input.limit).map(toFinding) };
 }
 
-/** One handler per method of BROWSE_API. */
-export const BROWSE_HANDLERS = {
+export const browseArea = defineAreaOver('browse', browseView, {
   'reports.index': (s: BrowseSession) => index(s),
   'reports.window': window,
   'reports.find': find,
   'audit.groups': groups,
   'audit.places': places,
-} satisfies {
-  [M in keyof BrowseOutputs]: (s: BrowseSession, input: Input<M>) => BrowseOutputs[M];
-};
+});
