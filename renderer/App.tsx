@@ -329,7 +329,7 @@ export function App() {
             ) : null}
             {tab === 'audit' ? (
               <section className="pane">
-                <AuditPanel revision={revision} onPickLine={goToLine} onPickTable={goToTable} toast={showToast} />
+                <AuditPanel revision={revision} onPickLine={goToLine} onPickTable={goToTable} onPickParams={() => setTab('params')} toast={showToast} />
               </section>
             ) : null}
             {tab === 'params' ? (

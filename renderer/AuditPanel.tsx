@@ -18,6 +18,8 @@ interface Props {
   onPickLine(id: number, field?: LineField): void;
   /** Shows a table of 预算公开表 ("T03", "T11:P05"). */
   onPickTable(id: string): void;
+  /** Shows 控制数与参数 (a 控制数 exceeded, a reason for a large change to write). */
+  onPickParams?(): void;
   toast: ShowToast;
 }
 
@@ -42,7 +44,7 @@ const groupId = (g: Pick<AuditGroup, 'severity' | 'rule'>) => `${g.severity}|${g
 
 type Item = { kind: 'head'; group: AuditGroup } | { kind: 'finding'; group: AuditGroup; index: number };
 
-export function AuditPanel({ revision, onPickLine, onPickTable, toast }: Props) {
+export function AuditPanel({ revision, onPickLine, onPickTable, onPickParams, toast }: Props) {
   const [data, setData] = useState<AuditGroups | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [unit, setUnit] = useState(ALL_UNITS);
@@ -109,7 +111,8 @@ export function AuditPanel({ revision, onPickLine, onPickTable, toast }: Props) 
   if (!data) return <div className="empty-state">正在审核…</div>;
 
   const pick = (f: Finding) => {
-    if (f.place.line !== undefined) {
+    if ((f.place.field === 'ceiling' || f.place.field === 'changeReason') && f.place.line === undefined && onPickParams) onPickParams();
+    else if (f.place.line !== undefined) {
       const field = (LINE_FIELDS as readonly string[]).includes(f.place.field ?? '') ? (f.place.field as LineField) : undefined;
       onPickLine(f.place.line, field);
     } else if (f.place.project) {
