@@ -32,7 +32,8 @@ import {
 import { call, errorMessage } from './api.js';
 import { loadLinePages } from './line-data.js';
 import { convertExact, formatExact } from './amounts.js';
-import { CodePickerEditor, pickerSuppressKeys, typeAhead, type PickerParams } from './editors.js';
+import { CodePickerEditor, pickerSuppressKeys, type PickerParams } from './editors.js';
+import { createKeyboardBuffer } from './keyboard-buffer.js';
 import { parseClipboardTable, toClipboardTable } from './clipboard.js';
 import { gridTheme, styleNonce } from './theme.js';
 import type { ShowToast } from './toast.js';
@@ -125,6 +126,8 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
   const [rowData, setRowData] = useState<GridRow[] | null>(null);
   const [pinned, setPinned] = useState<GridRow[]>([]);
   const nonce = useMemo(() => styleNonce(), []);
+  /** Keys typed while an editor opens or a line moves wait here (renderer/keyboard-buffer.ts). */
+  const keyboard = useMemo(() => createKeyboardBuffer(() => apiRef.current), []);
 
   // ---- loading and applying changes -------------------------------------------------------------------
 
@@ -392,24 +395,20 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
     const editing = () => (apiRef.current?.getEditingCells().length ?? 0) > 0;
     const inGrid = (t: EventTarget | null) => t instanceof Node && !!el.querySelector('.ag-root-wrapper')?.contains(t);
     const onKeyDown = (e: KeyboardEvent) => {
-      // A picker is opening but its text box is not there yet: keep what is typed for it.
-      const editingColumn = apiRef.current?.getEditingCells()[0]?.column?.getColId();
-      if (editingColumn && PICKER_FIELDS.has(editingColumn) && e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey && !(e.target instanceof HTMLInputElement)) {
-        typeAhead.keys += e.key;
-        e.preventDefault();
-        e.stopPropagation();
-        return;
-      }
+      const api = apiRef.current;
+      if (!api) return;
+      // Keys typed while a cell's editor is still opening wait for it (renderer/keyboard-buffer.ts).
+      if (keyboard.keyDown(e)) return;
+      if (!inGrid(e.target)) return;
       // An input method (Chinese) announces itself with key "Process": open the editor at once so the
       // composed text lands in it, as typing a letter would.
-      if ((e.key === 'Process' || e.keyCode === 229) && !editing() && inGrid(e.target)) {
-        const api = apiRef.current;
-        const cell = api?.getFocusedCell();
-        const node = cell && !cell.rowPinned ? api?.getDisplayedRowAtIndex(cell.rowIndex) : null;
-        if (api && cell && node?.data?.type === 'line') api.startEditingCell({ rowIndex: cell.rowIndex, colKey: cell.column });
+      if ((e.key === 'Process' || e.keyCode === 229) && !editing()) {
+        const cell = api.getFocusedCell();
+        const node = cell && !cell.rowPinned ? api.getDisplayedRowAtIndex(cell.rowIndex) : null;
+        if (cell && node?.data?.type === 'line') api.startEditingCell({ rowIndex: cell.rowIndex, colKey: cell.column });
         return;
       }
-      if (e.key !== 'Delete' || editing() || !inGrid(e.target)) return;
+      if (e.key !== 'Delete' || editing()) return;
       const f = focusedLine();
       if (!f) return;
       e.preventDefault();
@@ -489,15 +488,18 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
       e.clipboardData?.setData('text/plain', text);
       e.preventDefault();
     };
+    const onFocusIn = (e: FocusEvent) => keyboard.focusIn(e);
     el.addEventListener('keydown', onKeyDown, true);
+    el.addEventListener('focusin', onFocusIn);
     el.addEventListener('paste', onPaste, true);
     el.addEventListener('copy', onCopy, true);
     return () => {
       el.removeEventListener('keydown', onKeyDown, true);
+      el.removeEventListener('focusin', onFocusIn);
       el.removeEventListener('paste', onPaste, true);
       el.removeEventListener('copy', onCopy, true);
     };
-  }, [commit, mutate]);
+  }, [commit, mutate, keyboard]);
 
   // ---- columns ----------------------------------------------------------------------------------------
 
@@ -514,7 +516,9 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
       // (or the refusal restores it), so a settled cell never holds a value the file does not.
       p.data.pending = { ...(p.data.pending ?? {}), [field]: value };
       const below = p.node && p.node.rowIndex !== null ? apiRef.current?.getDisplayedRowAtIndex(p.node.rowIndex + 1)?.data?.key : undefined;
-      void commit(id, field, value, below);
+      const saved = commit(id, field, value, below);
+      // A new 功能分类 may move the line: the next keys wait for the cursor to follow it.
+      if (field === 'functional') keyboard.hold(saved);
       return true;
     };
     const pendingOr = (field: LineField, get: (p: ValueGetterParams<GridRow>) => unknown) => (p: ValueGetterParams<GridRow>) => {
@@ -637,7 +641,7 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
       };
     }
     return cols;
-  }, [commit, displayUnit, readOnly]);
+  }, [commit, displayUnit, readOnly, keyboard]);
 
   useEffect(() => {
     apiRef.current?.refreshCells({ columns: ['amount'], force: true });
@@ -713,9 +717,7 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
             suppressDragLeaveHidesColumns
             loading={loading}
             onCellKeyDown={onCellKeyDown}
-            onCellEditingStopped={() => {
-              typeAhead.keys = '';
-            }}
+            onCellEditingStopped={() => keyboard.editingStopped()}
             onGridReady={(e: GridReadyEvent<GridRow>) => {
               apiRef.current = e.api;
             }}
