@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { CODE_LIST_KIND_LABELS, parseCodeListCsv, type CodeBook, type CsvProblem } from '../core/codelists.js';
+import { CODE_LIST_KIND_LABELS, FUNCTIONAL_BUDGET_LABELS, parseCodeListCsv, type CodeBook, type CsvProblem } from '../core/codelists.js';
 import { lineSnapshot } from '../core/diff.js';
 import { lineProblems, parseExchange, serializeExchange, type LineFields } from '../core/exchange.js';
 import { FUNDS, fundLabel } from '../core/funds.js';
@@ -1060,7 +1060,10 @@ export class BudgetSession implements ApiService {
         options = list
           .entries()
           .filter((e) => !leafOnly || e.level === leaf)
-          .map((e) => ({ code: e.code, name: e.name, level: e.level, path: pathOf(e.parent) }));
+          .map((e) => {
+            const budget = input.kind === 'functional' ? list.budgetOf(e.code) : 'general';
+            return { code: e.code, name: e.name, level: e.level, path: pathOf(e.parent), ...(budget !== 'general' ? { budget: FUNCTIONAL_BUDGET_LABELS[budget] } : {}) };
+          });
         break;
       }
       case 'unit':

@@ -159,6 +159,7 @@ export function CodePickerEditor(props: CustomCellEditorProps & PickerParams) {
               {o.path ? <span className="path">{o.path} › </span> : null}
               {o.name}
             </span>
+            {o.budget ? <span className="budget">{o.budget}</span> : null}
             {o.level ? <span className="level">{o.level}</span> : null}
           </li>
         ))}
