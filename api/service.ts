@@ -833,6 +833,29 @@ export class BudgetSession implements ApiService {
     });
   }
 
+  'lines.updateMany'(input: ApiParsedInput<'lines.updateMany'>): ChangeSet {
+    this.requireBudget();
+    const ids = [...new Set(input.ids)];
+    const lines = ids.map((id) => {
+      const l = this.lines.get(id);
+      if (!l) throw new ApiRefusal(`预算行 #${id} 不存在（可能已被删除）`);
+      return l;
+    });
+    const label = LINE_FIELD_LABELS[input.field];
+    const text = input.field === 'amount' && input.value.trim() === '' ? '0' : input.value;
+    const read = readField(input.field, text, this.inputContext(input.unit));
+    if (!read.ok) throw new ApiRefusal(`${label}：${read.reason}`);
+    const patched = lines.map((l, i) => {
+      const { fields, problem } = this.patched(lineFields(l), [read.value]);
+      if (problem) throw new ApiRefusal(`所选第 ${i + 1} 行不能这样修改（${problem}），所有行均未修改`);
+      return { id: l.id, fields };
+    });
+    return this.act((store) => {
+      const changes = patched.map((p) => store.updateLine(p.id, p.fields)).filter((r) => !sameLine(r.before, r.after));
+      return changes.length ? { label: `批量修改${label}（${changes.length} 行）`, changes } : null;
+    });
+  }
+
   'lines.add'(input: ApiParsedInput<'lines.add'>): ChangeSet {
     const { budget } = this.requireBudget();
     const like = input.like !== undefined ? this.lines.get(input.like) : undefined;
