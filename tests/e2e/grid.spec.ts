@@ -359,3 +359,34 @@ test('Insert and Ctrl+Enter add a line below the cursor; Ctrl+D fills down from 
   await shot(page, '49-fill-down');
   expect((await lines(host)).filter((l) => three.some((t) => t.id === l.id)).map((l) => l.remark)).toEqual(['按上年标准', '按上年标准', '按上年标准']);
 });
+
+test('a 政府性基金 科目 paid from 一般公共预算 is a hard 审核 finding naming both; the picker says which budget a 项 is in', async ({ page }) => {
+  host = await startWithFixture();
+  const line = (await lines(host)).find((l) => l.functional === '2010350' && l.economic === '30101')!;
+  await openApp(page, host);
+  await expect(page.getByTestId('audit-state')).toContainText('2 项错误');
+  await cell(page, line.id, 'functional').click();
+  await page.keyboard.type('2120814');
+  const entry = page.getByTestId('picker-functional').locator('li[data-code="2120814"]');
+  await expect(entry.locator('.budget')).toHaveText('政府性基金预算');
+  await shot(page, '50-picker-fund-budget');
+  await page.keyboard.press('Enter');
+  await expectStored(page, line.id, 'functional', '2120814', true);
+  await expect(page.getByTestId('audit-state')).toContainText('3 项错误');
+  await page.getByRole('tab', { name: '审核' }).click();
+  const finding = page.locator('.finding[data-rule="line.fund-budget"]');
+  await expect(finding).toHaveCount(1);
+  await expect(finding.locator('.msg')).toContainText('功能分类“2120814 农业生产发展支出”属于政府性基金预算，资金来源“一般公共预算·财政拨款”却属于一般公共预算');
+  await expect(finding.locator('.sev')).toHaveText('错误');
+  await shot(page, '51-audit-fund-budget');
+  // Paid from 政府性基金, the finding is gone.
+  await finding.click();
+  await expect.poll(() => focusedRowId(page)).toBe(`L${line.id}`);
+  await page.keyboard.press('F2');
+  await page.keyboard.type('政府性基金·当年收入');
+  await expect(page.getByTestId('picker-fund').locator('li').first()).toContainText('政府性基金·当年收入');
+  await page.keyboard.press('Enter');
+  await expectStored(page, line.id, 'fund', '政府性基金·当年收入');
+  await expect(page.getByTestId('audit-state')).toContainText('2 项错误');
+  expect((await lines(host)).find((l) => l.id === line.id)).toMatchObject({ functional: '2120814', fund: 'gfb.current' });
+});
