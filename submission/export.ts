@@ -1,4 +1,4 @@
-// 导出上报数据包: one .zip on the USB stick with budget.json (exchange format), T01–T11.xlsx, tables.pdf and
+// 导出上报数据包: one .zip on the USB stick with budget.json (exchange format), T01_<title>.xlsx … T11_<title>.xlsx, tables.pdf and
 // manifest.json (sizes, SHA-256, totals, the 审核 result with the user's 说明 for each soft finding).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -120,7 +120,7 @@ export async function buildPackage(
   for (const id of TABLE_FILE_IDS) {
     const table = tables.find((t) => t.id === id);
     if (!table) throw new PackageError('budget', `无法生成表 ${id}：报表计算结果中没有这张表`);
-    contents.push({ name: tableFileName(id), bytes: await tableWorkbook(table, now, { templateChoices: options.templateChoices }), compress: false });
+    contents.push({ name: tableFileName(id, table.title), bytes: await tableWorkbook(table, now, { templateChoices: options.templateChoices }), compress: false });
   }
   options.onStep?.('pdf');
   const title = `${budget.department.name}${budget.fiscalYear}年部门预算表`;
