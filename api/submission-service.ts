@@ -466,6 +466,7 @@ function startExport(session: SubmissionSession, input: Input<'submission.export
         dbPath,
         outDir,
         notes,
+        by: currentUser(),
         fileSystem: state.fileSystem,
         onStep: (step) => {
           job.step = step;

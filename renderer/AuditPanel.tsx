@@ -4,12 +4,15 @@ import type { AuditReport, Finding, LineField } from '../api/contract.js';
 import { LINE_FIELDS } from '../api/contract.js';
 import { call, errorMessage } from './api.js';
 import type { ShowToast } from './toast.js';
+import type { ProjectTarget } from './wizard/PerformancePane.js';
 
 interface Props {
   revision: number;
   onPickLine(id: number, field?: LineField): void;
   /** Shows a table of 预算公开表 ("T03", "T11:P05"). */
   onPickTable(id: string): void;
+  /** Opens a project's 绩效 wizard at the field a finding concerns. */
+  onPickProject(target: ProjectTarget): void;
   toast: ShowToast;
 }
 
@@ -28,7 +31,7 @@ function placeText(f: Finding): string {
   return parts.join(' · ');
 }
 
-export function AuditPanel({ revision, onPickLine, onPickTable, toast }: Props) {
+export function AuditPanel({ revision, onPickLine, onPickTable, onPickProject, toast }: Props) {
   const [report, setReport] = useState<AuditReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [collapsed, setCollapsed] = useState<Record<string, boolean>>({});
@@ -57,8 +60,8 @@ export function AuditPanel({ revision, onPickLine, onPickTable, toast }: Props) 
       const field = (LINE_FIELDS as readonly string[]).includes(f.place.field ?? '') ? (f.place.field as LineField) : undefined;
       onPickLine(f.place.line, field);
     } else if (f.place.project) {
-      onPickTable(`T11:${f.place.project}`);
-      toast(`项目 ${f.place.project}：请在“绩效目标”中修改（${f.ruleDescription || f.rule}）`, 'info');
+      // A project's finding (its T11 绩效目标表): the wizard opens at the step and field concerned.
+      onPickProject({ project: f.place.project, rule: f.rule, field: f.place.field ?? null, indicator: f.place.indicator ?? null });
     } else if (f.place.table) onPickTable(f.place.table);
   };
 

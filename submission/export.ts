@@ -56,6 +56,8 @@ export interface ExportOptions {
   ownOnly?: boolean;
   /** Record the submission and lock the budget once the package is verified (default true: that is 上报). */
   lock?: boolean;
+  /** Who submits (操作人), recorded with the submission as with an unlock. */
+  by?: string | null;
   /** Told as each step begins, so a UI can show where the export is. */
   onStep?: (step: ExportStep) => void;
 }
@@ -239,6 +241,7 @@ export async function exportPackage(options: ExportOptions): Promise<ExportResul
           file,
           lineIds: consolidated ? null : budget.lines.map((l) => l.id),
           at: now,
+          by: options.by ?? null,
         });
       });
     } finally {
