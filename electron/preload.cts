@@ -67,6 +67,12 @@ export const API_METHODS = [
   'document.saveTexts',
   'document.savePrior',
   'document.file',
+  'params.view',
+  'params.ceilings',
+  'params.inspect',
+  'params.import',
+  'params.setRule',
+  'params.saveReasons',
 ] as const;
 
 /** Channel of one API method; the main process registers exactly these (electron/ipc.ts). */

@@ -1,7 +1,7 @@
 // Hard rules that need only the budget and its code book: references, amounts and the identities that the
 // line items themselves must satisfy.
-import { economicCodeProblem, functionalCodeProblem } from '../exchange.js';
 import { FUNCTIONAL_BUDGET_LABELS } from '../codelists.js';
+import { economicCodeProblem, functionalCodeProblem } from '../validate.js';
 import { FUNDS, fundBudget, type FundCode } from '../funds.js';
 import { UNIT_KIND_LABELS, fundBalances, fundFamilyLabel } from '../model.js';
 import type { Fen } from '../money.js';

@@ -1,14 +1,17 @@
-// Handlers of the 预算说明 API (api/document.ts). The document is drafted from the session's live table
+// The 预算说明 area: handlers of api/document.ts. The document is drafted from the session's live table
 // engine on every call, so it follows every edit of the grid without a copy of any figure.
 import { z } from 'zod';
-import { draftDocument, isCount, isNarrativeKey, narrativeField, NARRATIVE_FIELDS, typedNumber, FIGURE_KEY_PREFIX, type BudgetDocument } from '../core/document/index.js';
-import { THREE_PUBLIC_ITEMS, type Budget, type PriorYear } from '../core/model.js';
-import { parseAmount, toExactString } from '../core/money.js';
-import type { TableEngine } from '../core/tables/index.js';
-import { StoreError, type BudgetStore } from '../db/store.js';
-import { ApiRefusal } from './dispatch.js';
-import { PRIOR_ITEM_FIELDS, PRIOR_ITEM_LABELS, PRIOR_SCALAR_FIELDS, PRIOR_SCALAR_LABELS, type DOCUMENT_API, type DocumentOutputs, type DocumentView } from './document.js';
+import { draftDocument, isCount, isNarrativeKey, narrativeField, NARRATIVE_FIELDS, typedNumber, FIGURE_KEY_PREFIX, type BudgetDocument } from '../../core/document/index.js';
+import { THREE_PUBLIC_ITEMS, type Budget, type PriorYear } from '../../core/model.js';
+import { parseAmount, toExactString } from '../../core/money.js';
+import type { TableEngine } from '../../core/tables/index.js';
+import { StoreError, type BudgetStore } from '../../db/store.js';
+import { ApiRefusal } from '../errors.js';
+import { PRIOR_ITEM_FIELDS, PRIOR_ITEM_LABELS, PRIOR_SCALAR_FIELDS, PRIOR_SCALAR_LABELS, type DOCUMENT_API, type DocumentOutputs, type DocumentView } from '../document.js';
+import { defineAreaOver } from '../handlers.js';
+import type { Session } from '../session.js';
 
+/** What the handlers read from the session. */
 export interface DocumentSession {
   store: BudgetStore;
   budget: Budget;
@@ -139,8 +142,8 @@ async function file(s: DocumentSession, input: Input<'document.file'>): Promise<
   // The writers (docx, pdfkit) load when first used, not when the app starts.
   const bytes =
     input.format === 'docx'
-      ? await (await import('../submission/docx.js')).documentDocx(doc, { created })
-      : await (await import('../submission/document-pdf.js')).documentPdf(doc, { created });
+      ? await (await import('../../submission/docx.js')).documentDocx(doc, { created })
+      : await (await import('../../submission/document-pdf.js')).documentPdf(doc, { created });
   const base = `${s.budget.fiscalYear}年${s.budget.department.name}部门预算说明`.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_');
   return {
     fileName: `${base}.${input.format}`,
@@ -149,12 +152,17 @@ async function file(s: DocumentSession, input: Input<'document.file'>): Promise<
   };
 }
 
-/** One handler per method of DOCUMENT_API. */
-export const DOCUMENT_HANDLERS = {
+/** The 预算说明 view of the session. */
+function documentSession(s: Session): DocumentSession {
+  const { store, budget, engine } = s.requireBudget();
+  // The narrative and last year's figures are read by 审核 rules that look at no line: count them again.
+  return { store, budget, engine, changed: () => s.budgetPartsChanged() };
+}
+
+/** One handler per method of DOCUMENT_API, registered over the 预算说明 view of the session. */
+export const documentArea = defineAreaOver('document', documentSession, {
   'document.view': (s: DocumentSession) => view(s),
   'document.saveTexts': saveTexts,
   'document.savePrior': savePrior,
   'document.file': file,
-} satisfies {
-  [M in keyof DocumentOutputs]: (s: DocumentSession, input: Input<M>) => DocumentOutputs[M] | Promise<DocumentOutputs[M]>;
-};
+});

@@ -2,17 +2,17 @@
 // Same conventions as the rest of the CLI: Chinese messages on stderr, exit 0 done, 1 refused because of
 // 审核 findings, 2 usage/file/input error (nothing changed), 3 internal error.
 import { existsSync, readFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import type { CodeBook } from '../core/codelists.js';
-import { parseJson } from '../core/exchange.js';
+import { parseJson } from '../core/json-lines.js';
 import { defaultCodeBook } from '../db/defaults.js';
 import { findingKey, type FindingNote } from '../core/manifest.js';
 import type { FindingPlace } from '../core/audit/types.js';
-import { CommandUsageError, EXIT_FINDINGS, EXIT_OK, outputFormat, parseCommandArgs, reportCommandError, requiredPath, type CommandIO } from '../cli/args.js';
-import { PackageError } from './errors.js';
-import { exportPackage } from './export.js';
-import { inspectPackage, receivePackage } from './receive.js';
+import { CommandUsageError, EXIT_FINDINGS, EXIT_OK, outputFormat, parseCommandArgs, reportCommandError, requiredPath, type CommandIO } from './args.js';
+import { PackageError } from '../submission/errors.js';
+import { exportPackage } from '../submission/export.js';
+import { inspectPackage, receivePackage } from '../submission/receive.js';
+import { operatorName } from '../submission/department.js';
 
 /** The command line's IO (stdout, stderr). */
 export type PackageCliIO = CommandIO;
@@ -27,15 +27,6 @@ export const PACKAGE_USAGE = `  package --db <预算文件> --out <文件夹> [-
       检查并接收下级单位的上报数据包，存入部门预算文件；同一单位再次接收时替换旧包并列出变化。
       --check-only 只检查不接收。
 `;
-
-/** The system user, recorded as 操作人 when none is given (as unlock does). */
-function currentUser(): string | null {
-  try {
-    return userInfo().username || null;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Reads a notes file: either an object { "<finding key>": "说明" } (the keys `package` lists when notes are
@@ -95,7 +86,7 @@ export async function runPackageCommand(argv: string[], io: PackageCliIO): Promi
     const notesFile = a.values.get('notes');
     const notes = notesFile ? readNotesFile(resolve(notesFile)) : [];
     try {
-      const r = await exportPackage({ dbPath, outDir, notes, ownOnly: a.flags.has('own-only'), by: a.values.get('by') ?? currentUser() });
+      const r = await exportPackage({ dbPath, outDir, notes, ownOnly: a.flags.has('own-only'), by: a.values.get('by') ?? operatorName() });
       io.out(`已生成上报数据包：${r.file}\n`);
       io.out(`  ${r.manifest.fiscalYear} 年 ${r.manifest.department.code} ${r.manifest.department.name}，支出总计 ${r.manifest.totals.expenditure} ${r.manifest.totals.unit}\n`);
       io.out(`  ${r.manifest.files.length + 1} 个文件已逐一校验；审核提示 ${r.manifest.audit.soft} 个，均已附情况说明。\n`);
