@@ -58,7 +58,7 @@ export const USAGE = `部门预算编制 命令行工具
       把预算文件中的预算导出为交换文件（文件名为 - 时输出到屏幕）。
   codes import <科目表.csv> --kind functional|economic [--year <年度>] --db <预算文件>
       把某年度的科目表载入预算文件（不存在时新建），新增科目并更正名称。
-      CSV 表头为 code,name,level,parent_code。年度默认为预算文件中预算的年度。
+      CSV 表头为 code,name,level,parent_code（功能分类表可加 budget 列：一般公共预算、政府性基金预算、国有资本经营预算）。年度默认为预算文件中预算的年度。
   report <表号|all> --db <预算文件> [--format text|json] [--format-id <公开表格式>] [--own-only]
       计算并输出公开表格（表号如 T03，全国格式为 N1…N9），默认 text。部门预算文件中已接收下级单位数据包时
       输出汇总后的表格（每个单位一行，另有部门合计），--own-only 只算本部门自身的预算。

@@ -20,20 +20,24 @@ export const MANIFEST_FILE = 'manifest.json';
 export const BUDGET_FILE = 'budget.json';
 export const TABLES_PDF_FILE = 'tables.pdf';
 export const TABLE_FILE_IDS = ['T01', 'T02', 'T03', 'T04', 'T05', 'T06', 'T07', 'T08', 'T09', 'T10', 'T11'] as const;
-export function tableFileName(id: string): string {
-  return `${id}.xlsx`;
+/**
+ * A table's file in the package, named by its id and printed title: `T03_部门支出总体情况表.xlsx`. Packages
+ * written before this version named it `T03.xlsx`; both are received.
+ */
+export function tableFileName(id: string, title?: string): string {
+  const named = title ? `${id}_${title}.xlsx` : '';
+  return named && isFat32SafeName(named) ? named : `${id}.xlsx`;
+}
+/** The table a package file holds, by its name (`T03.xlsx` or `T03_<title>.xlsx`); null for any other file. */
+export function tableIdOfFile(name: string): string | null {
+  const m = /^(T\d{2})(?:_[^/\\]+)?\.xlsx$/.exec(name);
+  return m && (TABLE_FILE_IDS as readonly string[]).includes(m[1]!) ? m[1]! : null;
 }
 /** The whole disclosure document (预算说明 and tables), as Word and as PDF. */
 export const DOCUMENT_DOCX_FILE = 'document.docx';
 export const DOCUMENT_PDF_FILE = 'document.pdf';
-/** Every file a package of this format holds besides the manifest, in archive order. */
-export const PACKAGE_CONTENT_FILES: readonly string[] = [
-  BUDGET_FILE,
-  ...TABLE_FILE_IDS.map(tableFileName),
-  TABLES_PDF_FILE,
-  DOCUMENT_DOCX_FILE,
-  DOCUMENT_PDF_FILE,
-];
+/** Every file a package of this format holds besides the manifest and the table files (one per TABLE_FILE_IDS). */
+export const PACKAGE_CONTENT_FILES: readonly string[] = [BUDGET_FILE, TABLES_PDF_FILE, DOCUMENT_DOCX_FILE, DOCUMENT_PDF_FILE];
 /** Files of PACKAGE_CONTENT_FILES a package may lack: packages written before the document was part of them. */
 export const PACKAGE_OPTIONAL_FILES: readonly string[] = [DOCUMENT_DOCX_FILE, DOCUMENT_PDF_FILE];
 

@@ -12,6 +12,7 @@ import type { AuditGroup, AuditGroups } from '../api/browse.js';
 import { call, errorMessage } from './api.js';
 import type { ShowToast } from './toast.js';
 import { BlockCache, useRowWindow } from './virtual.js';
+import type { ProjectTarget } from './wizard/PerformancePane.js';
 
 interface Props {
   revision: number;
@@ -20,6 +21,8 @@ interface Props {
   onPickTable(id: string): void;
   /** Shows 控制数与参数 (a 控制数 exceeded, a reason for a large change to write). */
   onPickParams?(): void;
+  /** Opens a project's 绩效 wizard at the field a finding concerns. */
+  onPickProject(target: ProjectTarget): void;
   toast: ShowToast;
 }
 
@@ -44,7 +47,7 @@ const groupId = (g: Pick<AuditGroup, 'severity' | 'rule'>) => `${g.severity}|${g
 
 type Item = { kind: 'head'; group: AuditGroup } | { kind: 'finding'; group: AuditGroup; index: number };
 
-export function AuditPanel({ revision, onPickLine, onPickTable, onPickParams, toast }: Props) {
+export function AuditPanel({ revision, onPickLine, onPickTable, onPickParams, onPickProject, toast }: Props) {
   const [data, setData] = useState<AuditGroups | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [unit, setUnit] = useState(ALL_UNITS);
@@ -116,8 +119,8 @@ export function AuditPanel({ revision, onPickLine, onPickTable, onPickParams, to
       const field = (LINE_FIELDS as readonly string[]).includes(f.place.field ?? '') ? (f.place.field as LineField) : undefined;
       onPickLine(f.place.line, field);
     } else if (f.place.project) {
-      onPickTable(`T11:${f.place.project}`);
-      toast(`项目 ${f.place.project}：请在“绩效目标”中修改（${f.ruleDescription || f.rule}）`, 'info');
+      // A project's finding (its T11 绩效目标表): the wizard opens at the step and field concerned.
+      onPickProject({ project: f.place.project, rule: f.rule, field: f.place.field ?? null, indicator: f.place.indicator ?? null });
     } else if (f.place.table) onPickTable(f.place.table);
   };
   const counts = { error: 0, warning: 0 };

@@ -14,6 +14,9 @@ import {
   MANIFEST_FILE,
   PACKAGE_CONTENT_FILES,
   PACKAGE_OPTIONAL_FILES,
+  TABLE_FILE_IDS,
+  tableFileName,
+  tableIdOfFile,
   PACKAGE_LIMITS,
   parseManifest,
   totalsDifferences,
@@ -71,11 +74,21 @@ export async function checkArchive(archive: Buffer): Promise<CheckedArchive> {
     if (listed.has(f.name)) throw new PackageError('manifest', `数据包清单中文件“${f.name}”出现了两次`);
     listed.set(f.name, f);
   }
-  const missingInManifest = PACKAGE_CONTENT_FILES.filter((n) => !listed.has(n) && !PACKAGE_OPTIONAL_FILES.includes(n));
+  // One file per table, named T03_<title>.xlsx (or T03.xlsx by earlier versions).
+  const tableFiles = new Map<string, string>();
+  const unknownListed: string[] = [];
+  for (const n of listed.keys()) {
+    const table = tableIdOfFile(n);
+    if (table !== null && !tableFiles.has(table)) tableFiles.set(table, n);
+    else if (table !== null || !PACKAGE_CONTENT_FILES.includes(n)) unknownListed.push(n);
+  }
+  const missingInManifest = [
+    ...PACKAGE_CONTENT_FILES.filter((n) => !listed.has(n) && !PACKAGE_OPTIONAL_FILES.includes(n)),
+    ...TABLE_FILE_IDS.filter((id) => !tableFiles.has(id)).map((id) => tableFileName(id)),
+  ];
   if (missingInManifest.length > 0) {
     throw new PackageError('manifest', `数据包清单中缺少必需的文件：${missingInManifest.join('、')}`);
   }
-  const unknownListed = [...listed.keys()].filter((n) => !PACKAGE_CONTENT_FILES.includes(n));
   if (unknownListed.length > 0) {
     throw new PackageError('manifest', `数据包清单中有本格式不包含的文件：${unknownListed.join('、')}`);
   }

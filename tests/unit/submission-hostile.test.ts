@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import yazl from 'yazl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PackageManifest } from '../../core/manifest.js';
+import { tableIdOfFile, type PackageManifest } from '../../core/manifest.js';
 import { PackageError, type PackageErrorCode } from '../../submission/errors.js';
 import { exportPackage } from '../../submission/export.js';
 import { receivePackage } from '../../submission/receive.js';
@@ -44,7 +44,7 @@ function headers(archive: Buffer, name: string): { central: number; local: numbe
     const nameLen = archive.readUInt16LE(p + 28);
     const extraLen = archive.readUInt16LE(p + 30);
     const commentLen = archive.readUInt16LE(p + 32);
-    if (archive.subarray(p + 46, p + 46 + nameLen).toString('latin1') === name) {
+    if (archive.subarray(p + 46, p + 46 + nameLen).toString('utf8') === name) {
       return { central: p, local: archive.readUInt32LE(p + 42) };
     }
     p += 46 + nameLen + extraLen + commentLen;
@@ -104,6 +104,11 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+/** The name of a table's file in the good package (T03_部门支出总体情况表.xlsx). */
+function tableFile(id: string): string {
+  return goodEntries.find((e) => tableIdOfFile(e.name) === id)!.name;
+}
+
 type Case = { name: string; code: PackageErrorCode | PackageErrorCode[]; message: RegExp; build: () => Buffer | Promise<Buffer> };
 
 const cases: Case[] = [
@@ -112,12 +117,12 @@ const cases: Case[] = [
   { name: 'truncated archive (half of it)', code: 'corrupt', message: /不完整|被截断|损坏/, build: () => good.subarray(0, Math.floor(good.length / 2)) },
   { name: 'truncated by one byte', code: 'corrupt', message: /不完整|被截断|损坏/, build: () => good.subarray(0, good.length - 1) },
   {
-    name: 'a byte of T01.xlsx altered inside the archive',
+    name: 'a byte of the T01 table file altered inside the archive',
     code: 'corrupt',
     message: /CRC 校验不符|已损坏/,
     build: () => {
       const out = Buffer.from(good);
-      const h = headers(out, 'T01.xlsx');
+      const h = headers(out, tableFile('T01'));
       const dataStart = h.local + 30 + out.readUInt16LE(h.local + 26) + out.readUInt16LE(h.local + 28);
       out[dataStart + 100]! ^= 0x01;
       return out;
@@ -167,7 +172,7 @@ const cases: Case[] = [
     build: () => zip([...goodEntries, { name: 'budget.json', bytes: goodEntries.find((e) => e.name === 'budget.json')!.bytes }]),
   },
   { name: 'names differing only in case', code: 'entries', message: /重名条目/, build: () => zip([...goodEntries, { name: 'BUDGET.JSON', bytes: Buffer.from('{}') }]) },
-  { name: 'symlink entry', code: 'unsafe-entry', message: /符号链接/, build: () => zip([...goodEntries.filter((e) => e.name !== 'T05.xlsx'), { name: 'T05.xlsx', bytes: Buffer.from('/etc/passwd'), mode: 0o120777 }]) },
+  { name: 'symlink entry', code: 'unsafe-entry', message: /符号链接/, build: () => zip([...goodEntries.filter((e) => e.name !== tableFile('T05')), { name: tableFile('T05'), bytes: Buffer.from('/etc/passwd'), mode: 0o120777 }]) },
   {
     name: 'encrypted entry',
     code: 'unsafe-entry',
@@ -236,8 +241,8 @@ const cases: Case[] = [
     message: /目录记录与文件头中的名称不一致/,
     build: () => {
       const out = Buffer.from(good);
-      const h = headers(out, 'T03.xlsx');
-      Buffer.from('T09.xlsx').copy(out, h.local + 30);
+      const h = headers(out, tableFile('T03'));
+      Buffer.from(tableFile('T03').replace('T03', 'T09')).copy(out, h.local + 30);
       return out;
     },
   },
@@ -349,6 +354,28 @@ describe('hostile and malformed packages are refused; the database stays byte-id
     // and a re-zip of the same entries is accepted too: the checks are about content, not the writer
     writeFileSync(zipPath, await zip(goodEntries));
     await expect(receivePackage({ zipPath, dbPath: dep })).resolves.toBeDefined();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a package of an earlier version, its tables named T01.xlsx … T11.xlsx, is still received; two files of one table are not', async () => {
+    const dir = tempDir('hostile-old-names-');
+    const dep = departmentDb(dir);
+    const zipPath = join(dir, 'package.zip');
+    const short = (name: string) => (tableIdOfFile(name) ? `${tableIdOfFile(name)}.xlsx` : name);
+    const renamed = withManifest(
+      goodEntries.map((e) => ({ ...e, name: short(e.name) })),
+      (m) => m.files.forEach((f) => (f.name = short(f.name))),
+    );
+    expect(renamed.map((e) => e.name)).toContain('T03.xlsx');
+    writeFileSync(zipPath, await zip(renamed));
+    expect((await receivePackage({ zipPath, dbPath: dep })).unit.code).toBe('074');
+    // The same table twice (old and new name) is refused, as any file the format does not hold.
+    const t03 = goodEntries.find((e) => tableIdOfFile(e.name) === 'T03')!;
+    const twice = withManifest([...goodEntries, { ...t03, name: 'T03.xlsx' }], (m) => {
+      m.files.push({ ...m.files.find((f) => f.name === t03.name)!, name: 'T03.xlsx' });
+    });
+    writeFileSync(zipPath, await zip(twice));
+    await expect(receivePackage({ zipPath, dbPath: dep })).rejects.toThrow(/本格式不包含的文件：T03/);
     rmSync(dir, { recursive: true, force: true });
   });
 
