@@ -239,6 +239,33 @@ function refuseUnmergeable(store: BudgetStore, manifest: PackageManifest, budget
   }
 }
 
+/**
+ * A package the department itself exported cannot be received as one of its units. Code and name are both
+ * compared: a unit's code may equal the department's (a 部门本级 unit often shares it).
+ */
+function refuseOwnPackage(department: Budget, manifest: PackageManifest): void {
+  const own = department.department;
+  if (own.code === manifest.department.code && own.name.trim() === manifest.department.name.trim()) {
+    throw new PackageError(
+      'budget',
+      `数据包的上报单位“${manifest.department.code} ${manifest.department.name}”就是本部门自己，不能把本部门的数据包接收为下级单位，未接收`,
+    );
+  }
+}
+
+/** Clock skew between the unit's PC and this one is allowed up to a day; a later creation time is refused. */
+export const CREATED_AT_SKEW_MS = 24 * 60 * 60 * 1000;
+
+function refuseFutureCreatedAt(manifest: PackageManifest, now: Date): void {
+  const created = Date.parse(manifest.createdAt);
+  if (created - now.getTime() > CREATED_AT_SKEW_MS) {
+    throw new PackageError(
+      'manifest',
+      `数据包清单中的生成时间 ${manifest.createdAt} 晚于本机当前时间 ${now.toISOString()} 超过一天，生成时间不可信（请核对生成数据包的电脑的日期），未接收`,
+    );
+  }
+}
+
 function storeError(err: unknown): never {
   if (err instanceof PackageError) throw err;
   if (err instanceof StoreError) throw new PackageError('database', `无法使用部门数据库：${err.message}`);
@@ -282,6 +309,8 @@ export async function receivePackage(options: ReceiveOptions): Promise<{ unit: R
       }
       const year = store.fiscalYear();
       if (manifest.fiscalYear !== year) throw fiscalYearError(manifest, year);
+      refuseOwnPackage(store.loadBudget(), manifest);
+      refuseFutureCreatedAt(manifest, now);
       const budget = checkBudget(checked, (y) => store.codeBook(y));
       const book = store.codeBook(year);
       const tables = computeTables(budget, book);
