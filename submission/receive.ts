@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { auditBudget } from '../core/audit/index.js';
 import type { CodeBook } from '../core/codelists.js';
 import { parseExchange } from '../core/exchange.js';
+import { decodeUtf8Text } from '../core/json-lines.js';
 import {
   budgetTotals,
   BUDGET_FILE,
@@ -36,14 +37,10 @@ export interface CheckedArchive {
   entries: Map<string, ZipEntryData>;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 function decodeUtf8(bytes: Uint8Array, what: string): string {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    throw new PackageError(what === MANIFEST_FILE ? 'manifest' : 'budget', `数据包中的 ${what} 不是有效的 UTF-8 文本`);
-  }
+  const decoded = decodeUtf8Text(bytes);
+  if (!decoded.ok) throw new PackageError(what === MANIFEST_FILE ? 'manifest' : 'budget', `数据包中的 ${what} ${decoded.message}`);
+  return decoded.text;
 }
 
 /**

@@ -1,0 +1,88 @@
+// Input edges: bytes that are not UTF-8 and lone surrogates are refused with where they are (byte offset or
+// line); nothing is stored as "�", and the budget file stays byte-identical with integrity_check ok.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_USAGE, run } from '../../cli/run.js';
+import { parseExchange } from '../../core/exchange.js';
+import { invalidUtf8Offset } from '../../core/json-lines.js';
+import { defaultCodeBook } from '../../db/defaults.js';
+
+const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'jiyuan-2020', 'budget.json');
+const FUNCTIONAL_CSV = join(import.meta.dirname, '..', '..', 'data', 'reference', 'functional-classification.csv');
+
+let dir: string;
+let db: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'reliability-input-'));
+  db = join(dir, 'budget.budget');
+  expect(await run(['import', FIXTURE, '--db', db], { out: () => {}, err: () => {} })).toBe(0);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function refused(argv: string[]): Promise<string> {
+  const before = readFileSync(db);
+  const err: string[] = [];
+  const code = await run(argv, { out: () => {}, err: (t) => err.push(t) });
+  expect(code).toBe(EXIT_USAGE);
+  expect(readFileSync(db).equals(before), 'budget file unchanged').toBe(true);
+  const check = new Database(db, { readonly: true });
+  expect(String(check.pragma('integrity_check', { simple: true }))).toBe('ok');
+  check.close();
+  return err.join('');
+}
+
+describe('text that is not UTF-8 is refused with its byte offset', () => {
+  it('finds the first bad byte: stray continuation, truncated sequence, overlong, encoded surrogate, past U+10FFFF', () => {
+    const at = (...b: number[]) => invalidUtf8Offset(Uint8Array.from(b));
+    expect(at(0x61, 0xe4, 0xb8, 0xad)).toBe(-1);
+    expect(at(0x61, 0x80)).toBe(1);
+    expect(at(0x61, 0x62, 0xe4, 0xb8)).toBe(2);
+    expect(at(0xc0, 0xaf)).toBe(0);
+    expect(at(0x61, 0xed, 0xa0, 0x80)).toBe(1);
+    expect(at(0xf4, 0x90, 0x80, 0x80)).toBe(0);
+    expect(at(0xf0, 0x9f, 0x98, 0x80)).toBe(-1);
+  });
+
+  it('an exchange file with a GBK byte in a name: refused at import with the offset, file unchanged', async () => {
+    const bytes = readFileSync(FIXTURE);
+    const offset = bytes.indexOf(Buffer.from('行政服务中心'));
+    const bad = Buffer.from(bytes);
+    bad[offset] = 0xd0; // a GBK lead byte followed by a UTF-8 continuation: not UTF-8
+    bad[offset + 1] = 0xd0;
+    const file = join(dir, 'gbk.json');
+    writeFileSync(file, bad);
+    const text = await refused(['import', file, '--db', db]);
+    expect(text).toContain(`不是有效的 UTF-8 文本：第 ${offset} 字节`);
+    expect(text).not.toContain('\uFFFD');
+  });
+
+  it('a code list in GBK: refused with the offset, file unchanged', async () => {
+    const csv = readFileSync(FUNCTIONAL_CSV);
+    const gbk = Buffer.concat([csv.subarray(0, 40), Buffer.from([0xb9, 0xab]), csv.subarray(40)]);
+    const file = join(dir, 'functional-gbk.csv');
+    writeFileSync(file, gbk);
+    const text = await refused(['codes', 'import', file, '--kind', 'functional', '--db', db]);
+    expect(text).toMatch(/科目表“.*”不是有效的 UTF-8 文本：第 \d+ 字节/);
+  });
+});
+
+describe('a lone surrogate is refused with its line', () => {
+  it('in the exchange reader', () => {
+    const text = readFileSync(FIXTURE, 'utf8').replace('"济源市行政服务中心"', '"济源\\ud800市"');
+    const r = parseExchange(text, defaultCodeBook);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems[0]!.line).toBe(7);
+    expect(r.problems[0]!.message).toMatch(/不成对的代理项/);
+  });
+
+  it('on the command line, file unchanged', async () => {
+    const file = join(dir, 'surrogate.json');
+    writeFileSync(file, readFileSync(FIXTURE, 'utf8').replace('"济源市行政服务中心"', '"\\udc00"'));
+    const text = await refused(['import', file, '--db', db]);
+    expect(text).toMatch(/第 7 行.*不成对的代理项/);
+  });
+});
