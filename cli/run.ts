@@ -35,6 +35,7 @@ import {
   outputFormat,
   parseCommandArgs,
   reportCommandError,
+  terminalSafe,
   type CommandArgs,
   type CommandIO,
 } from './args.js';
@@ -366,7 +367,9 @@ function formatsCommand(p: Parsed, io: CliIO): number {
 }
 
 /** Runs one command line; returns the exit code. Never throws. */
-export async function run(argv: string[], io: CliIO): Promise<number> {
+export async function run(argv: string[], terminal: CliIO): Promise<number> {
+  // Messages name files and values from outside: their control characters are shown escaped.
+  const io: CliIO = { out: terminal.out, err: (text) => terminal.err(terminalSafe(text)) };
   // A command that changes the budget file takes its writer lock first: a window (or another command) that has
   // it open would otherwise write its own older lines back over the change.
   const db = WRITING_COMMANDS.has(argv[0] ?? '') || (argv[0] === 'lines' && argv[1] === 'import-xlsx') ? dbArgument(argv) : null;

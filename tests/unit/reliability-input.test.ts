@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { safeFileName } from '../../api/session.js';
+import { terminalSafe } from '../../cli/args.js';
 import { EXIT_USAGE, run } from '../../cli/run.js';
+import { isFat32SafeName, packageFileName } from '../../core/manifest.js';
 import { parseExchange } from '../../core/exchange.js';
 import { invalidUtf8Offset } from '../../core/json-lines.js';
 import { defaultCodeBook } from '../../db/defaults.js';
@@ -84,5 +87,25 @@ describe('a lone surrogate is refused with its line', () => {
     writeFileSync(file, readFileSync(FIXTURE, 'utf8').replace('"济源市行政服务中心"', '"\\udc00"'));
     const text = await refused(['import', file, '--db', db]);
     expect(text).toMatch(/第 7 行.*不成对的代理项/);
+  });
+});
+
+describe('control characters and direction overrides', () => {
+  it('a file name with ESC and BEL is shown escaped in the message', async () => {
+    const err: string[] = [];
+    const code = await run(['import', join(dir, 'a\x1b[2Jb\x07\u202ec.json'), '--db', db], { out: () => {}, err: (t) => err.push(t) });
+    expect(code).toBe(EXIT_USAGE);
+    const text = err.join('');
+    expect(text).toContain('a\\x1b[2Jb\\x07\\u202ec.json');
+    expect(text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f\u202e]/);
+    expect(terminalSafe('第 1 行\n\t值')).toBe('第 1 行\n\t值');
+  });
+
+  it('right-to-left overrides are removed from names used in file names', () => {
+    const name = '济源\u202efdp.exe\u2066中心\u200f';
+    const file = packageFileName({ fiscalYear: 2020, code: '07\u202e4', name, at: new Date(2026, 10, 30, 14, 5) });
+    expect(file).toBe('2020_074_济源fdp.exe中心_20261130-1405.zip');
+    expect(isFat32SafeName('济源\u202efdp')).toBe(false);
+    expect(safeFileName(name)).toBe('济源fdp.exe中心');
   });
 });
