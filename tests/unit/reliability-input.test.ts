@@ -11,6 +11,7 @@ import { EXIT_USAGE, run } from '../../cli/run.js';
 import { isFat32SafeName, packageFileName } from '../../core/manifest.js';
 import { parseExchange } from '../../core/exchange.js';
 import { invalidUtf8Offset } from '../../core/json-lines.js';
+import { lineProblems } from '../../core/validate.js';
 import { defaultCodeBook } from '../../db/defaults.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'jiyuan-2020', 'budget.json');
@@ -107,5 +108,32 @@ describe('control characters and direction overrides', () => {
     expect(file).toBe('2020_074_济源fdp.exe中心_20261130-1405.zip');
     expect(isFat32SafeName('济源\u202efdp')).toBe(false);
     expect(safeFileName(name)).toBe('济源fdp.exe中心');
+  });
+});
+
+describe('text lengths are checked at import', () => {
+  it('a remark of 300,000 characters and a unit name of 201 are refused with their lines, file unchanged', async () => {
+    const doc = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { units: { name: string }[]; lines: { remark?: string }[] };
+    doc.units[0]!.name = '济'.repeat(201);
+    doc.lines[1]!.remark = '备'.repeat(300_000);
+    const file = join(dir, 'long.json');
+    writeFileSync(file, JSON.stringify(doc, null, 1));
+    const parsed = parseExchange(readFileSync(file, 'utf8'), defaultCodeBook);
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.problems.map((p) => [p.path, p.line, p.message])).toEqual([
+      ['$.units[0].name', 12, '单位名称过长（201 个字符，上限 200 个字符）'],
+      ['$.lines[1].remark', expect.any(Number), '备注过长（300000 个字符，上限 100000 个字符）'],
+    ]);
+    const text = await refused(['import', file, '--db', db]);
+    expect(text).toContain('过长');
+  });
+
+  it('a remark typed in the app is held to the same limit', () => {
+    const problems = lineProblems(
+      { unit: '074001', functional: '2010350', economic: '30101', kind: 'basic', project: null, fund: 'gpb.appropriation', amount: 1n, assumed: false, remark: 'x'.repeat(100_001) },
+      { book: defaultCodeBook(2020), unitCodes: new Set(['074001']), projectCodes: new Set() },
+    );
+    expect(problems).toEqual([{ field: 'remark', message: '备注过长（100001 个字符，上限 100000 个字符）' }]);
   });
 });
