@@ -28,6 +28,7 @@ import { consolidate } from '../core/consolidate.js';
 import { diffBudgets, type BudgetDiff } from '../core/diff.js';
 import { defaultCodeBook } from '../db/defaults.js';
 import { BudgetStore, StoreError } from '../db/store.js';
+import { refuseTablesDisagreeing } from './cross-check.js';
 import { receivedParts } from './department.js';
 import { PackageError } from './errors.js';
 import { readZipEntries, type ZipEntryData } from './zip-read.js';
@@ -176,6 +177,7 @@ export async function inspectPackage(
   const book = bookFor(budget.fiscalYear);
   const tables = computeTables(budget, book);
   refuseHardFindings(budget, book, tables);
+  await refuseTablesDisagreeing(checked.entries, tables);
   return {
     fileName: basename(zipPath),
     sha256: createHash('sha256').update(archive).digest('hex'),
@@ -289,6 +291,18 @@ export async function receivePackage(options: ReceiveOptions): Promise<{ unit: R
     storeError(err);
   }
   try {
+    // The tables in the package must be those of its budget.json (read back from the .xlsx). Reading them is
+    // asynchronous, so it runs before the transaction; anything else wrong is reported by the checks below.
+    if (store.hasBudget() && !store.isLocked() && store.fiscalYear() === manifest.fiscalYear) {
+      let tables: ReportTable[] | null = null;
+      try {
+        const budget = checkBudget(checked, (y) => store.codeBook(y));
+        tables = computeTables(budget, store.codeBook(budget.fiscalYear));
+      } catch {
+        tables = null;
+      }
+      if (tables) await refuseTablesDisagreeing(checked.entries, tables);
+    }
     // The department's file as it was before this package stays in a backup.
     if (store.hasBudget()) {
       try {

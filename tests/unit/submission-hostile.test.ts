@@ -344,7 +344,37 @@ const cases: Case[] = [
       return zip(withBudget((d) => ((d.department as { name: string }).name = own), (m) => (m.department.name = own)));
     },
   },
+  {
+    name: 'T01.xlsx replaced by T02.xlsx (manifest size and checksum recomputed)',
+    code: 'budget',
+    message: /T01\.xlsx（.*）与 budget\.json 算出的表不一致[\s\S]*第 \d+ 行第 \d+ 列：数据包中为/,
+    build: () => zip(withFile('T01.xlsx', goodEntries.find((e) => e.name === 'T02.xlsx')!.bytes)),
+  },
+  {
+    name: 'budget.json changed (totals kept), the tables left old, checksums recomputed',
+    code: 'budget',
+    message: /T0\d\.xlsx（.*）与 budget\.json 算出的表不一致/,
+    build: () =>
+      zip(
+        withBudget((d) => {
+          const lines = d.lines as { amount: string }[];
+          lines[0]!.amount = '130.9';
+          expect(lines[1]!.amount).toBe('74.2');
+          lines[1]!.amount = '84.2';
+        }),
+      ),
+  },
 ];
+
+/** Replaces one entry and updates its size and checksum in the manifest, so only the content is wrong. */
+function withFile(name: string, bytes: Buffer): Entry[] {
+  const entries = goodEntries.map((e) => (e.name === name ? { ...e, bytes } : e));
+  return withManifest(entries, (m) => {
+    const f = m.files.find((x) => x.name === name)!;
+    f.size = bytes.length;
+    f.sha256 = sha(bytes);
+  });
+}
 
 function eocdOffset(archive: Buffer): number {
   let eocd = archive.length - 22;
