@@ -58,3 +58,21 @@ export async function refuseTablesDisagreeing(entries: ReadonlyMap<string, ZipEn
     }
   }
 }
+
+/** Pages of a PDF as PDFKit writes it (page dictionaries are never inside compressed object streams). */
+export function pdfPageCount(bytes: Buffer): number | null {
+  if (bytes.subarray(0, 5).toString('latin1') !== '%PDF-') return null;
+  if (!bytes.subarray(Math.max(0, bytes.length - 1024)).toString('latin1').includes('%%EOF')) return null;
+  return (bytes.toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g) ?? []).length;
+}
+
+/** tables.pdf must be a readable PDF with at least one page per table it prints. */
+export function refuseUnreadableTablesPdf(entries: ReadonlyMap<string, ZipEntryData>, file: string, tableCount: number): void {
+  const entry = entries.get(file);
+  if (!entry) return;
+  const pages = pdfPageCount(entry.bytes);
+  if (pages === null) throw new PackageError('budget', `数据包中的 ${file} 不是可读的 PDF 文件（${entry.bytes.length} 字节，缺少 PDF 文件头或结尾），已拒绝`);
+  if (pages < tableCount) {
+    throw new PackageError('budget', `数据包中的 ${file} 只有 ${pages} 页，少于应打印的 ${tableCount} 张表，文件已被替换或不完整，已拒绝`);
+  }
+}

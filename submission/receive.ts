@@ -16,6 +16,8 @@ import {
   PACKAGE_CONTENT_FILES,
   PACKAGE_OPTIONAL_FILES,
   PACKAGE_LIMITS,
+  TABLE_FILE_IDS,
+  TABLES_PDF_FILE,
   parseManifest,
   totalsDifferences,
   type PackageManifest,
@@ -28,7 +30,7 @@ import { consolidate } from '../core/consolidate.js';
 import { diffBudgets, type BudgetDiff } from '../core/diff.js';
 import { defaultCodeBook } from '../db/defaults.js';
 import { BudgetStore, StoreError } from '../db/store.js';
-import { refuseTablesDisagreeing } from './cross-check.js';
+import { refuseTablesDisagreeing, refuseUnreadableTablesPdf } from './cross-check.js';
 import { receivedParts } from './department.js';
 import { PackageError } from './errors.js';
 import { readZipEntries, type ZipEntryData } from './zip-read.js';
@@ -178,6 +180,7 @@ export async function inspectPackage(
   const tables = computeTables(budget, book);
   refuseHardFindings(budget, book, tables);
   await refuseTablesDisagreeing(checked.entries, tables);
+  refuseUnreadableTablesPdf(checked.entries, TABLES_PDF_FILE, TABLE_FILE_IDS.length);
   return {
     fileName: basename(zipPath),
     sha256: createHash('sha256').update(archive).digest('hex'),
@@ -302,6 +305,7 @@ export async function receivePackage(options: ReceiveOptions): Promise<{ unit: R
         tables = null;
       }
       if (tables) await refuseTablesDisagreeing(checked.entries, tables);
+      refuseUnreadableTablesPdf(checked.entries, TABLES_PDF_FILE, TABLE_FILE_IDS.length);
     }
     // The department's file as it was before this package stays in a backup.
     if (store.hasBudget()) {

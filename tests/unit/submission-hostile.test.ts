@@ -364,6 +364,18 @@ const cases: Case[] = [
         }),
       ),
   },
+  {
+    name: 'tables.pdf replaced by a 30-byte fake (checksum recomputed)',
+    code: 'budget',
+    message: /tables\.pdf 不是可读的 PDF 文件（30 字节/,
+    build: () => zip(withFile('tables.pdf', Buffer.from('%PDF-1.4 this is not a pdf...'.padEnd(30, '.')))),
+  },
+  {
+    name: 'tables.pdf replaced by a one-page PDF (checksum recomputed)',
+    code: 'budget',
+    message: /tables\.pdf 只有 1 页，少于应打印的 11 张表/,
+    build: () => zip(withFile('tables.pdf', Buffer.from('%PDF-1.4\n1 0 obj << /Type /Pages /Kids [2 0 R] >> endobj\n2 0 obj << /Type /Page >> endobj\n%%EOF\n'))),
+  },
 ];
 
 /** Replaces one entry and updates its size and checksum in the manifest, so only the content is wrong. */
