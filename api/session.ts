@@ -17,7 +17,9 @@ import type { LineFields } from '../core/validate.js';
 import { fundLabel } from '../core/funds.js';
 import { UNIT_KIND_LABELS, functionalClass, functionalSection, type Budget, type BudgetLine } from '../core/model.js';
 import { toExactString, type AmountUnit, type Fen } from '../core/money.js';
-import { AUDIT_RULES, IncrementalAudit, auditBudget, type Finding as CoreFinding } from '../core/audit/index.js';
+import { IncrementalAudit, auditBudget, type Finding as CoreFinding } from '../core/audit/index.js';
+import type { AuditConfig } from '../core/audit/rule-set.js';
+import { auditConfigFor } from '../db/params.js';
 import { TableEngine, type ChangedCell } from '../core/tables/index.js';
 import { BudgetStore, StoreError, sqliteFailure } from '../db/store.js';
 import { acquireWriterLock, type WriterLock } from '../db/writer-lock.js';
@@ -108,6 +110,8 @@ export class Session {
   auditCache: { findings: CoreFinding[]; summary: AuditSummary } | null = null;
   /** 审核 counts kept edit by edit (the full list is worked out only when asked for: audit.run). */
   audit: IncrementalAudit | null = null;
+  /** The rule set of the open file (levels, parameters, 控制数, rules as data: db/params.ts). */
+  auditConfig: AuditConfig | null = null;
   /** Unit and project names by code, for the names a reply carries; dropped when units or projects change. */
   nameMaps: { units: Map<string, string>; projects: Map<string, string> } | null = null;
   readonly budgetsDir: string;
@@ -190,10 +194,14 @@ export class Session {
     this.budget = budget;
     this.book = store.codeBook(budget.fiscalYear);
     for (const l of budget.lines) this.lines.set(l.id, l);
-    // The engine keeps its own copy of the arrays it may change.
-    const engine = new TableEngine({ ...budget, lines: [...budget.lines], units: [...budget.units] }, this.book, chosenFormat(store));
+    // The engine keeps its own copy of the arrays it may change, and shares the line objects (never changed
+    // in place: an edit makes a new object).
+    const format = chosenFormat(store);
+    const engine = new TableEngine({ ...budget, lines: [...budget.lines], units: [...budget.units] }, this.book, format, { sharedLines: true });
     this.engine = engine;
-    this.audit = new IncrementalAudit(budget, this.book, () => this.lines.values(), () => engine.sharedTables(), AUDIT_RULES);
+    // 审核 under the file's rule set; counts by rule and unit: a finding pointing at a line belongs to the line's unit.
+    const config = (this.auditConfig = auditConfigFor(store, format));
+    this.audit = new IncrementalAudit(budget, this.book, () => this.lines.values(), () => engine.sharedTables(), config.rules, config.settings, (id) => this.lines.get(id)?.unit);
     this.stacks = stepsFromJson(store.getMeta(UNDO_META_KEY));
   }
 
@@ -253,11 +261,16 @@ export class Session {
     if (this.auditCache) return this.auditCache;
     const { budget, book, engine } = this.requireBudget();
     const current: Budget = { ...budget, lines: [...this.lines.values()].sort((a, b) => a.id - b.id) };
-    const findings = auditBudget(current, book, engine.sharedTables());
+    const findings = auditBudget(current, book, engine.sharedTables(), this.auditConfig ?? {});
     let errors = 0;
     for (const f of findings) if (f.severity === 'hard') errors++;
     this.auditCache = { findings, summary: { errors, warnings: findings.length - errors } };
     return this.auditCache;
+  }
+
+  /** A rule's description in the file's rule set (a rule written as data has one there only). */
+  ruleDescription(id: string): string {
+    return this.auditConfig?.entries.find((e) => e.id === id)?.description ?? '';
   }
 
   auditSummary(): AuditSummary {

@@ -41,6 +41,7 @@ import {
 } from './args.js';
 import { LINES_USAGE, runLinesCommand } from './lines.js';
 import { PRIOR_USAGE, runPriorCommand } from './prior.js';
+import { PARAMS_USAGE, runParamsCommand } from './params.js';
 import { budgetForTables, LOCK_USAGE, runDiffCommand, runStatusCommand, runUnlockCommand } from './lock.js';
 
 export type CliIO = CommandIO;
@@ -73,7 +74,7 @@ export const USAGE = `部门预算编制 命令行工具
       选定预算的公开表格式。
   check --db <预算文件> [--format text|json] [--own-only]
       审核预算（已接收下级单位数据包时审核汇总后的预算），列出发现的问题。
-${PACKAGE_USAGE}${LOCK_USAGE}${LINES_USAGE}${PRIOR_USAGE}
+${PACKAGE_USAGE}${LOCK_USAGE}${LINES_USAGE}${PRIOR_USAGE}${PARAMS_USAGE}
 退出码：0 成功；1 审核发现硬性问题（lines import-xlsx：部分行未能读取，其余已导入）；2 参数、文件或内容有误（未作改动）；3 程序内部错误。
 `;
 
@@ -299,13 +300,14 @@ async function reportCommand(p: Parsed, io: CliIO): Promise<number> {
 async function checkCommand(p: Parsed, io: CliIO): Promise<number> {
   allowOnly(p, 'check', ['db', 'format', 'own-only'], 0);
   const fmt = outputFormat(p);
-  const [audit, tables] = await Promise.all([import('../core/audit/index.js'), import('../core/tables/index.js')]);
+  const [audit, tables, { auditConfigFor }] = await Promise.all([import('../core/audit/index.js'), import('../core/tables/index.js'), import('../db/params.js')]);
   const db = dbPath(p);
   const findings = withStore(db, {}, (store) => {
     loadStoredBudget(store);
     const { budget, book } = budgetForTables(store, p.flags.has('own-only'), io);
-    // With the tables, the rules that compare published tables run too.
-    return audit.auditBudget(budget, book, tables.computeTables(budget, book));
+    // With the tables, the rules that compare published tables run too; with the file's rule set (levels,
+    // parameters and 控制数 of the parameter package).
+    return audit.auditBudget(budget, book, tables.computeTables(budget, book), auditConfigFor(store));
   });
   const hard = findings.filter((f) => f.severity === 'hard').length;
   const soft = findings.length - hard;
@@ -372,7 +374,10 @@ export async function run(argv: string[], terminal: CliIO): Promise<number> {
   const io: CliIO = { out: terminal.out, err: (text) => terminal.err(terminalSafe(text)) };
   // A command that changes the budget file takes its writer lock first: a window (or another command) that has
   // it open would otherwise write its own older lines back over the change.
-  const db = WRITING_COMMANDS.has(argv[0] ?? '') || (argv[0] === 'lines' && argv[1] === 'import-xlsx') ? dbArgument(argv) : null;
+  const db =
+    WRITING_COMMANDS.has(argv[0] ?? '') || (argv[0] === 'lines' && argv[1] === 'import-xlsx') || (argv[0] === 'params' && (argv[1] === 'import' || argv[1] === 'ceilings'))
+      ? dbArgument(argv)
+      : null;
   if (!db) return runCommand(argv, io);
   let lock: WriterLock;
   try {
@@ -401,6 +406,7 @@ async function runCommand(argv: string[], io: CliIO): Promise<number> {
   if (argv[0] === 'diff') return runDiffCommand(argv.slice(1), io);
   if (argv[0] === 'lines') return runLinesCommand(argv.slice(1), io);
   if (argv[0] === 'prior') return runPriorCommand(argv.slice(1), io);
+  if (argv[0] === 'params') return runParamsCommand(argv.slice(1), io);
   try {
     const p = parseArgs(argv);
     const command = p.positional.shift();

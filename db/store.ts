@@ -461,6 +461,8 @@ export class BudgetStore {
       })),
     );
     const narrativeRows = this.all('SELECT key, value FROM narrative_texts ORDER BY key');
+    // A file of an older app read before its upgrade (upgrade: false) has no reasons yet.
+    const reasonRows = this.hasTable('change_reasons') ? this.all('SELECT code, reason FROM change_reasons WHERE reason IS NOT NULL ORDER BY code') : [];
     return {
       ...head,
       units: this.units(),
@@ -491,12 +493,20 @@ export class BudgetStore {
         : null,
       priorYear,
       ...(narrativeRows.length > 0 ? { narrative: Object.fromEntries(narrativeRows.map((r) => [r.key as string, r.value as string])) } : {}),
+      ...(reasonRows.length > 0 ? { changeReasons: Object.fromEntries(reasonRows.map((r) => [r.code as string, r.reason as string])) } : {}),
     };
   }
 
   private readLines(): BudgetLine[] {
     const intern = interner();
-    return this.all('SELECT * FROM lines ORDER BY id').map((r) => rowToLine(r, intern));
+    // Row by row: a department's 100,000 rows are never all held twice (as rows and as lines) at once.
+    const out: BudgetLine[] = [];
+    try {
+      for (const r of this.q('SELECT * FROM lines ORDER BY id').iterate() as IterableIterator<Row>) out.push(rowToLine(r, intern));
+    } catch (err) {
+      throw sqliteFailure(err, this.path) ?? err;
+    }
+    return out;
   }
 
   /**
@@ -518,6 +528,9 @@ export class BudgetStore {
       ]) {
         this.run(`DELETE FROM ${table}`);
       }
+      // Reasons for large changes belong to the budget (a file before their migration has none to clear).
+      const reasons = this.hasTable('change_reasons');
+      if (reasons) this.run('DELETE FROM change_reasons');
       this.run(
         'INSERT INTO budget (id, fiscal_year, amount_unit, department_code, department_name) VALUES (1, ?, ?, ?, ?)',
         budget.fiscalYear,
@@ -535,6 +548,7 @@ export class BudgetStore {
       this.writeDepartmentPerformance(budget.departmentPerformance);
       this.writePriorYear(budget.priorYear);
       for (const [key, value] of Object.entries(budget.narrative ?? {})) this.run('INSERT INTO narrative_texts (key, value) VALUES (?, ?)', key, value);
+      if (reasons) for (const [code, reason] of Object.entries(budget.changeReasons ?? {})) this.run('INSERT INTO change_reasons (code, reason) VALUES (?, ?)', code, reason);
     });
   }
 
@@ -670,6 +684,37 @@ export class BudgetStore {
       this.books.delete(year);
       return { added, changed };
     });
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // For the storage modules beside this one (db/params.ts): the same cached statements and error handling,
+  // bigint integers, the lock triggers' refusal as a StoreError.
+
+  select(sql: string, ...params: unknown[]): Row[] {
+    return this.all(sql, ...params);
+  }
+
+  selectOne(sql: string, ...params: unknown[]): Row | undefined {
+    return this.get(sql, ...params);
+  }
+
+  write(sql: string, ...params: unknown[]): number {
+    return this.run(sql, ...params).changes;
+  }
+
+  /** Whether the file has a table (a file of an older app opened with upgrade: false lacks the newer ones). */
+  hasTable(name: string): boolean {
+    return this.get("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = ?", name) !== undefined;
+  }
+
+  /** Refuses (StoreError) while the budget is locked or a package is being written from it. */
+  assertWritable(): void {
+    this.assertUnlocked();
+  }
+
+  /** Code books read again from the file (after a change of what they hold beside the code lists). */
+  forgetCodeBooks(): void {
+    this.books.clear();
   }
 
   // -------------------------------------------------------------------------------------------------

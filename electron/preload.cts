@@ -66,6 +66,17 @@ export const API_METHODS = [
   'document.saveTexts',
   'document.savePrior',
   'document.file',
+  'params.view',
+  'params.ceilings',
+  'params.inspect',
+  'params.import',
+  'params.setRule',
+  'params.saveReasons',
+  'reports.index',
+  'reports.window',
+  'reports.find',
+  'audit.groups',
+  'audit.places',
 ] as const;
 
 /** Channel of one API method; the main process registers exactly these (electron/ipc.ts). */
