@@ -57,6 +57,7 @@ import { availableFormats, checkFormatFile, chooseFormat, chosenFormat, storeUse
 import { WIZARD_HANDLERS, resetWizardState, type WizardSession } from './wizard-service.js';
 import { SUBMISSION_HANDLERS, SubmissionState, type FileChooser, type SubmissionSession } from './submission-service.js';
 import { DOCUMENT_HANDLERS, type DocumentSession } from './document-service.js';
+import { adoptDocumentSide, decodeDocumentChange, documentHolds, encodeDocumentChange, writeDocumentSide, type DocumentChange, type StoredDocumentChange } from './document-undo.js';
 import type { DepartmentPerformance, Project } from '../core/model.js';
 
 export interface BudgetServiceOptions {
@@ -84,10 +85,11 @@ function codeProblemText(p: CsvProblem): string {
   return `第 ${p.line} 行${p.field ? `（${p.field}）` : ''}：${p.message}`;
 }
 
-/** One undoable step: the line changes it made, in order. */
+/** One undoable step: the line changes it made, in order (and the 预算说明 texts or 上年数 it changed). */
 interface EditStep {
   label: string;
   changes: { before: BudgetLine | null; after: BudgetLine | null }[];
+  document?: DocumentChange;
 }
 
 interface Stacks {
@@ -108,7 +110,11 @@ function stepsToJson(stacks: Stacks): string {
   const enc = (s: EditStep) => {
     let json = STEP_JSON.get(s);
     if (json === undefined) {
-      json = JSON.stringify({ label: s.label, changes: s.changes.map((c) => ({ before: toStored(c.before), after: toStored(c.after) })) });
+      json = JSON.stringify({
+        label: s.label,
+        changes: s.changes.map((c) => ({ before: toStored(c.before), after: toStored(c.after) })),
+        ...(s.document ? { document: encodeDocumentChange(s.document) } : {}),
+      });
       STEP_JSON.set(s, json);
     }
     return json;
@@ -119,10 +125,14 @@ function stepsToJson(stacks: Stacks): string {
 function stepsFromJson(text: string | null): Stacks {
   if (!text) return { undo: [], redo: [] };
   try {
-    const raw = JSON.parse(text) as { undo: { label: string; changes: { before: StoredLine | null; after: StoredLine | null }[] }[]; redo: typeof raw.undo };
+    const raw = JSON.parse(text) as {
+      undo: { label: string; changes: { before: StoredLine | null; after: StoredLine | null }[]; document?: StoredDocumentChange }[];
+      redo: typeof raw.undo;
+    };
     const dec = (s: (typeof raw.undo)[number]): EditStep => ({
       label: s.label,
       changes: s.changes.map((c) => ({ before: fromStored(c.before), after: fromStored(c.after) })),
+      ...(s.document ? { document: decodeDocumentChange(s.document) } : {}),
     });
     return { undo: raw.undo.map(dec), redo: raw.redo.map(dec) };
   } catch {
@@ -415,7 +425,7 @@ export class BudgetSession implements ApiService {
 
   /** Records a new step (clearing redo) and writes the stack into the file; called inside the action's transaction. */
   private record(step: EditStep): void {
-    if (step.changes.length === 0) return;
+    if (step.changes.length === 0 && !step.document) return;
     this.stacks.undo.push(step);
     if (this.stacks.undo.length > UNDO_LIMIT) this.stacks.undo.splice(0, this.stacks.undo.length - UNDO_LIMIT);
     // The history is rewritten into the file on every edit: bound its size by the lines it holds too.
@@ -1009,12 +1019,20 @@ export class BudgetSession implements ApiService {
       }
       simulated.set(id, next);
     }
+    const doc = step.document;
+    const [docFrom, docTo] = direction === 'undo' ? (['after', 'before'] as const) : (['before', 'after'] as const);
+    if (doc && !documentHolds(this.budget!, doc, docFrom)) {
+      this.stacks = { undo: [], redo: [] };
+      this.saveStacks();
+      throw new ApiRefusal(`无法${direction === 'undo' ? '撤销' : '重做'}“${step.label}”：预算说明已在别处被修改，与撤销记录不一致。已清空撤销记录，预算未作任何改动`);
+    }
     let applied: EditStep['changes'];
     try {
       applied = store.transaction(() => {
         const out: EditStep['changes'] = order.map((c) =>
           direction === 'undo' ? this.replay(store, c.after, c.before) : this.replay(store, c.before, c.after),
         );
+        if (doc) writeDocumentSide(store, doc, docTo);
         from.pop();
         to.push(step);
         store.setMeta(UNDO_META_KEY, stepsToJson(this.stacks));
@@ -1026,6 +1044,10 @@ export class BudgetSession implements ApiService {
       const why = sqliteFailure(err) ?? (err instanceof StoreError ? err : null);
       if (why) throw new ApiRefusal(`无法${direction === 'undo' ? '撤销' : '重做'}“${step.label}”，未作改动：${why.message}`);
       throw err;
+    }
+    if (doc) {
+      adoptDocumentSide(this.budget!, this.engine!, doc, docTo);
+      this.budgetPartsChanged();
     }
     const verb = direction === 'undo' ? '已撤销' : '已重做';
     return { ...this.absorb(applied, `${verb}：${step.label}`), done: true };
@@ -1369,9 +1391,28 @@ export class BudgetSession implements ApiService {
   // ---- API: 预算说明 (api/document-service.ts) ------------------------------------------------------------
 
   private documentSession(): DocumentSession {
-    const { store, budget, engine } = this.requireBudget();
+    const { store, budget, book, engine } = this.requireBudget();
     // The narrative and last year's figures are read by 审核 rules that look at no line: count them again.
-    return { store, budget, engine, changed: () => this.budgetPartsChanged() };
+    return {
+      store,
+      budget,
+      book,
+      engine,
+      changed: () => this.budgetPartsChanged(),
+      // One 预算说明 action: its writes and its undo step in one transaction (as act() does for lines).
+      commit: (label, document, write) => {
+        try {
+          store.transaction(() => {
+            write();
+            this.record({ label, changes: [], document });
+          });
+        } catch (err) {
+          this.stacks = stepsFromJson(store.getMeta(UNDO_META_KEY));
+          refusalFrom(err);
+        }
+        this.dailyBackup();
+      },
+    };
   }
 
   'document.view'(): ApiOutputs['document.view'] {
@@ -1382,6 +1423,12 @@ export class BudgetSession implements ApiService {
   }
   'document.savePrior'(input: ApiParsedInput<'document.savePrior'>): ApiOutputs['document.savePrior'] {
     return DOCUMENT_HANDLERS['document.savePrior'](this.documentSession(), input);
+  }
+  'document.importPrior'(input: ApiParsedInput<'document.importPrior'>): Promise<ApiOutputs['document.importPrior']> {
+    return DOCUMENT_HANDLERS['document.importPrior'](this.documentSession(), input);
+  }
+  'document.priorFunctional'(): ApiOutputs['document.priorFunctional'] {
+    return DOCUMENT_HANDLERS['document.priorFunctional'](this.documentSession());
   }
   'document.file'(input: ApiParsedInput<'document.file'>): Promise<ApiOutputs['document.file']> {
     return DOCUMENT_HANDLERS['document.file'](this.documentSession(), input);

@@ -65,6 +65,8 @@ export const API_METHODS = [
   'document.view',
   'document.saveTexts',
   'document.savePrior',
+  'document.importPrior',
+  'document.priorFunctional',
   'document.file',
 ] as const;
 

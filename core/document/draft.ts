@@ -232,7 +232,12 @@ export const ATTACHMENT_TITLES: Record<TableId, string> = {
   T11: '财政支出绩效目标申报表',
 };
 
-export function draftDocument(budget: Budget, tables: readonly ReportTable[]): BudgetDocument {
+export interface DraftOptions {
+  /** The engine's functional subtotals (every line, by 类/款/项 code): the 支出结构 chart by 类 reads them. */
+  functional?: ReadonlyMap<string, Fen>;
+}
+
+export function draftDocument(budget: Budget, tables: readonly ReportTable[], options: DraftOptions = {}): BudgetDocument {
   const d = new Drafter(budget, tables);
   const name = d.text('shortName').trim() || budget.department.name;
   const { year, prior, unit } = d;

@@ -20,7 +20,7 @@
 import type { CodeBook } from '../codelists.js';
 import { fundGroup, type FundCode } from '../funds.js';
 import type { Fen } from '../money.js';
-import type { Budget, BudgetLine, DepartmentPerformance, IncomeLine, Project, ProjectCategory, Unit, UnitKind } from '../model.js';
+import type { Budget, BudgetLine, DepartmentPerformance, IncomeLine, PriorYear, Project, ProjectCategory, Unit, UnitKind } from '../model.js';
 import {
   PROJECT_AMOUNT_FIELDS,
   definitionLeafKeys,
@@ -152,6 +152,8 @@ export class TableEngine {
   private readonly projectLines = new Map<string, Set<number>>();
   private income: IncomeLine[];
   private performance: DepartmentPerformance | null;
+  /** Last year's figures, printed in the columns a format fills from them (`prior`). */
+  private priorYear: PriorYear | null;
   private readonly definitions: TableDefinition[];
   private states: TableState[] = [];
   /** The tables lines feed (all but T11). */
@@ -172,6 +174,7 @@ export class TableEngine {
     for (const p of budget.projects) this.projects.set(p.code, { ...p });
     this.income = budget.income.map((i) => ({ ...i }));
     this.performance = budget.departmentPerformance;
+    this.priorYear = budget.priorYear;
     this.qualifiedNames = new Set(qualifiedItemNames(budget.fiscalYear));
     this.definitions = tableDefinitions({
       year: budget.fiscalYear,
@@ -270,6 +273,11 @@ export class TableEngine {
     this.units.clear();
     for (const u of units) this.units.set(u.code, { ...u });
     return this.rebuildAndDiff();
+  }
+
+  /** Last year's figures (typed in the app or taken from last year's file). */
+  setPriorYear(priorYear: PriorYear | null): void {
+    this.priorYear = priorYear;
   }
 
   /** T10's texts (履职目标, 任务, 指标). Its budget block comes from the lines. */

@@ -1,7 +1,9 @@
 // 预算说明 end to end: the drafted document follows an edit in the grid at once, the user's 主要原因 goes into
 // its sentence, and a figure typed over the budget's is flagged and counted by 审核.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { cell, cleanup, shot, startWithFixture, type RunningHost } from './host.js';
+import { cell, cleanup, FIXTURE_PATH, settled, shot, startWithFixture, type RunningHost } from './host.js';
 
 interface LineRow {
   id: number;
@@ -64,4 +66,69 @@ test('the 预算说明 follows a grid edit, takes the typed reason, and flags a 
   await expect(page.locator('[data-figure="basic.share"]')).toHaveClass(/doc-disagrees/);
   await expect(page.getByTestId('audit-state')).not.toHaveText(errorsBefore);
   await shot(page, '60-document-tab');
+});
+
+/** Last year's exchange file: the fixture as 2019, with 住房公积金 2.3 万元 larger (收支总计 1742.5 万元). */
+function lastYearFile(dir: string): string {
+  const doc = JSON.parse(readFileSync(FIXTURE_PATH, 'utf8')) as { fiscalYear: number; priorYear?: unknown; lines: { functional: string; amount: string }[] };
+  doc.fiscalYear = 2019;
+  delete doc.priorYear;
+  const housing = doc.lines.find((l) => l.functional === '2210201')!;
+  expect(housing.amount).toBe('29.7');
+  housing.amount = '32';
+  const file = join(dir, '2019年部门预算.json');
+  writeFileSync(file, JSON.stringify(doc, null, 1));
+  return file;
+}
+
+test('上年数 in the app: 导入上年数据, typed figures by 功能分类, texts — each one step of 撤销', async ({ page }) => {
+  host = await startWithFixture();
+  await page.goto(host.url);
+  await expect(page.locator('[role="row"][row-id^="L"]').first()).toBeVisible();
+  await page.getByRole('tab', { name: '预算说明' }).click();
+  const total = section(page, '2.1');
+  await expect(total).toContainText('收、支总计各减少735.5万元，减少29.71%。');
+  const undo = page.locator('button[data-action="undo"]');
+  await expect(undo).toBeDisabled();
+
+  // 导入上年数据 from last year's exchange file.
+  await page.locator('summary', { hasText: '上年数' }).click();
+  await page.getByTestId('prior-import-file').setInputFiles(lastYearFile(host.dir));
+  await expect(page.getByText('已从交换文件“2019年部门预算.json”导入 2019 年“济源市行政服务中心”的上年数')).toBeVisible();
+  await expect(total).toContainText('收、支总计各减少2.3万元，减少0.13%。');
+  await expect(page.locator('[data-prior="total"]')).toHaveValue('1742.5');
+  await expect(page.locator('[data-prior-code="2210201"]')).toHaveValue('32');
+  await expect(section(page, '2.5')).toContainText('住房保障（类）支出29.7万元，占1.70%，比2019年减少2.3万元，减少7.19%');
+  await settled(page);
+  await shot(page, '61-document-prior-imported');
+
+  // A figure typed by 功能分类 类.
+  await page.locator('[data-prior-code="208"]').fill('40');
+  await page.getByRole('button', { name: '保存上年数' }).click();
+  await expect(section(page, '2.5')).toContainText('社会保障和就业（类）支出39.6万元，占2.28%，比2019年减少0.4万元，减少1.00%');
+
+  // A text typed in the editor.
+  const reason = page.locator('[data-field="reason.total"]').first();
+  await reason.fill('住房公积金缴存基数调整');
+  await reason.blur();
+  await expect(total).toContainText('主要原因是：住房公积金缴存基数调整。');
+  await settled(page);
+
+  // 撤销 three times: the text, the typed figure, the import — one user action each.
+  await undo.click();
+  await expect(total).toContainText('主要原因是：【请填写：收支总计增减的主要原因】');
+  await expect(page.locator('[data-field="reason.total"]').first()).toHaveValue('');
+  await undo.click();
+  await expect(section(page, '2.5')).toContainText('社会保障和就业（类）支出39.6万元，占2.28%，与2019年持平');
+  await expect(page.locator('[data-prior-code="208"]')).toHaveValue('39.6');
+  await undo.click();
+  await expect(total).toContainText('收、支总计各减少735.5万元，减少29.71%。');
+  await expect(page.locator('[data-prior="total"]')).toHaveValue('2475.7');
+  await expect(undo).toBeDisabled();
+  // 重做 brings the import back.
+  await page.locator('button[data-action="redo"]').click();
+  await expect(total).toContainText('收、支总计各减少2.3万元，减少0.13%。');
+  await settled(page);
+  const stored = await host.api<{ prior: { amounts: { total: string } } }>('document.view');
+  expect(stored.prior.amounts.total).toBe('1742.5');
 });
