@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { CodeBook } from '../core/codelists.js';
 import {
   basisPoints,
+  chartOption,
+  chartSize,
   draftDocument,
   isCount,
   isNarrativeKey,
@@ -62,7 +64,8 @@ function view(s: DocumentSession): DocumentView {
     title: doc.title,
     unit,
     fiscalYear: doc.fiscalYear,
-    paragraphs: doc.paragraphs.map((p) => ({ kind: p.kind, section: p.section, runs: p.runs.map((r) => ({ ...r })) })),
+    paragraphs: doc.paragraphs.map((p) => ({ kind: p.kind, section: p.section, runs: p.runs.map((r) => ({ ...r })), ...(p.chart ? { chart: p.chart } : {}) })),
+    charts: doc.charts.map((c) => ({ id: c.id, title: c.title, ...chartSize(c), option: chartOption(c) })),
     figures: doc.figures.map((f) => ({ ...f })),
     fields: NARRATIVE_FIELDS.map((f) => ({
       key: f.key,

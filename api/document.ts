@@ -91,6 +91,17 @@ export interface DocParagraphView {
   kind: string;
   section: string;
   runs: DocRunView[];
+  /** kind 'chart': the chart drawn here (DocumentView.charts). */
+  chart?: string;
+}
+
+/** A chart of the document: its caption, its size in CSS pixels and its Apache ECharts option (plain JSON). */
+export interface DocChartView {
+  id: string;
+  title: string;
+  width: number;
+  height: number;
+  option: Record<string, unknown>;
 }
 
 export interface DocFigureView {
@@ -115,6 +126,7 @@ export interface DocFieldView {
 export interface DocumentView {
   title: string;
   paragraphs: DocParagraphView[];
+  charts: DocChartView[];
   figures: DocFigureView[];
   fields: DocFieldView[];
   disagreements: { figure: string; label: string; typed: string; computed: string; unit: string }[];

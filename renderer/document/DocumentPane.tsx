@@ -8,6 +8,7 @@ import { call, errorMessage } from '../api.js';
 import { HiddenFileInput } from '../dialogs.js';
 import { downloadBase64, fileToBase64 } from '../submission/files.js';
 import { trackSave } from '../save-state.js';
+import { DocChart } from './DocChart.js';
 import type { ShowToast } from '../toast.js';
 import './document.css';
 
@@ -291,33 +292,37 @@ export function DocumentPane({ revision, readOnly, onChanged, toast }: Props) {
         ))}
       </aside>
       <article className="doc-preview" data-testid="doc-preview" aria-label="预算说明预览">
-        {view.paragraphs.map((p, i) => (
-          <p key={i} className={`doc-p doc-${p.kind}`} data-section={p.section}>
-            {p.runs.map((r, j) =>
-              r.figure ? (
-                <span
-                  key={j}
-                  className={view.disagreements.some((d) => d.figure === r.figure) ? 'doc-figure doc-disagrees' : 'doc-figure'}
-                  data-figure={r.figure}
-                  title={view.figures.find((f) => f.id === r.figure)?.label}
-                  onClick={() => setFigure(r.figure!)}
-                >
-                  {r.text}
-                </span>
-              ) : r.missing ? (
-                <span key={j} className="doc-missing" data-field={r.field}>
-                  {r.text}
-                </span>
-              ) : r.field ? (
-                <span key={j} className="doc-user" data-field={r.field}>
-                  {r.text}
-                </span>
-              ) : (
-                <span key={j}>{r.text}</span>
-              ),
-            )}
-          </p>
-        ))}
+        {view.paragraphs.map((p, i) => {
+          const chart = p.kind === 'chart' ? view.charts.find((c) => c.id === p.chart) : undefined;
+          if (chart) return <DocChart key={`chart-${chart.id}`} chart={chart} />;
+          return (
+            <p key={i} className={`doc-p doc-${p.kind}`} data-section={p.section}>
+              {p.runs.map((r, j) =>
+                r.figure ? (
+                  <span
+                    key={j}
+                    className={view.disagreements.some((d) => d.figure === r.figure) ? 'doc-figure doc-disagrees' : 'doc-figure'}
+                    data-figure={r.figure}
+                    title={view.figures.find((f) => f.id === r.figure)?.label}
+                    onClick={() => setFigure(r.figure!)}
+                  >
+                    {r.text}
+                  </span>
+                ) : r.missing ? (
+                  <span key={j} className="doc-missing" data-field={r.field}>
+                    {r.text}
+                  </span>
+                ) : r.field ? (
+                  <span key={j} className="doc-user" data-field={r.field}>
+                    {r.text}
+                  </span>
+                ) : (
+                  <span key={j}>{r.text}</span>
+                ),
+              )}
+            </p>
+          );
+        })}
         <p className="doc-p doc-list muted">（附件各表见“预算公开表”，下载的 Word 与 PDF 中附在说明之后。）</p>
       </article>
     </div>
