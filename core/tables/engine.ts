@@ -32,6 +32,7 @@ import {
 } from './definitions.js';
 import type { PublicationFormat } from './format.js';
 import { ATTRIBUTE_VALUE, compilePredicate, predicateAttributes, type CompiledPredicate, type LineFacts } from './predicates.js';
+import { priorFigure, type PriorSource } from './prior-columns.js';
 import type { ReportRow, ReportTable, TableId } from './report.js';
 import { qualifiedItemNames } from './years.js';
 
@@ -114,6 +115,10 @@ interface TableState {
   stale: Set<RowState>;
   /** The reported rows in print order, shared between reads until a row appears, disappears or is rebuilt. */
   sharedRows: ReportRow[] | null;
+  /** 上年 columns (a format's `prior`): leaf index and source. Lines never feed them; reports print last year's figure. */
+  priorColumns: { index: number; source: PriorSource }[];
+  /** Last year's figures, for the 上年 columns. */
+  prior: PriorYear | null;
 }
 
 /** An amount a line adds to the given columns of each of the given rows. */
@@ -278,6 +283,11 @@ export class TableEngine {
   /** Last year's figures (typed in the app or taken from last year's file). */
   setPriorYear(priorYear: PriorYear | null): void {
     this.priorYear = priorYear;
+    for (const state of this.states) {
+      if (state.priorColumns.length === 0) continue;
+      state.prior = priorYear;
+      for (const row of state.rows.values()) refreshReport(row);
+    }
   }
 
   /** T10's texts (履职目标, 任务, 指标). Its budget block comes from the lines. */
@@ -319,6 +329,8 @@ export class TableEngine {
     const row = state?.rows.get(rowKey);
     const index = state?.leafIndex.get(columnKey);
     if (!row || index === undefined) return 0n;
+    const prior = state!.priorColumns.find((c) => c.index === index);
+    if (prior) return priorFigure(state!.prior, prior.source, row.meta.code) ?? 0n;
     return row.cells[index] ?? 0n;
   }
 
@@ -482,12 +494,14 @@ export class TableEngine {
     const leafKeys = definitionLeafKeys(def.columns);
     const leafIndex = new Map(leafKeys.map((k, i) => [k, i]));
     const columnFeeds: CompiledPredicate[] = [];
+    const priorColumns: TableState['priorColumns'] = [];
     const attributes = predicateAttributes(def.filter);
     const walk = (cs: TableDefinition['columns']) => {
       for (const c of cs) {
         if (c.children?.length) walk(c.children);
         else {
-          columnFeeds.push(c.feed ? compilePredicate(c.feed) : () => false);
+          if (c.prior) priorColumns.push({ index: columnFeeds.length, source: c.prior });
+          columnFeeds.push(c.feed && !c.prior ? compilePredicate(c.feed) : () => false);
           if (c.feed) predicateAttributes(c.feed, attributes);
         }
       }
@@ -512,6 +526,8 @@ export class TableEngine {
       metaCache,
       stale: new Set(),
       sharedRows: null,
+      priorColumns,
+      prior: priorColumns.length > 0 ? this.priorYear : null,
     };
     if (def.rows.type === 'fixed') {
       def.rows.rows.forEach((spec, order) => {
@@ -1021,6 +1037,16 @@ function refreshReport(row: RowState): void {
   if (!report) return;
   const keys = row.table.leafKeys;
   for (const i of columnsOf(row)) report.cells[keys[i]!] = row.cells[i]!;
+  fillPrior(row, report.cells);
+}
+
+/** Last year's figures in the row's 上年 columns (zero while not known). */
+function fillPrior(row: RowState, cells: Record<string, Fen>): void {
+  const state = row.table;
+  for (const { index, source } of state.priorColumns) {
+    if (row.meta.columns && !row.meta.columns.includes(index)) continue;
+    cells[state.leafKeys[index]!] = priorFigure(state.prior, source, row.meta.code) ?? 0n;
+  }
 }
 
 function toReportRow(row: RowState): ReportRow {
@@ -1028,6 +1054,7 @@ function toReportRow(row: RowState): ReportRow {
   const cells: Record<string, Fen> = {};
   const keys = row.table.leafKeys;
   for (const i of columnsOf(row)) cells[keys[i]!] = row.cells[i]!;
+  if (row.table.priorColumns.length > 0) fillPrior(row, cells);
   // Field by field rather than a spread: this runs for every row of every table on each snapshot.
   const out: ReportRow = { key: m.key, label: m.label, kind: m.kind, labels: { ...m.labels }, cells };
   if (m.code !== undefined) out.code = m.code;

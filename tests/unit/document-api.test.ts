@@ -247,3 +247,24 @@ describe('上年数 per 功能分类 for the grid', () => {
     expect(after.get('221')).toMatchObject({ current: '30', prior: '30', change: '0' });
   });
 });
+
+describe('上年 columns of a publication format in the app', () => {
+  it('N7 of the national format prints the 上年数 typed in the 预算说明 tab, and loses them again on undo', async () => {
+    await ok('formats.choose', { id: 'national' });
+    const n7 = async () => {
+      const t = (await ok('reports.tables', {})).tables.find((x) => x.id === 'N7')!;
+      return t.rows.flatMap((r) => r.cells.filter((c) => c.column?.startsWith('prior:')).map((c) => `${c.column}=${c.text}`));
+    };
+    // The fixture's 上年 “三公” 8.5 万元, no items.
+    expect(await n7()).toEqual(['prior:total=8.50', 'prior:abroad=', 'prior:vehicle=', 'prior:vehicle-purchase=', 'prior:vehicle-running=', 'prior:reception=']);
+    await ok('document.savePrior', { amounts: { total: '2475.7', threePublic: '9' }, items: { abroad: '0', reception: '1.5', vehicleRunning: '7.5' } });
+    expect(await n7()).toEqual(['prior:total=9.00', 'prior:abroad=', 'prior:vehicle=7.50', 'prior:vehicle-purchase=', 'prior:vehicle-running=7.50', 'prior:reception=1.50']);
+    await ok('edit.undo', {});
+    expect(await n7()).toEqual(['prior:total=8.50', 'prior:abroad=', 'prior:vehicle=', 'prior:vehicle-purchase=', 'prior:vehicle-running=', 'prior:reception=']);
+    // A restart reads them from the file.
+    await ok('edit.redo', {});
+    service.close();
+    service = createBudgetService({ dbPath, budgetsDir: dir });
+    expect((await n7())[0]).toBe('prior:total=9.00');
+  });
+});
