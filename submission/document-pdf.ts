@@ -2,7 +2,7 @@
 // exactly as tables.pdf prints them (pdf.ts, from the same printed grid), with the app's CJK font embedded.
 import { paragraphText, type BudgetDocument, type DocParagraph } from '../core/document/draft.js';
 import { printedTable } from '../core/tables/layout.js';
-import { chartImages, type ChartImage } from './charts.js';
+import type { ChartImage } from './charts.js';
 import { drawTables, numberPages, openPdf, put, type FontName, type Measurer, type PdfFonts } from './pdf.js';
 import type { DocumentOutputOptions } from './docx.js';
 
@@ -84,7 +84,8 @@ class NarrativePrinter {
 
 /** The PDF of the whole document: narrative (a new page for the contents and for each part), then the tables. */
 export async function documentPdf(doc: BudgetDocument, options: DocumentOutputOptions & { fonts?: PdfFonts }): Promise<Buffer> {
-  const charts = options.charts ?? (await chartImages(doc, options.fonts));
+  // ECharts and resvg load on first use.
+  const charts = options.charts ?? (await (await import('./charts.js')).chartImages(doc, options.fonts));
   const { doc: pdf, m, done } = openPdf({ created: options.created, title: doc.title, fonts: options.fonts });
   const printer = new NarrativePrinter(pdf, m);
   printer.newPage();

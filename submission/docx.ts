@@ -25,7 +25,7 @@ import {
 } from 'docx';
 import { paragraphText, type BudgetDocument, type DocParagraph } from '../core/document/draft.js';
 import { printedTable, type GridBlock, type PrintedTable, type PrintOptions } from '../core/tables/layout.js';
-import { chartImages, type ChartImage } from './charts.js';
+import type { ChartImage } from './charts.js';
 
 const BODY_FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '宋体' };
 const HEADING_FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '黑体' };
@@ -189,7 +189,7 @@ export async function documentDocx(doc: BudgetDocument, options: DocumentOutputO
         },
       },
       footers: footer(),
-      children: narrativeChildren(doc, options.charts ?? (await chartImages(doc))),
+      children: narrativeChildren(doc, options.charts ?? (await (await import('./charts.js')).chartImages(doc))),
     },
     {
       properties: {

@@ -35,7 +35,6 @@ import { loadConsolidatedBudget } from './department.js';
 import { PackageError } from './errors.js';
 import { tablesPdf, type PdfFonts } from './pdf.js';
 import { draftDocument } from '../core/document/draft.js';
-import { chartImages } from './charts.js';
 import { documentDocx } from './docx.js';
 import { documentPdf } from './document-pdf.js';
 import { checkArchive } from './receive.js';
@@ -138,6 +137,8 @@ export async function buildPackage(
   contents.push({ name: TABLES_PDF_FILE, bytes: await tablesPdf(ordered, { created: now, title, fonts: options.fonts, templateChoices: options.templateChoices }), compress: true });
   // The whole disclosure document (预算说明 drafted from these tables, then the tables) as .docx and PDF.
   const document = draftDocument(budget, tables, options.functional ? { functional: options.functional } : {});
+  // ECharts and resvg load here, not with every command that imports this module.
+  const { chartImages } = await import('./charts.js');
   const charts = await chartImages(document, options.fonts);
   contents.push({ name: DOCUMENT_DOCX_FILE, bytes: await documentDocx(document, { created: now, templateChoices: options.templateChoices, charts }), compress: false });
   contents.push({ name: DOCUMENT_PDF_FILE, bytes: await documentPdf(document, { created: now, fonts: options.fonts, templateChoices: options.templateChoices, charts }), compress: true });
