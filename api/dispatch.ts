@@ -1,20 +1,11 @@
 // The single entry every host (Electron IPC, the browser host) calls: refuses unknown methods, validates the
 // untrusted input against the contract, runs the service method, and turns any failure into a Chinese
-// message. It never throws, so hosts pass the response across their boundary as plain data.
+// message (api/errors.ts). It never throws, so hosts pass the response across their boundary as plain data.
 import { z } from 'zod';
-import { API, isApiMethod, type ApiError, type ApiResponse, type ApiService } from './contract.js';
+import { API, isApiMethod, type ApiResponse, type ApiService } from './contract.js';
+import { ApiRefusal, UNEXPECTED_ERROR_MESSAGE, logUnexpected } from './errors.js';
 
 const zhCN = z.locales.zhCN();
-
-/** A refusal the service raises on purpose: the message is meant for the user as is. */
-export class ApiRefusal extends Error {
-  readonly issues?: ApiError['issues'];
-  constructor(message: string, issues?: ApiError['issues']) {
-    super(message);
-    this.name = 'ApiRefusal';
-    this.issues = issues;
-  }
-}
 
 function issuePath(path: readonly PropertyKey[]): string {
   return path.length === 0 ? '$' : '$' + path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
@@ -44,7 +35,8 @@ export async function dispatch(service: ApiService, method: string, input: unkno
     if (err instanceof ApiRefusal) {
       return { error: err.issues ? { message: err.message, issues: err.issues } : { message: err.message } };
     }
-    const detail = err instanceof Error ? err.message : String(err);
-    return { error: { message: `操作失败：${detail}` } };
+    // Not a refusal: a bug or an environment fault. The stack is for developers, the sentence for the user.
+    logUnexpected(method, err);
+    return { error: { message: UNEXPECTED_ERROR_MESSAGE } };
   }
 }

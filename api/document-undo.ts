@@ -4,6 +4,7 @@
 // writes the other side in the same transaction as the stack, then takes it into memory.
 import { THREE_PUBLIC_ITEMS, type Budget, type PriorYear } from '../core/model.js';
 import type { TableEngine } from '../core/tables/index.js';
+import { carryChangeReasons, changeReasonRows } from '../db/params.js';
 import type { BudgetStore } from '../db/store.js';
 
 /** What one 预算说明 action changed. */
@@ -12,6 +13,8 @@ export interface DocumentChange {
   texts?: { key: string; before: string | null; after: string | null }[];
   /** Last year's figures as a whole. */
   prior?: { before: PriorYear | null; after: PriorYear | null };
+  /** Last year's reasons for large changes, this year's starting texts (导入上年数据 brings them), by code. */
+  priorReasons?: { before: Record<string, string>; after: Record<string, string> };
 }
 
 export type DocumentSide = 'before' | 'after';
@@ -28,6 +31,7 @@ interface StoredPrior {
 export interface StoredDocumentChange {
   texts?: DocumentChange['texts'];
   prior?: { before: StoredPrior | null; after: StoredPrior | null };
+  priorReasons?: DocumentChange['priorReasons'];
 }
 
 const SCALARS = ['total', 'threePublic', 'basic', 'project', 'generalPublicBudget', 'governmentFund', 'operatingCost'] as const satisfies readonly (keyof PriorYear)[];
@@ -77,6 +81,7 @@ export function encodeDocumentChange(c: DocumentChange): StoredDocumentChange {
   return {
     ...(c.texts ? { texts: c.texts.map((t) => ({ ...t })) } : {}),
     ...(c.prior ? { prior: { before: encodePrior(c.prior.before), after: encodePrior(c.prior.after) } } : {}),
+    ...(c.priorReasons ? { priorReasons: { before: { ...c.priorReasons.before }, after: { ...c.priorReasons.after } } } : {}),
   };
 }
 
@@ -84,6 +89,7 @@ export function decodeDocumentChange(s: StoredDocumentChange): DocumentChange {
   return {
     ...(s.texts ? { texts: s.texts.map((t) => ({ key: t.key, before: t.before ?? null, after: t.after ?? null })) } : {}),
     ...(s.prior ? { prior: { before: decodePrior(s.prior.before), after: decodePrior(s.prior.after) } } : {}),
+    ...(s.priorReasons ? { priorReasons: { before: { ...s.priorReasons.before }, after: { ...s.priorReasons.after } } } : {}),
   };
 }
 
@@ -100,12 +106,24 @@ function samePrior(a: PriorYear | null | undefined, b: PriorYear | null | undefi
   return norm(a) === norm(b);
 }
 
-/** Whether the budget holds `side` of the change (so the other side may be written over it). */
-export function documentHolds(budget: Budget, c: DocumentChange, side: DocumentSide): boolean {
+/** Last year's reasons the file holds as starting texts, by code. */
+export function priorReasonsOf(store: BudgetStore): Record<string, string> {
+  return Object.fromEntries(changeReasonRows(store).flatMap((r) => (r.prior === null ? [] : [[r.code, r.prior] as const])));
+}
+
+const sameTexts = (a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>) => {
+  const ka = Object.keys(a).sort();
+  const kb = Object.keys(b).sort();
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k]);
+};
+
+/** Whether the budget (and its file) holds `side` of the change, so the other side may be written over it. */
+export function documentHolds(budget: Budget, store: BudgetStore, c: DocumentChange, side: DocumentSide): boolean {
   for (const t of c.texts ?? []) {
     if ((budget.narrative?.[t.key] ?? null) !== t[side]) return false;
   }
   if (c.prior && !samePrior(budget.priorYear, c.prior[side])) return false;
+  if (c.priorReasons && !sameTexts(priorReasonsOf(store), c.priorReasons[side])) return false;
   return true;
 }
 
@@ -113,6 +131,7 @@ export function documentHolds(budget: Budget, c: DocumentChange, side: DocumentS
 export function writeDocumentSide(store: BudgetStore, c: DocumentChange, side: DocumentSide): void {
   if (c.texts && c.texts.length > 0) store.setNarrativeTexts(Object.fromEntries(c.texts.map((t) => [t.key, t[side]])));
   if (c.prior) store.setPriorYear(c.prior[side]);
+  if (c.priorReasons) carryChangeReasons(store, c.priorReasons[side]);
 }
 
 /** Takes `side` of the change into the session's budget and table engine (after the file holds it). */
@@ -136,5 +155,6 @@ export function adoptDocumentSide(budget: Budget, engine: TableEngine, c: Docume
 export function isNoChange(c: DocumentChange): boolean {
   const textsSame = (c.texts ?? []).every((t) => t.before === t.after);
   const priorSame = !c.prior || samePrior(c.prior.before, c.prior.after);
-  return textsSame && priorSame;
+  const reasonsSame = !c.priorReasons || sameTexts(c.priorReasons.before, c.priorReasons.after);
+  return textsSame && priorSame && reasonsSame;
 }

@@ -1,7 +1,7 @@
 // The 预算说明 part of the API contract: the drafted document with its live figures, the user-typed texts,
 // last year's figures (typed or taken from last year's file), and the document as .docx / PDF. Input schemas
 // (DOCUMENT_API, spread into API) and output types (DocumentOutputs). Only zod and types here: the renderer
-// bundles this file through contract.ts; the handlers live in document-service.ts.
+// bundles this file through contract.ts; the handlers live in areas/document.ts.
 import { z } from 'zod';
 
 const text = (max: number) => z.string().max(max);

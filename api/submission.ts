@@ -2,12 +2,12 @@
 // since the last submission, receiving units' packages (the supervising department), the consolidated tables,
 // and line items to and from .xlsx. Input schemas (SUBMISSION_API, spread into API) and output types
 // (SubmissionOutputs, part of ApiOutputs). Only zod and types here: the renderer bundles this file through
-// contract.ts, so the handlers live in submission-service.ts.
+// contract.ts, so the handlers live in areas/submission.ts.
 //
 // Files cross in one of two ways: as a path on the host's machine (the desktop host's native dialogs, or a
 // folder typed in the browser host), or as bytes in base64 (the browser host's file input and downloads).
 import { z } from 'zod';
-import type { AmountUnitCode, ChangeSet, Finding, TableView } from './contract.js';
+import type { AmountUnitCode, ChangeSet, Finding, TableView } from './views.js';
 
 /** Largest file the UI may upload (a package or a workbook): far above a real package, far below the host's body limit. */
 export const UPLOAD_MAX_BYTES = 32 * 1024 * 1024;

@@ -1,12 +1,13 @@
 // The 绩效目标 wizard's part of the API contract: the input schema of every wizard method (WIZARD_API, spread
 // into API) and the output types (WizardOutputs, part of ApiOutputs). Only zod and types here: the renderer
-// bundles this file through contract.ts, so the handlers live in wizard-service.ts.
+// bundles this file through contract.ts, so the handlers live in areas/wizard.ts.
 //
 // Amounts cross as exact decimal strings in the budget's unit; a 目标值 crosses as its published text plus
 // its reading (comparator, number, unit or qualitative term), and comes back either as "keep this text" or
 // as parts that the service formats.
 import { z } from 'zod';
-import type { TableView } from './contract.js';
+import { PROJECT_FIELD_LABELS as PROJECT_DATE_AND_AMOUNT_LABELS } from '../core/budget-fields.js';
+import type { TableView } from './views.js';
 
 export const WIZARD_STEPS = ['basics', 'details', 'goals', 'indicators', 'audit', 'preview'] as const;
 export type WizardStep = (typeof WIZARD_STEPS)[number];
@@ -42,12 +43,8 @@ export const PROJECT_FIELD_LABELS: Record<ProjectTextField | 'indicators', strin
   leader: '项目负责人',
   contact: '联系人',
   phone: '联系电话',
-  start: '开始时间',
-  end: '结束时间',
-  totalAmount: '项目总金额',
-  yearAmount: '项目本年度金额',
-  priorTotalAmount: '上年度项目总金额',
-  priorYearAmount: '项目上年度金额',
+  // 开始时间 … 项目上年度金额: as core states them for every layer.
+  ...PROJECT_DATE_AND_AMOUNT_LABELS,
   overview: '项目概况',
   basis: '立项依据',
   necessity: '项目设立的必要性',

@@ -2,12 +2,10 @@
 // units), `unlock` (an explicit, recorded act) and `diff` (what changed since the last submission).
 // Exit codes as everywhere: 0 done; 2 usage, file or state error (nothing changed); 3 internal error.
 import { existsSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import type { BudgetDiff, FieldChange, LineDiff } from '../core/diff.js';
 import { fundLabel, isFundCode } from '../core/funds.js';
-import type { ConsolidationProblem } from '../core/consolidate.js';
-import { BudgetStore, StoreError } from '../db/store.js';
-import { diffSinceSubmission, loadConsolidatedBudget, submissionStatus, type ConsolidatedBudget } from '../submission/department.js';
+import { BudgetStore } from '../db/store.js';
+import { diffSinceSubmission, operatorName, submissionStatus, tablesBudget, type ConsolidatedBudget } from '../submission/department.js';
 import { CommandUsageError, EXIT_OK, outputFormat, parseCommandArgs, reportCommandError, requiredPath, type CommandIO } from './args.js';
 
 export const LOCK_USAGE = `  status --db <预算文件> [--format text|json]
@@ -28,29 +26,12 @@ function openExisting(path: string): BudgetStore {
   return store;
 }
 
-function currentUser(): string | null {
-  try {
-    return userInfo().username || null;
-  } catch {
-    return null;
-  }
-}
-
 /**
- * The budget the tables of a department file are computed from (CLI report, check): consolidated with the
- * received unit packages unless `ownOnly`. A received package that cannot be merged refuses the command (the
- * totals would silently miss a unit); warnings are written to `io.err`.
+ * The budget the tables of a department file are computed from (report, check): see tablesBudget; its
+ * warnings are written to `io.err`.
  */
 export function budgetForTables(store: BudgetStore, ownOnly: boolean, io: CommandIO): ConsolidatedBudget {
-  const loaded = loadConsolidatedBudget(store, { ownOnly });
-  const errors = loaded.problems.filter((p) => p.severity === 'error');
-  if (errors.length > 0) {
-    throw new StoreError(
-      'invalid',
-      `汇总下级单位的预算时有 ${errors.length} 个数据包无法汇总（可用 --own-only 只看本部门自身的预算）：`,
-      errors.map((p: ConsolidationProblem) => ({ message: p.message })),
-    );
-  }
+  const loaded = tablesBudget(store, ownOnly);
   for (const w of loaded.problems) io.err(`提示：${w.message}\n`);
   return loaded;
 }
@@ -114,7 +95,7 @@ export function runUnlockCommand(argv: string[], io: CommandIO): number {
     if (!reason || reason.trim() === '') throw new CommandUsageError('解锁必须说明原因：unlock --db <预算文件> --reason "<原因>"');
     const store = openExisting(path);
     try {
-      const event = store.unlock(reason, { by: a.values.get('by') ?? currentUser() });
+      const event = store.unlock(reason, { by: a.values.get('by') ?? operatorName() });
       io.out(`已解锁预算，可以修改（${event.at}，原因：${event.reason}）。再次上报时会重新锁定。\n`);
       return EXIT_OK;
     } finally {

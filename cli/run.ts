@@ -19,9 +19,11 @@ import {
   storeUserFormat,
   unknownFormat,
 } from '../db/publication-formats.js';
+import { MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, isFiscalYear } from '../core/budget-fields.js';
+import { importBudget } from '../db/import.js';
 import { BudgetStore, type OpenOptions } from '../db/store.js';
 import { acquireWriterLock, WRITER_LOCK_SUFFIX, type WriterLock } from '../db/writer-lock.js';
-import { PACKAGE_USAGE, runPackageCommand, runReceiveCommand } from '../submission/cli.js';
+import { PACKAGE_USAGE, runPackageCommand, runReceiveCommand } from './package.js';
 import {
   CommandUsageError,
   dbArgument,
@@ -37,6 +39,7 @@ import {
 } from './args.js';
 import { LINES_USAGE, runLinesCommand } from './lines.js';
 import { PRIOR_USAGE, runPriorCommand } from './prior.js';
+import { PARAMS_USAGE, runParamsCommand } from './params.js';
 import { budgetForTables, LOCK_USAGE, runDiffCommand, runStatusCommand, runUnlockCommand } from './lock.js';
 
 export type CliIO = CommandIO;
@@ -69,7 +72,7 @@ export const USAGE = `部门预算编制 命令行工具
       选定预算的公开表格式。
   check --db <预算文件> [--format text|json] [--own-only]
       审核预算（已接收下级单位数据包时审核汇总后的预算），列出发现的问题。
-${PACKAGE_USAGE}${LOCK_USAGE}${LINES_USAGE}${PRIOR_USAGE}
+${PACKAGE_USAGE}${LOCK_USAGE}${LINES_USAGE}${PRIOR_USAGE}${PARAMS_USAGE}
 退出码：0 成功；1 审核发现硬性问题（lines import-xlsx：部分行未能读取，其余已导入）；2 参数、文件或内容有误（未作改动）；3 程序内部错误。
 `;
 
@@ -158,13 +161,9 @@ function importCommand(p: Parsed, io: CliIO): number {
       imported = withStore(db, { upgrade: false }, (store) => {
         const parsed = checked((year) => store.codeBook(year));
         if (formatId !== undefined && !findFormat(store, formatId)) throw unknownFormat(store, formatId);
-        // The budget it replaces stays in a backup.
-        if (store.hasBudget()) store.backup('import');
-        return store.upgradeWith(() => {
-          store.replaceBudget(parsed.budget);
-          if (formatId !== undefined) chooseFormat(store, formatId);
-          return parsed;
-        });
+        // The same steps as the app's 导入交换文件: backup, budget replaced, history and wizard state cleared.
+        importBudget(store, parsed.budget, formatId !== undefined ? { formatId } : {});
+        return parsed;
       });
     } else {
       // A new file would hold the shipped lists: check against them before creating it.
@@ -173,12 +172,7 @@ function importCommand(p: Parsed, io: CliIO): number {
         throw new CommandUsageError(`没有公开表格式“${formatId}”。可用的格式：${[...SHIPPED_FORMATS.keys()].join('、')}`);
       }
       try {
-        withStore(db, { create: true }, (store) =>
-          store.transaction(() => {
-            store.replaceBudget(parsed.budget);
-            if (formatId !== undefined) chooseFormat(store, formatId);
-          }),
-        );
+        withStore(db, { create: true }, (store) => importBudget(store, parsed.budget, formatId !== undefined ? { formatId } : {}));
       } catch (err) {
         // The import failed (a full disk …): no schema-only file is left where the user asked for a budget.
         for (const f of [db, `${db}-wal`, `${db}-shm`, `${db}-journal`]) rmSync(f, { force: true });
@@ -239,8 +233,8 @@ function codesCommand(p: Parsed, io: CliIO): number {
   const yearText = p.values.get('year');
   let year: number | undefined;
   if (yearText !== undefined) {
-    if (!/^\d{4}$/.test(yearText) || Number(yearText) < 2000 || Number(yearText) > 2100) {
-      throw new CommandUsageError(`--year 应为 2000–2100 之间的年度，不能是“${yearText}”`);
+    if (!/^\d{4}$/.test(yearText) || !isFiscalYear(Number(yearText))) {
+      throw new CommandUsageError(`--year 应为 ${MIN_FISCAL_YEAR}–${MAX_FISCAL_YEAR} 之间的年度，不能是“${yearText}”`);
     }
     year = Number(yearText);
   }
@@ -300,13 +294,14 @@ async function reportCommand(p: Parsed, io: CliIO): Promise<number> {
 async function checkCommand(p: Parsed, io: CliIO): Promise<number> {
   allowOnly(p, 'check', ['db', 'format', 'own-only'], 0);
   const fmt = outputFormat(p);
-  const [audit, tables] = await Promise.all([import('../core/audit/index.js'), import('../core/tables/index.js')]);
+  const [audit, tables, { auditConfigFor }] = await Promise.all([import('../core/audit/index.js'), import('../core/tables/index.js'), import('../db/params.js')]);
   const db = dbPath(p);
   const findings = withStore(db, {}, (store) => {
     loadStoredBudget(store);
     const { budget, book } = budgetForTables(store, p.flags.has('own-only'), io);
-    // With the tables, the rules that compare published tables run too.
-    return audit.auditBudget(budget, book, tables.computeTables(budget, book));
+    // With the tables, the rules that compare published tables run too; with the file's rule set (levels,
+    // parameters and 控制数 of the parameter package).
+    return audit.auditBudget(budget, book, tables.computeTables(budget, book), auditConfigFor(store));
   });
   const hard = findings.filter((f) => f.severity === 'hard').length;
   const soft = findings.length - hard;
@@ -371,7 +366,10 @@ function formatsCommand(p: Parsed, io: CliIO): number {
 export async function run(argv: string[], io: CliIO): Promise<number> {
   // A command that changes the budget file takes its writer lock first: a window (or another command) that has
   // it open would otherwise write its own older lines back over the change.
-  const db = WRITING_COMMANDS.has(argv[0] ?? '') || (argv[0] === 'lines' && argv[1] === 'import-xlsx') ? dbArgument(argv) : null;
+  const db =
+    WRITING_COMMANDS.has(argv[0] ?? '') || (argv[0] === 'lines' && argv[1] === 'import-xlsx') || (argv[0] === 'params' && argv[1] === 'import')
+      ? dbArgument(argv)
+      : null;
   if (!db) return runCommand(argv, io);
   let lock: WriterLock;
   try {
@@ -400,6 +398,7 @@ async function runCommand(argv: string[], io: CliIO): Promise<number> {
   if (argv[0] === 'diff') return runDiffCommand(argv.slice(1), io);
   if (argv[0] === 'lines') return runLinesCommand(argv.slice(1), io);
   if (argv[0] === 'prior') return runPriorCommand(argv.slice(1), io);
+  if (argv[0] === 'params') return runParamsCommand(argv.slice(1), io);
   try {
     const p = parseArgs(argv);
     const command = p.positional.shift();

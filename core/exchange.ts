@@ -17,6 +17,7 @@ import {
   type ExpenditureKind,
   type Indicator,
   type IncomeLine,
+  type ChangeReasons,
   type NarrativeTexts,
   type PriorYear,
   THREE_PUBLIC_ITEMS,
@@ -30,230 +31,25 @@ import {
 } from './model.js';
 import { AMOUNT_UNITS, isAmountUnit, parseAmount, toExactString, type AmountUnit, type Fen } from './money.js';
 import type { Problem } from './problems.js';
+import { MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, PROJECT_FIELD_LABELS } from './budget-fields.js';
+import { economicCodeProblem, functionalCodeProblem, isIsoDate, lineProblems, type LineFields } from './validate.js';
+import { JsonSyntaxError, LocatedJsonReader, TYPE_NAMES, jsonSyntaxMessage, withoutBom, type JsonNode, type ObjectNode } from './json-lines.js';
 
 export type { Problem } from './problems.js';
 
 export const EXCHANGE_FORMAT = 'budget-exchange/1';
-export const MIN_FISCAL_YEAR = 2000;
-export const MAX_FISCAL_YEAR = 2100;
 
 export type ParseExchangeResult =
   | { ok: true; budget: Budget; warnings: Problem[] }
   | { ok: false; problems: Problem[] };
 
-// ---------------------------------------------------------------------------------------------------
-// A JSON reader that remembers where each value starts. JSON.parse cannot say on which line a bad
-// amount is, and it turns numbers into floats before we can refuse them; this reader keeps the raw text.
-
-type JsonNode =
-  | { type: 'object'; line: number; entries: Map<string, JsonNode>; duplicates: { key: string; line: number }[] }
-  | { type: 'array'; line: number; items: JsonNode[] }
-  | { type: 'string'; line: number; value: string }
-  | { type: 'number'; line: number; raw: string }
-  | { type: 'boolean'; line: number; value: boolean }
-  | { type: 'null'; line: number };
-type ObjectNode = Extract<JsonNode, { type: 'object' }>;
-
-class JsonSyntaxError extends Error {
-  constructor(
-    readonly line: number,
-    readonly column: number,
-    readonly reason: string,
-  ) {
-    super(reason);
-  }
-}
-
-function jsonSyntaxMessage(err: JsonSyntaxError): string {
-  return `不是有效的 JSON（第 ${err.line} 行第 ${err.column} 列）：${err.reason}`;
-}
-
-function withoutBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
-/**
- * Reads any JSON document (a byte-order mark allowed), or says in Chinese, with line and column, why the text
- * is not one: "不是有效的 JSON（第 3 行第 5 列）：…". JSON.parse's own message is English and has no line.
- */
-export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
-  const plain = withoutBom(text);
-  try {
-    return { ok: true, value: JSON.parse(plain) as unknown };
-  } catch {
-    try {
-      new LocatedJsonReader(plain).read();
-    } catch (err) {
-      if (err instanceof JsonSyntaxError) return { ok: false, message: jsonSyntaxMessage(err) };
-    }
-    return { ok: false, message: '不是有效的 JSON' };
-  }
-}
-
-/** Deep enough for any budget, shallow enough that a hostile file cannot exhaust the stack. */
-const MAX_DEPTH = 64;
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-
-class LocatedJsonReader {
-  private pos = 0;
-  private line = 1;
-  private lineStart = 0;
-
-  constructor(private readonly src: string) {}
-
-  read(): JsonNode {
-    this.skipSpace();
-    if (this.pos >= this.src.length) throw new JsonSyntaxError(1, 1, '文件为空，不是 JSON 文档');
-    const node = this.value(0);
-    this.skipSpace();
-    if (this.pos < this.src.length) this.fail('JSON 文档结束后还有多余内容');
-    return node;
-  }
-
-  private fail(reason: string): never {
-    if (this.pos >= this.src.length) {
-      throw new JsonSyntaxError(this.line, this.column(), '文件意外结束，内容不完整（可能被截断）');
-    }
-    throw new JsonSyntaxError(this.line, this.column(), reason);
-  }
-
-  private column(): number {
-    return this.pos - this.lineStart + 1;
-  }
-
-  private skipSpace(): void {
-    while (this.pos < this.src.length) {
-      const ch = this.src[this.pos];
-      if (ch === '\n') {
-        this.pos++;
-        this.line++;
-        this.lineStart = this.pos;
-      } else if (ch === ' ' || ch === '\t' || ch === '\r') this.pos++;
-      else break;
-    }
-  }
-
-  private value(depth: number): JsonNode {
-    if (depth > MAX_DEPTH) this.fail(`嵌套层数超过 ${MAX_DEPTH} 层`);
-    const ch = this.src[this.pos];
-    const line = this.line;
-    if (ch === '{') return this.object(depth);
-    if (ch === '[') return this.array(depth);
-    if (ch === '"') return { type: 'string', line, value: this.string() };
-    if (ch === '-' || (ch !== undefined && ch >= '0' && ch <= '9')) {
-      NUMBER.lastIndex = this.pos;
-      const m = NUMBER.exec(this.src);
-      if (!m) this.fail('数字格式不正确');
-      this.pos += m[0].length;
-      return { type: 'number', line, raw: m[0] };
-    }
-    for (const [word, node] of [
-      ['true', { type: 'boolean', line, value: true }],
-      ['false', { type: 'boolean', line, value: false }],
-      ['null', { type: 'null', line }],
-    ] as const) {
-      if (this.src.startsWith(word, this.pos)) {
-        this.pos += word.length;
-        return node;
-      }
-    }
-    if (ch !== undefined && word(this.src, this.pos) !== '') {
-      this.fail(`无法识别的内容“${word(this.src, this.pos)}”（文本须加双引号）`);
-    }
-    this.fail(`此处应为一个值，实际是“${ch ?? ''}”`);
-  }
-
-  private object(depth: number): ObjectNode {
-    const node: ObjectNode = { type: 'object', line: this.line, entries: new Map(), duplicates: [] };
-    this.pos++;
-    this.skipSpace();
-    if (this.src[this.pos] === '}') {
-      this.pos++;
-      return node;
-    }
-    for (;;) {
-      this.skipSpace();
-      if (this.src[this.pos] !== '"') this.fail('此处应为带双引号的字段名');
-      const keyLine = this.line;
-      const key = this.string();
-      this.skipSpace();
-      if (this.src[this.pos] !== ':') this.fail(`字段“${key}”后应为冒号`);
-      this.pos++;
-      this.skipSpace();
-      const value = this.value(depth + 1);
-      if (node.entries.has(key)) node.duplicates.push({ key, line: keyLine });
-      else node.entries.set(key, value);
-      this.skipSpace();
-      const next = this.src[this.pos];
-      if (next === ',') {
-        this.pos++;
-        continue;
-      }
-      if (next === '}') {
-        this.pos++;
-        return node;
-      }
-      this.fail('对象中的字段之间应为逗号，或以 } 结束');
-    }
-  }
-
-  private array(depth: number): JsonNode {
-    const node: JsonNode = { type: 'array', line: this.line, items: [] };
-    this.pos++;
-    this.skipSpace();
-    if (this.src[this.pos] === ']') {
-      this.pos++;
-      return node;
-    }
-    for (;;) {
-      this.skipSpace();
-      node.items.push(this.value(depth + 1));
-      this.skipSpace();
-      const next = this.src[this.pos];
-      if (next === ',') {
-        this.pos++;
-        continue;
-      }
-      if (next === ']') {
-        this.pos++;
-        return node;
-      }
-      this.fail('数组中的元素之间应为逗号，或以 ] 结束');
-    }
-  }
-
-  private string(): string {
-    const start = this.pos;
-    this.pos++;
-    while (this.pos < this.src.length) {
-      const ch = this.src.charCodeAt(this.pos);
-      if (ch === 0x22) {
-        this.pos++;
-        try {
-          return JSON.parse(this.src.slice(start, this.pos)) as string;
-        } catch {
-          this.pos = start;
-          this.fail('文本中有无效的转义序列');
-        }
-      }
-      if (ch === 0x5c) this.pos += 2;
-      else if (ch < 0x20) this.fail('文本中不能直接包含换行或控制字符（文本可能缺少结尾的双引号）');
-      else this.pos++;
-    }
-    this.fail('文本缺少结尾的双引号');
-  }
-}
-
-function word(src: string, pos: number): string {
-  return /^[^\s,:{}[\]"]{1,20}/.exec(src.slice(pos, pos + 20))?.[0] ?? '';
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Field lists. Order here is the order written on export (the order of the format description).
 
 const TOP_FIELDS = [
   'format', 'fiscalYear', 'amountUnit', 'department', 'units', 'lines', 'income', 'projects', 'procurement',
-  'departmentPerformance', 'priorYear', 'narrative',
+  'departmentPerformance', 'priorYear', 'narrative', 'changeReasons',
 ] as const;
 const DEPARTMENT_FIELDS = ['code', 'name'] as const;
 const UNIT_FIELDS = ['code', 'name', 'kind'] as const;
@@ -295,14 +91,6 @@ const PROJECT_CATEGORIES: readonly ProjectCategory[] = ['general', 'special'];
 const PROCUREMENT_CATEGORIES: readonly ProcurementCategory[] = ['goods', 'works', 'services'];
 const EXPENDITURE_KINDS: readonly ExpenditureKind[] = ['basic', 'project'];
 
-const TYPE_NAMES: Record<JsonNode['type'], string> = {
-  object: '对象',
-  array: '数组',
-  string: '文本',
-  number: '数字',
-  boolean: '布尔值',
-  null: 'null',
-};
 
 // ---------------------------------------------------------------------------------------------------
 
@@ -458,72 +246,6 @@ class ExchangeChecker {
     }
     return value;
   }
-}
-
-export function isIsoDate(value: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!m) return false;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (month < 1 || month > 12 || day < 1) return false;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
-  return day <= days;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Code checks shared with the store (a line edited in the app is held to the same rules as an imported one).
-
-/** Why a functional code cannot carry a line or project, or null when it is a 项 of the year's list. */
-export function functionalCodeProblem(code: string, list: CodeList, year: number): string | null {
-  const entry = list.get(code);
-  if (entry?.level === '项') return null;
-  if (entry) return `功能分类“${code} ${entry.name}”是${entry.level}级科目，此处须填写项级科目（7 位）`;
-  if (!/^\d{7}$/.test(code)) return `功能分类科目编码“${code}”无效，应为 ${year} 年科目表中的 7 位项级编码`;
-  return `功能分类科目“${code}”不在 ${year} 年的支出功能分类科目表中`;
-}
-
-/** Why an economic code cannot carry a line, or null when it is a 款 of the year's department list. */
-export function economicCodeProblem(code: string, list: CodeList, year: number): string | null {
-  const entry = list.get(code);
-  if (entry?.level === '款') return null;
-  if (entry) return `经济分类“${code} ${entry.name}”是${entry.level}级科目，此处须填写款级科目（5 位）`;
-  if (!/^\d{5}$/.test(code)) return `经济分类科目编码“${code}”无效，应为 ${year} 年部门预算支出经济分类中的 5 位款级编码`;
-  return `经济分类科目“${code}”不在 ${year} 年的部门预算支出经济分类科目表中`;
-}
-
-/** A line as an editor would change it: everything but the id. */
-export type LineFields = Omit<BudgetLine, 'id'>;
-
-/**
- * Every reason a line cannot stand in a budget with these units and projects, as Chinese sentences keyed
- * by field. Empty when the line is fine. Audit rules (totals, balances) are not checked here.
- */
-export function lineProblems(
-  line: LineFields,
-  context: { book: CodeBook; unitCodes: { has(code: string): boolean }; projectCodes: { has(code: string): boolean } },
-): { field: keyof LineFields; message: string }[] {
-  const out: { field: keyof LineFields; message: string }[] = [];
-  const year = context.book.year;
-  if (!context.unitCodes.has(line.unit)) out.push({ field: 'unit', message: `单位“${line.unit}”不在本部门的单位列表中` });
-  const f = functionalCodeProblem(line.functional, context.book.functional, year);
-  if (f) out.push({ field: 'functional', message: f });
-  const e = economicCodeProblem(line.economic, context.book.economic, year);
-  if (e) out.push({ field: 'economic', message: e });
-  if (!EXPENDITURE_KINDS.includes(line.kind)) {
-    out.push({ field: 'kind', message: `支出类型“${String(line.kind)}”无效，应为 basic（基本支出）或 project（项目支出）` });
-  } else if (line.kind === 'project') {
-    if (line.project === null || line.project === '') {
-      out.push({ field: 'project', message: '项目支出行必须指明所属项目（project）' });
-    } else if (!context.projectCodes.has(line.project)) {
-      out.push({ field: 'project', message: `项目“${line.project}”不存在` });
-    }
-  } else if (line.project !== null) {
-    out.push({ field: 'project', message: `基本支出行不能指定项目（project 应为 null），实际为“${line.project}”` });
-  }
-  if (!isFundCode(line.fund)) out.push({ field: 'fund', message: `资金来源“${String(line.fund)}”不是已知的资金来源编码` });
-  if (typeof line.amount !== 'bigint') out.push({ field: 'amount', message: '金额无效' });
-  else if (line.amount < 0n) out.push({ field: 'amount', message: '金额不能为负数' });
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -783,6 +505,27 @@ export function parseExchange(text: string, bookFor: (year: number) => CodeBook)
     }
   }
 
+  // Reasons for large changes against last year, by functional code.
+  let changeReasons: ChangeReasons | undefined;
+  const reasonsNode = c.optional(doc, 'changeReasons');
+  if (reasonsNode) {
+    const path = '$.changeReasons';
+    if (reasonsNode.type !== 'object') {
+      c.problem(path, reasonsNode.line, `变动原因应为对象（{"功能分类编码": "原因"}），实际是${TYPE_NAMES[reasonsNode.type]}`);
+    } else {
+      for (const d of reasonsNode.duplicates) c.problem(`${path}.${d.key}`, d.line, `功能分类“${d.key}”的变动原因重复出现`);
+      changeReasons = {};
+      for (const [key, value] of reasonsNode.entries) {
+        if (!/^\d{3}(\d{2}){0,2}$/.test(key)) {
+          c.problem(`${path}.${key}`, value.line, `“${key}”不是功能分类的类、款或项编码`);
+          continue;
+        }
+        const text = c.text(value, `${path}.${key}`, `功能分类“${key}”的变动原因`);
+        if (text !== undefined) changeReasons[key] = text;
+      }
+    }
+  }
+
   if (c.problems.length > 0 || fiscalYear === undefined || amountUnit === undefined || department === undefined) {
     return { ok: false, problems: c.problems };
   }
@@ -812,6 +555,7 @@ export function parseExchange(text: string, bookFor: (year: number) => CodeBook)
       departmentPerformance,
       priorYear,
       ...(narrative && Object.keys(narrative).length > 0 ? { narrative } : {}),
+      ...(changeReasons && Object.keys(changeReasons).length > 0 ? { changeReasons } : {}),
     },
     warnings,
   };
@@ -931,13 +675,12 @@ function readProjectOptional(c: ExchangeChecker, p: ObjectNode, path: string, ct
     const value = c.optionalText(p, key, path, key);
     if (value !== undefined) project[key] = value;
   }
-  const start = c.date(c.optional(p, 'start'), `${path}.start`, '项目开始日期');
+  const start = c.date(c.optional(p, 'start'), `${path}.start`, `项目${PROJECT_FIELD_LABELS.start}`);
   if (start !== undefined) project.start = start;
-  const end = c.date(c.optional(p, 'end'), `${path}.end`, '项目结束日期');
+  const end = c.date(c.optional(p, 'end'), `${path}.end`, `项目${PROJECT_FIELD_LABELS.end}`);
   if (end !== undefined) project.end = end;
-  const amountLabels = { totalAmount: '项目总金额', priorTotalAmount: '上年项目总金额', priorYearAmount: '上年度金额' } as const;
   for (const key of ['totalAmount', 'priorTotalAmount', 'priorYearAmount'] as const) {
-    const value = c.amount(c.optional(p, key), `${path}.${key}`, amountLabels[key]);
+    const value = c.amount(c.optional(p, key), `${path}.${key}`, PROJECT_FIELD_LABELS[key]);
     if (value !== undefined) project[key] = value;
   }
   project.indicators = readIndicators(c, p, path);
@@ -1055,6 +798,10 @@ export function toExchange(budget: Budget): Record<string, unknown> {
   if (budget.narrative && Object.keys(budget.narrative).length > 0) {
     const n = budget.narrative;
     doc.narrative = Object.fromEntries(Object.keys(n).sort().map((k) => [k, n[k]!]));
+  }
+  if (budget.changeReasons && Object.keys(budget.changeReasons).length > 0) {
+    const r = budget.changeReasons;
+    doc.changeReasons = Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]!]));
   }
   return doc;
 }

@@ -8,7 +8,8 @@ import type { Budget, UnitKind } from './model.js';
 import { THREE_PUBLIC, UNIT_KINDS } from './model.js';
 import { fundGroup } from './funds.js';
 import { isAmountUnit, toExactString, type AmountUnit, type Fen } from './money.js';
-import { parseJson } from './exchange.js';
+import { parseJson } from './json-lines.js';
+import { MAX_FISCAL_YEAR, MIN_FISCAL_YEAR } from './budget-fields.js';
 import type { Problem } from './problems.js';
 
 export const PACKAGE_FORMAT_NAME = 'budget-package';
@@ -403,7 +404,7 @@ export function parseManifest(text: string): ParseManifestResult {
   const app = isObject(doc.app) ? doc.app : (bad('$.app', '缺少程序信息 app'), {});
   const appName = str((app as Record<string, Json>).name, '$.app.name', '程序名称');
   const appVersion = str((app as Record<string, Json>).version, '$.app.version', '程序版本');
-  const fiscalYear = int(doc.fiscalYear, '$.fiscalYear', '预算年度', 2000, 2100);
+  const fiscalYear = int(doc.fiscalYear, '$.fiscalYear', '预算年度', MIN_FISCAL_YEAR, MAX_FISCAL_YEAR);
   let amountUnit: AmountUnit = '万元';
   if (!isAmountUnit(doc.amountUnit)) bad('$.amountUnit', '金额单位应为“万元”或“元”');
   else amountUnit = doc.amountUnit;

@@ -1,6 +1,6 @@
 // The publication format of a budget file, and the formats a user loaded into it. Both are kept in the file
 // (meta), like the year's code lists: a file opens with the same tables after an app upgrade and on another PC.
-import { parseJson } from '../core/exchange.js';
+import { parseJson } from '../core/json-lines.js';
 import type { Problem } from '../core/problems.js';
 import { DEFAULT_FORMAT_ID, SHIPPED_FORMATS, parsePublicationFormat, type PublicationFormat } from '../core/tables/index.js';
 import { StoreError, type BudgetStore } from './store.js';

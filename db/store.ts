@@ -14,7 +14,8 @@ import {
   type CodeListKind,
   type EconomicMappingEntry,
 } from '../core/codelists.js';
-import { functionalCodeProblem, isIsoDate, lineProblems, type LineFields } from '../core/exchange.js';
+import { isFiscalYear } from '../core/budget-fields.js';
+import { budgetProblems, incomeProblems, lineProblems, procurementProblems, projectProblems, type LineFields } from '../core/validate.js';
 import type {
   Budget,
   BudgetLine,
@@ -460,6 +461,8 @@ export class BudgetStore {
       })),
     );
     const narrativeRows = this.all('SELECT key, value FROM narrative_texts ORDER BY key');
+    // A file of an older app read before its upgrade (upgrade: false) has no reasons yet.
+    const reasonRows = this.hasTable('change_reasons') ? this.all('SELECT code, reason FROM change_reasons WHERE reason IS NOT NULL ORDER BY code') : [];
     return {
       ...head,
       units: this.units(),
@@ -490,6 +493,7 @@ export class BudgetStore {
         : null,
       priorYear,
       ...(narrativeRows.length > 0 ? { narrative: Object.fromEntries(narrativeRows.map((r) => [r.key as string, r.value as string])) } : {}),
+      ...(reasonRows.length > 0 ? { changeReasons: Object.fromEntries(reasonRows.map((r) => [r.code as string, r.reason as string])) } : {}),
     };
   }
 
@@ -517,6 +521,9 @@ export class BudgetStore {
       ]) {
         this.run(`DELETE FROM ${table}`);
       }
+      // Reasons for large changes belong to the budget (a file before their migration has none to clear).
+      const reasons = this.hasTable('change_reasons');
+      if (reasons) this.run('DELETE FROM change_reasons');
       this.run(
         'INSERT INTO budget (id, fiscal_year, amount_unit, department_code, department_name) VALUES (1, ?, ?, ?, ?)',
         budget.fiscalYear,
@@ -534,6 +541,7 @@ export class BudgetStore {
       this.writeDepartmentPerformance(budget.departmentPerformance);
       this.writePriorYear(budget.priorYear);
       for (const [key, value] of Object.entries(budget.narrative ?? {})) this.run('INSERT INTO narrative_texts (key, value) VALUES (?, ?)', key, value);
+      if (reasons) for (const [code, reason] of Object.entries(budget.changeReasons ?? {})) this.run('INSERT INTO change_reasons (code, reason) VALUES (?, ?)', code, reason);
     });
   }
 
@@ -631,7 +639,7 @@ export class BudgetStore {
   importCodeList(kind: CodeListKind, year: number, entries: CodeEntry[]): { added: number; changed: number } {
     this.assertUnlocked();
     if (!CODE_LIST_KINDS.includes(kind)) throw new StoreError('invalid', `科目表类型“${String(kind)}”无效`);
-    if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new StoreError('invalid', `年度“${year}”无效`);
+    if (!isFiscalYear(year)) throw new StoreError('invalid', `年度“${year}”无效`);
     return this.transaction(() => {
       this.snapshotDefaults(year);
       const current = this.codeBook(year)[kind === 'government-economic' ? 'government' : kind];
@@ -669,6 +677,37 @@ export class BudgetStore {
       this.books.delete(year);
       return { added, changed };
     });
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // For the storage modules beside this one (db/params.ts): the same cached statements and error handling,
+  // bigint integers, the lock triggers' refusal as a StoreError.
+
+  select(sql: string, ...params: unknown[]): Row[] {
+    return this.all(sql, ...params);
+  }
+
+  selectOne(sql: string, ...params: unknown[]): Row | undefined {
+    return this.get(sql, ...params);
+  }
+
+  write(sql: string, ...params: unknown[]): number {
+    return this.run(sql, ...params).changes;
+  }
+
+  /** Whether the file has a table (a file of an older app opened with upgrade: false lacks the newer ones). */
+  hasTable(name: string): boolean {
+    return this.get("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = ?", name) !== undefined;
+  }
+
+  /** Refuses (StoreError) while the budget is locked or a package is being written from it. */
+  assertWritable(): void {
+    this.assertUnlocked();
+  }
+
+  /** Code books read again from the file (after a change of what they hold beside the code lists). */
+  forgetCodeBooks(): void {
+    this.books.clear();
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -1223,80 +1262,3 @@ function normaliseLine(line: LineFields): LineFields {
   return out;
 }
 
-function projectProblems(p: Project, ctx: { book: CodeBook; unitCodes: ReadonlySet<string> }): StoreProblem[] {
-  const out: StoreProblem[] = [];
-  if (typeof p.code !== 'string' || p.code.trim() === '') out.push({ field: 'code', message: '项目编码不能为空' });
-  if (typeof p.name !== 'string' || p.name.trim() === '') out.push({ field: 'name', message: '项目名称不能为空' });
-  if (!ctx.unitCodes.has(p.unit)) out.push({ field: 'unit', message: `项目所属单位“${p.unit}”不存在` });
-  if (!(p.category in PROJECT_CATEGORY_LABELS)) {
-    out.push({ field: 'category', message: `项目类别“${String(p.category)}”无效，应为 general（一般性项目）或 special（专项资金）` });
-  }
-  if (p.functional !== undefined) {
-    const why = functionalCodeProblem(p.functional, ctx.book.functional, ctx.book.year);
-    if (why) out.push({ field: 'functional', message: why });
-  }
-  for (const [field, label] of [['start', '开始日期'], ['end', '结束日期']] as const) {
-    const v = p[field];
-    if (v !== undefined && !isIsoDate(v)) out.push({ field, message: `${label}“${v}”不是有效日期，应为 YYYY-MM-DD` });
-  }
-  for (const [field, label] of [
-    ['yearAmount', '本年度金额'], ['totalAmount', '项目总金额'], ['priorTotalAmount', '上年项目总金额'], ['priorYearAmount', '上年度金额'],
-  ] as const) {
-    const v = p[field];
-    if (v === undefined && field !== 'yearAmount') continue;
-    if (typeof v !== 'bigint') out.push({ field, message: `${label}无效` });
-    else if (v < 0n) out.push({ field, message: `${label}不能为负数` });
-  }
-  if (!Array.isArray(p.indicators)) out.push({ field: 'indicators', message: '绩效指标应为列表' });
-  return out;
-}
-
-function incomeProblems(income: IncomeLine[], unitCodes: ReadonlySet<string>): StoreProblem[] {
-  const out: StoreProblem[] = [];
-  income.forEach((i, n) => {
-    const field = `income[${n}]`;
-    if (!unitCodes.has(i.unit)) out.push({ field, message: `收入第 ${n + 1} 条：单位“${i.unit}”不存在` });
-    if (!isFundCode(i.fund)) out.push({ field, message: `收入第 ${n + 1} 条：资金来源“${String(i.fund)}”无效` });
-    if (typeof i.amount !== 'bigint' || i.amount < 0n) out.push({ field, message: `收入第 ${n + 1} 条：金额无效或为负数` });
-  });
-  return out;
-}
-
-function procurementProblems(procurement: Procurement[], projectCodes: ReadonlySet<string>): StoreProblem[] {
-  const out: StoreProblem[] = [];
-  procurement.forEach((p, n) => {
-    const field = `procurement[${n}]`;
-    if (p.project !== null && !projectCodes.has(p.project)) out.push({ field, message: `政府采购第 ${n + 1} 条：项目“${p.project}”不存在` });
-    if (!['goods', 'works', 'services'].includes(p.category)) out.push({ field, message: `政府采购第 ${n + 1} 条：采购类别“${String(p.category)}”无效` });
-    if (typeof p.amount !== 'bigint' || p.amount < 0n) out.push({ field, message: `政府采购第 ${n + 1} 条：金额无效或为负数` });
-  });
-  return out;
-}
-
-/** The structural checks of a whole budget (the same as reading an exchange file; audit rules excluded). */
-function budgetProblems(b: Budget, book: CodeBook): StoreProblem[] {
-  const out: StoreProblem[] = [];
-  if (!Number.isInteger(b.fiscalYear) || b.fiscalYear < 2000 || b.fiscalYear > 2100) out.push({ field: 'fiscalYear', message: `预算年度“${b.fiscalYear}”无效` });
-  if (!isAmountUnit(b.amountUnit)) out.push({ field: 'amountUnit', message: `金额单位“${String(b.amountUnit)}”无效` });
-  if (!b.department?.code?.trim() || !b.department?.name?.trim()) out.push({ field: 'department', message: '部门编码和名称不能为空' });
-  const unitCodes = new Set<string>();
-  b.units.forEach((u, i) => {
-    if (unitCodes.has(u.code)) out.push({ field: `units[${i}].code`, message: `单位编码“${u.code}”重复` });
-    unitCodes.add(u.code);
-    if (!UNIT_KINDS.includes(u.kind)) out.push({ field: `units[${i}].kind`, message: `单位类型“${String(u.kind)}”无效` });
-    if (!u.code?.trim() || !u.name?.trim()) out.push({ field: `units[${i}]`, message: '单位编码和名称不能为空' });
-  });
-  const projectCodes = new Set<string>();
-  b.projects.forEach((p, i) => {
-    if (projectCodes.has(p.code)) out.push({ field: `projects[${i}].code`, message: `项目编码“${p.code}”重复` });
-    projectCodes.add(p.code);
-    for (const x of projectProblems(p, { book, unitCodes })) out.push({ field: `projects[${i}].${x.field}`, message: `项目“${p.code}”：${x.message}` });
-  });
-  b.lines.forEach((l, i) => {
-    for (const x of lineProblems(l, { book, unitCodes, projectCodes })) {
-      out.push({ field: `lines[${i}].${x.field}`, message: `第 ${i + 1} 条预算行：${x.message}` });
-    }
-  });
-  out.push(...incomeProblems(b.income, unitCodes), ...procurementProblems(b.procurement, projectCodes));
-  return out;
-}

@@ -3,7 +3,7 @@
 // native dialog itself (it is sandboxed), and the browser host has none: there it gets { available: false }.
 import type { BrowserWindow, Dialog, FileFilter } from 'electron';
 import type { ChooseKind } from '../api/submission.js';
-import type { FileChooser } from '../api/submission-service.js';
+import type { FileChooser } from '../api/areas/submission/state.js';
 import { withExtension, type FileDialogSpec } from './dialogs.js';
 
 export const PACKAGE_FILTER: FileFilter = { name: '上报数据包', extensions: ['zip'] };

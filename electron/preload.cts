@@ -68,6 +68,12 @@ export const API_METHODS = [
   'document.importPrior',
   'document.priorFunctional',
   'document.file',
+  'params.view',
+  'params.ceilings',
+  'params.inspect',
+  'params.import',
+  'params.setRule',
+  'params.saveReasons',
 ] as const;
 
 /** Channel of one API method; the main process registers exactly these (electron/ipc.ts). */

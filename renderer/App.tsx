@@ -17,14 +17,18 @@ import { PerformancePane } from './wizard/PerformancePane.js';
 import { LockScope, SUBMISSION_TAB, useSubmission } from './submission/useSubmission.js';
 import { DocumentPane } from './document/DocumentPane.js';
 import { trackSave, useSaveState } from './save-state.js';
+import { ParamsPane } from './params/ParamsPane.js';
+import { ImportParamsDialog } from './params/ImportParamsDialog.js';
+import { CeilingStatus } from './params/CeilingStatus.js';
 
-type Tab = 'lines' | 'tables' | 'performance' | 'document' | 'audit' | typeof SUBMISSION_TAB.id;
+type Tab = 'lines' | 'tables' | 'performance' | 'document' | 'audit' | 'params' | typeof SUBMISSION_TAB.id;
 const TABS: { id: Tab; label: string }[] = [
   { id: 'lines', label: '预算明细' },
   { id: 'tables', label: '预算公开表' },
   { id: 'performance', label: '绩效目标' },
   { id: 'document', label: '预算说明' },
   { id: 'audit', label: '审核' },
+  { id: 'params', label: '控制数与参数' },
   SUBMISSION_TAB,
 ];
 
@@ -33,7 +37,7 @@ export function App() {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [tab, setTab] = useState<Tab>('lines');
   const [displayUnit, setDisplayUnit] = useState<AmountUnitCode>('万元');
-  const [dialog, setDialog] = useState<'new' | 'open' | 'codes' | 'backups' | null>(null);
+  const [dialog, setDialog] = useState<'new' | 'open' | 'codes' | 'backups' | 'params' | null>(null);
   /** The file chosen in the desktop host's save dialog for 新建预算. */
   const [newPath, setNewPath] = useState<string | undefined>(undefined);
   /** Bumped after every change so the tables and audit views refetch when shown. */
@@ -239,6 +243,7 @@ export function App() {
           <button type="button" onClick={() => importInput.current?.click()}>导入交换文件</button>
           <button type="button" disabled={!open} onClick={() => void doExport()}>导出交换文件</button>
           <button type="button" disabled={!open} onClick={() => setDialog('codes')}>导入科目代码表…</button>
+          <button type="button" disabled={!open || submission.locked} onClick={() => setDialog('params')}>导入年度参数包…</button>
           <button type="button" disabled={!open} onClick={() => setDialog('backups')}>恢复备份…</button>
           <span className="sep" />
           <span className="sep" />
@@ -327,6 +332,19 @@ export function App() {
                 <AuditPanel revision={revision} onPickLine={goToLine} onPickTable={goToTable} toast={showToast} />
               </section>
             ) : null}
+            {tab === 'params' ? (
+              <section className="pane">
+                <ParamsPane
+                  revision={revision}
+                  budgetUnit={info.amountUnit}
+                  displayUnit={displayUnit}
+                  readOnly={submission.locked}
+                  onChanged={() => void loadInfo()}
+                  onImport={() => setDialog('params')}
+                  toast={showToast}
+                />
+              </section>
+            ) : null}
             {tab === SUBMISSION_TAB.id ? <section className="pane">{submission.pane}</section> : null}
             {tab === 'performance' ? (
               <section className="pane">
@@ -354,6 +372,7 @@ export function App() {
             <span className="stat muted">单位：{unitLabel}</span>
             <span className="stat muted">{info.lineCount} 行</span>
             {submission.statusText}
+            <CeilingStatus revision={revision} budgetUnit={info.amountUnit} displayUnit={displayUnit} onOpen={() => setTab('params')} />
             <span className="spacer" />
             <button type="button" className="audit-state" data-testid="audit-state" onClick={() => setTab('audit')}>
               审核：
@@ -394,6 +413,19 @@ export function App() {
             setRevision((v) => v + 1);
             void loadInfo();
             showToast(r.message, 'success');
+          }}
+        />
+      ) : null}
+      {dialog === 'params' && info?.open ? (
+        <ImportParamsDialog
+          onClose={() => setDialog(null)}
+          onImported={(message) => {
+            setDialog(null);
+            // Code lists, the format and the 审核 rules may all have changed: everything is read again.
+            setGeneration((g) => g + 1);
+            setRevision((v) => v + 1);
+            void loadInfo();
+            showToast(message, 'success');
           }}
         />
       ) : null}

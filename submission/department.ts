@@ -1,6 +1,7 @@
 // A budget file's 上报 state, for every host (CLI, desktop, browser): the budget its tables are computed from
 // (汇总 with the received unit packages, or its own), whether it is locked after a submission, and what
 // changed since that submission.
+import { userInfo } from 'node:os';
 import type { CodeBook } from '../core/codelists.js';
 import {
   consolidate,
@@ -100,6 +101,34 @@ export function loadConsolidatedBudget(store: BudgetStore, options: { ownOnly?: 
     qualifiedProjects: result.qualifiedProjects,
     received,
   };
+}
+
+/**
+ * The budget the tables of a department file are computed from where no one can look at the problems first
+ * (the command line's report and check): consolidated with the received unit packages unless `ownOnly`. A
+ * received package that cannot be merged refuses (the totals would silently miss a unit); the warnings are
+ * in `problems`.
+ */
+export function tablesBudget(store: BudgetStore, ownOnly: boolean): ConsolidatedBudget {
+  const loaded = loadConsolidatedBudget(store, { ownOnly });
+  const errors = loaded.problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0) {
+    throw new StoreError(
+      'invalid',
+      `汇总下级单位的预算时有 ${errors.length} 个数据包无法汇总（可用 --own-only 只看本部门自身的预算）：`,
+      errors.map((p) => ({ message: p.message })),
+    );
+  }
+  return loaded;
+}
+
+/** Who is at the machine, for the 上报 and 解锁 records (null when the system does not say). */
+export function operatorName(): string | null {
+  try {
+    return userInfo().username || null;
+  } catch {
+    return null;
+  }
 }
 
 export interface SubmissionSummary {

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { auditBudget } from '../core/audit/index.js';
+import { auditConfigFor } from '../db/params.js';
 import { serializeExchange } from '../core/exchange.js';
 import { templateChoicesFromWizardState, WIZARD_STATE_META_KEY, type TemplateChoices } from '../core/indicators.js';
 import {
@@ -206,7 +207,8 @@ export async function exportPackage(options: ExportOptions): Promise<ExportResul
     const engine = new TableEngine(budget, book);
     tables = engine.tables();
     functional = engine.functionalSubtotals();
-    findings = auditBudget(budget, book, tables);
+    // The file's rule set: levels and 控制数 from the parameter package count for 上报 too.
+    findings = auditBudget(budget, book, tables, auditConfigFor(store));
   } finally {
     store.close();
   }

@@ -5,7 +5,7 @@
 import Decimal from 'decimal.js';
 import ExcelJS from 'exceljs';
 import type { CodeBook } from '../core/codelists.js';
-import { lineProblems, type LineFields } from '../core/exchange.js';
+import { lineProblems, type LineFields } from '../core/validate.js';
 import { FUNDS, fundLabel, type FundCode } from '../core/funds.js';
 import type { Budget, BudgetLine, ExpenditureKind } from '../core/model.js';
 import { isAmountUnit, MAX_DECIMALS, parseAmount, type AmountUnit, type Fen } from '../core/money.js';

@@ -79,18 +79,28 @@ export async function checkArchive(archive: Buffer): Promise<CheckedArchive> {
   if (unknownListed.length > 0) {
     throw new PackageError('manifest', `数据包清单中有本格式不包含的文件：${unknownListed.join('、')}`);
   }
-  const missing = [...listed.keys()].filter((n) => !entries.has(n));
-  if (missing.length > 0) throw new PackageError('entries', `数据包不完整，缺少文件：${missing.join('、')}`);
-  const extra = [...entries.keys()].filter((n) => n !== MANIFEST_FILE && !listed.has(n));
-  if (extra.length > 0) throw new PackageError('entries', `数据包中有清单未列出的文件：${extra.join('、')}，已拒绝`);
-  for (const f of manifest.files) {
+  verifyListedFiles(entries, manifest.files, MANIFEST_FILE, '数据包');
+  return { manifest, entries };
+}
+
+/**
+ * The entries of an archive against the files its manifest lists (names unique in the list, checked before):
+ * every listed file present with its size and SHA-256, nothing else besides the manifest. `what` names the
+ * kind of package in the messages (数据包, 参数包).
+ */
+export function verifyListedFiles(entries: ReadonlyMap<string, ZipEntryData>, files: readonly { name: string; size: number; sha256: string }[], manifestName: string, what: string): void {
+  const listed = new Set(files.map((f) => f.name));
+  const missing = [...listed].filter((n) => !entries.has(n));
+  if (missing.length > 0) throw new PackageError('entries', `${what}不完整，缺少文件：${missing.join('、')}`);
+  const extra = [...entries.keys()].filter((n) => n !== manifestName && !listed.has(n));
+  if (extra.length > 0) throw new PackageError('entries', `${what}中有清单未列出的文件：${extra.join('、')}，已拒绝`);
+  for (const f of files) {
     const e = entries.get(f.name)!;
     if (e.bytes.length !== f.size) {
-      throw new PackageError('corrupt', `数据包中的 ${f.name} 大小不符（清单 ${f.size} 字节，实际 ${e.bytes.length} 字节），文件已被截断或改动`);
+      throw new PackageError('corrupt', `${what}中的 ${f.name} 大小不符（清单 ${f.size} 字节，实际 ${e.bytes.length} 字节），文件已被截断或改动`);
     }
-    if (e.sha256 !== f.sha256) throw new PackageError('corrupt', `数据包中的 ${f.name} 校验值不符，文件已损坏或被改动`);
+    if (e.sha256 !== f.sha256) throw new PackageError('corrupt', `${what}中的 ${f.name} 校验值不符，文件已损坏或被改动`);
   }
-  return { manifest, entries };
 }
 
 /** Reads budget.json and checks that it says what the manifest says. */

@@ -16,7 +16,7 @@ export interface ZipEntryData {
   sha256: string;
 }
 
-export type ZipLimits = typeof PACKAGE_LIMITS;
+export type ZipLimits = { readonly [K in keyof typeof PACKAGE_LIMITS]: number };
 
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;

@@ -1,6 +1,6 @@
 // Hard rules that need only the budget and its code book: references, amounts and the identities that the
 // line items themselves must satisfy.
-import { economicCodeProblem, functionalCodeProblem } from '../exchange.js';
+import { economicCodeProblem, functionalCodeProblem } from '../validate.js';
 import { FUNDS, type FundCode } from '../funds.js';
 import { UNIT_KIND_LABELS, fundBalances, fundFamilyLabel } from '../model.js';
 import type { Fen } from '../money.js';

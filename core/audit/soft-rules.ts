@@ -2,7 +2,7 @@
 import Decimal from 'decimal.js';
 import { dimensionOfLevel2 } from '../indicators.js';
 import { UNIT_KIND_LABELS } from '../model.js';
-import { isIsoDate } from '../exchange.js';
+import { isIsoDate } from '../validate.js';
 import { targetWarnings, type TargetWarningCode } from '../targets.js';
 import type { AuditContext, IndicatorAt } from './context.js';
 import type { AuditRule, FindingDraft, FindingPlace } from './types.js';

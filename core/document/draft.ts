@@ -468,6 +468,13 @@ export function draftDocument(budget: Budget, tables: readonly ReportTable[], op
           const change = changeAgainst(c.amount, p);
           runs.push('，', ...(change.direction === '持平' ? [`与${prior}年持平`] : [`比${prior}年`, ...d.changeRuns(`class.${c.code}`, `${c.name}（类）支出`, change, true)]));
         }
+        // The reasons written for large changes of the 类 and its 款 and 项 (审核 item.large-change).
+        const reasons = Object.entries(d.budget.changeReasons ?? {})
+          .filter(([code]) => code.startsWith(c.code))
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([, r]) => r.trim().replace(/[。；，;,]+$/, ''))
+          .filter((r) => r !== '');
+        if (reasons.length > 0) runs.push(`，主要原因是：${reasons.join('；')}`);
       });
       runs.push('。');
     }

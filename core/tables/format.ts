@@ -16,6 +16,9 @@ import type { LinePredicate } from './predicates.js';
 import type { RowKind } from './report.js';
 import { PRIOR_SOURCES, type PriorSource } from './prior-columns.js';
 import { functionalClassLabel } from './years.js';
+import { identityTables, parseIdentity } from '../audit/expression.js';
+import { identityRuleProblems } from '../audit/identities.js';
+import { BUILTIN_RULE_IDS } from '../audit/rule-set.js';
 
 export const PUBLICATION_FORMAT_VERSION = 'budget-publication-format/1';
 
@@ -121,6 +124,19 @@ const table = z
   .strict();
 type TableInput = z.infer<typeof table>;
 
+/** A 审核 rule of identities between the format's table cells (core/audit/expression.ts), shipped with it. */
+export const identityRuleSchema = z
+  .object({
+    id: z.string().min(1).max(64),
+    level: z.enum(['hard', 'soft', 'off']),
+    description: z.string().min(1).max(500),
+    expressions: z
+      .array(z.object({ expression: z.string().min(1).max(2000), because: z.string().min(1).max(200).optional() }).strict())
+      .min(1)
+      .max(100),
+  })
+  .strict();
+
 const formatSchema = z
   .object({
     format: z.literal(PUBLICATION_FORMAT_VERSION),
@@ -128,6 +144,7 @@ const formatSchema = z
     name: z.string().min(1).max(100),
     description: z.string().max(2000).optional(),
     tables: z.array(table).min(1).max(40),
+    identities: z.array(identityRuleSchema).max(200).optional(),
   })
   .strict();
 
@@ -302,9 +319,37 @@ export function parsePublicationFormat(value: unknown): ParseFormatResult {
     const t = table.safeParse(raw);
     if (t.success) problems.push(...tableProblems(t.data, ti));
   });
+  const rawIdentities = typeof value === 'object' && value !== null && Array.isArray((value as { identities?: unknown }).identities) ? (value as { identities: unknown[] }).identities : [];
+  const tableIds = new Set(rawTables.map((t) => (typeof t === 'object' && t !== null ? (t as { id?: unknown }).id : undefined)));
+  problems.push(...identitiesProblems(rawIdentities, '$.identities', tableIds));
   problems.sort((a, b) => comparePaths(a.path, b.path));
   if (problems.length > 0 || !parsed.success) return { ok: false, problems };
   return { ok: true, format: parsed.data };
+}
+
+/**
+ * Checks data rules beyond their shape: ids (unique, not a built-in rule's), expressions that read, and (when
+ * `tableIds` is given) tables the expressions name that exist.
+ */
+export function identitiesProblems(raw: readonly unknown[], path: string, tableIds: ReadonlySet<unknown> | null): Problem[] {
+  const out: Problem[] = [];
+  const seen = new Set<string>();
+  raw.forEach((item, i) => {
+    const r = identityRuleSchema.safeParse(item);
+    if (!r.success) return;
+    const at = `${path}[${i}]`;
+    out.push(...identityRuleProblems(r.data, at, BUILTIN_RULE_IDS));
+    if (seen.has(r.data.id)) out.push({ path: `${at}.id`, message: `规则编号“${r.data.id}”重复` });
+    seen.add(r.data.id);
+    if (!tableIds) return;
+    r.data.expressions.forEach((e, j) => {
+      const parsed = parseIdentity(e.expression);
+      if (!parsed.ok) return;
+      const missing = identityTables(parsed.identity).filter((t) => !tableIds.has(t));
+      if (missing.length) out.push({ path: `${at}.expressions[${j}].expression`, message: `格式中没有表 ${missing.join('、')}` });
+    });
+  });
+  return out;
 }
 
 /** Orders problems by where they are: tables in order, then as the path reads. */

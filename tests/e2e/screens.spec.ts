@@ -88,6 +88,10 @@ test('no screen shows an internal id (funding source codes, kinds, line ids)', a
   await expect(page.getByTestId('department-form')).toBeVisible();
   await scan(page, '部门整体绩效', found);
 
+  await page.getByRole('tab', { name: '控制数与参数' }).click();
+  await expect(page.getByTestId('params-pane')).toBeVisible();
+  await scan(page, '控制数与参数', found);
+
   await page.getByRole('tab', { name: '上报与汇总' }).click();
   await expect(page.getByTestId('submission-pane')).toBeVisible();
   await scan(page, '上报与汇总', found);

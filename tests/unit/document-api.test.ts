@@ -15,6 +15,7 @@ import type { Budget } from '../../core/model.js';
 import { amount } from '../../core/money.js';
 import { computeTables, TableEngine } from '../../core/tables/index.js';
 import { defaultCodeBook } from '../../db/defaults.js';
+import { changeReasonRows } from '../../db/params.js';
 import { BudgetStore } from '../../db/store.js';
 import { buildPackage } from '../../submission/export.js';
 import { FIXTURE, fixtureBudget, notesFor, tempDir } from './submission-fixture.js';
@@ -99,6 +100,26 @@ describe('导入上年数据 in the app', () => {
     expect((await ok('document.view', {})).prior.amounts.total).toBe('2475.7');
     await ok('edit.redo', {});
     expect(storedPrior()).toEqual(expected);
+  });
+
+  it('brings last year’s reasons for large changes as starting texts, as `prior import` does; undo takes them back', async () => {
+    const prior = lastYear();
+    prior.changeReasons = { '2010306': '智慧城市指挥中心扩建', '221': ' ' };
+    const reasons = () => {
+      const store = BudgetStore.open(dbPath);
+      try {
+        return changeReasonRows(store).map((r) => `${r.code}:${r.prior}`);
+      } finally {
+        store.close();
+      }
+    };
+    const r = await ok('document.importPrior', upload(Buffer.from(serializeExchange(prior)), 'p.json'));
+    expect(r.message).toContain('，上年变动原因 1 条（作为本年填写的起点）');
+    expect(reasons()).toEqual(['2010306:智慧城市指挥中心扩建']);
+    await ok('edit.undo', {});
+    expect(reasons()).toEqual([]);
+    await ok('edit.redo', {});
+    expect(reasons()).toEqual(['2010306:智慧城市指挥中心扩建']);
   });
 
   it('takes last year’s 上报 package, verified as a received one', async () => {

@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiInput, ApiMethod, ApiOutputs, TableView } from '../../api/contract.js';
 import { dispatch } from '../../api/dispatch.js';
 import { BudgetSession, createBudgetService } from '../../api/service.js';
-import { EXPORT_RUNNING_MESSAGE, NOTES_META_KEY } from '../../api/submission-service.js';
+import { EXPORT_RUNNING_MESSAGE, NOTES_META_KEY } from '../../api/areas/submission/state.js';
 import { serializeExchange } from '../../core/exchange.js';
 import { LOCKED_MESSAGE } from '../../db/store.js';
 import { fixtureBudget } from './submission-fixture.js';

@@ -3,7 +3,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPackageCommand, runReceiveCommand } from '../../submission/cli.js';
+import { runPackageCommand, runReceiveCommand } from '../../cli/package.js';
 import { budgetDb, departmentDb, fixtureBudget, tempDir } from './submission-fixture.js';
 
 function io() {

@@ -10,7 +10,7 @@ import type { ApiInput, ApiMethod, ApiOutputs, TableView } from '../../api/contr
 import { dispatch } from '../../api/dispatch.js';
 import { BudgetSession, createBudgetService } from '../../api/service.js';
 import type { IndicatorInput, TargetInput, WizardIndicator, WizardProject } from '../../api/wizard.js';
-import { nextProjectCode } from '../../api/wizard-service.js';
+import { nextProjectCode } from '../../api/areas/wizard/views.js';
 
 const FIXTURE_DIR = join(import.meta.dirname, '..', 'fixtures', 'jiyuan-2020');
 const FIXTURE = readFileSync(join(FIXTURE_DIR, 'budget.json'), 'utf8');

@@ -4,14 +4,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CodeBook } from '../core/codelists.js';
-import { parseJson } from '../core/exchange.js';
+import { parseJson } from '../core/json-lines.js';
 import { defaultCodeBook } from '../db/defaults.js';
 import { findingKey, type FindingNote } from '../core/manifest.js';
 import type { FindingPlace } from '../core/audit/types.js';
-import { CommandUsageError, EXIT_FINDINGS, EXIT_OK, outputFormat, parseCommandArgs, reportCommandError, requiredPath, type CommandIO } from '../cli/args.js';
-import { PackageError } from './errors.js';
-import { exportPackage } from './export.js';
-import { inspectPackage, receivePackage } from './receive.js';
+import { CommandUsageError, EXIT_FINDINGS, EXIT_OK, outputFormat, parseCommandArgs, reportCommandError, requiredPath, type CommandIO } from './args.js';
+import { PackageError } from '../submission/errors.js';
+import { exportPackage } from '../submission/export.js';
+import { inspectPackage, receivePackage } from '../submission/receive.js';
 
 /** The command line's IO (stdout, stderr). */
 export type PackageCliIO = CommandIO;

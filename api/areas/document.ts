@@ -1,7 +1,7 @@
-// Handlers of the 预算说明 API (api/document.ts). The document is drafted from the session's live table
+// The 预算说明 area: handlers of api/document.ts. The document is drafted from the session's live table
 // engine on every call, so it follows every edit of the grid without a copy of any figure.
 import { z } from 'zod';
-import type { CodeBook } from '../core/codelists.js';
+import type { CodeBook } from '../../core/codelists.js';
 import {
   basisPoints,
   chartOption,
@@ -15,12 +15,12 @@ import {
   typedNumber,
   FIGURE_KEY_PREFIX,
   type BudgetDocument,
-} from '../core/document/index.js';
-import { THREE_PUBLIC_ITEMS, type Budget, type PriorYear } from '../core/model.js';
-import { parseAmount, toExactString } from '../core/money.js';
-import type { TableEngine } from '../core/tables/index.js';
-import type { BudgetStore } from '../db/store.js';
-import { ApiRefusal } from './dispatch.js';
+} from '../../core/document/index.js';
+import { THREE_PUBLIC_ITEMS, type Budget, type PriorYear } from '../../core/model.js';
+import { parseAmount, toExactString } from '../../core/money.js';
+import type { TableEngine } from '../../core/tables/index.js';
+import type { BudgetStore } from '../../db/store.js';
+import { ApiRefusal } from '../errors.js';
 import {
   PRIOR_ITEM_FIELDS,
   PRIOR_ITEM_LABELS,
@@ -31,9 +31,14 @@ import {
   type DocumentOutputs,
   type DocumentView,
   type PriorFunctionalRow,
-} from './document.js';
-import { adoptDocumentSide, isNoChange, type DocumentChange } from './document-undo.js';
+} from '../document.js';
+import { adoptDocumentSide, isNoChange, priorReasonsOf, type DocumentChange } from '../document-undo.js';
+import { carryChangeReasons } from '../../db/params.js';
+import { defineAreaOver } from '../handlers.js';
+import { refusalFrom, type Session } from '../session.js';
+import { UNDO_META_KEY, stepsFromJson } from '../undo-stack.js';
 
+/** What the handlers read from the session. */
 export interface DocumentSession {
   store: BudgetStore;
   budget: Budget;
@@ -182,8 +187,8 @@ async function importPrior(s: DocumentSession, input: Input<'document.importPrio
   if (bytes.length > PRIOR_UPLOAD_MAX_BYTES) throw new ApiRefusal(`文件“${input.upload.fileName}”过大（${bytes.length} 字节），已拒绝`);
   if (bytes.length === 0) throw new ApiRefusal(`文件“${input.upload.fileName}”是空的`);
   // The package reader loads when first used, as for `prior import`.
-  const { readPriorSource } = await import('../submission/prior-import.js');
-  const { PackageError } = await import('../submission/errors.js');
+  const { readPriorSource } = await import('../../submission/prior-import.js');
+  const { PackageError } = await import('../../submission/errors.js');
   let source: Awaited<ReturnType<typeof readPriorSource>>;
   try {
     source = await readPriorSource(bytes, s.budget.fiscalYear, (y) => s.store.codeBook(y));
@@ -192,14 +197,23 @@ async function importPrior(s: DocumentSession, input: Input<'document.importPrio
     throw err;
   }
   const { priorYear, budget, kind } = source;
-  commit(s, '导入上年数据', { prior: { before: s.budget.priorYear, after: priorYear } }, () => s.store.setPriorYear(priorYear));
+  // As `prior import`: last year's reasons for large changes come along as this year's starting texts.
+  const reasons = Object.fromEntries(
+    Object.entries(budget.changeReasons ?? {}).flatMap(([code, text]) => (text.trim() === '' ? [] : [[code, text.trim()] as const])),
+  );
+  commit(s, '导入上年数据', { prior: { before: s.budget.priorYear, after: priorYear }, priorReasons: { before: priorReasonsOf(s.store), after: reasons } }, () => {
+    s.store.setPriorYear(priorYear);
+    carryChangeReasons(s.store, reasons);
+  });
+  const carried = Object.keys(reasons).length;
   const unit = s.budget.amountUnit;
   const money = (v: bigint | undefined) => `${toExactString(v ?? 0n, unit)}${unit}`;
   return {
     view: view(s),
     message:
       `已从${kind === 'package' ? '上报数据包' : '交换文件'}“${input.upload.fileName}”导入 ${budget.fiscalYear} 年“${budget.department.name}”的上年数：` +
-      `收支总计 ${money(priorYear.total)}，“三公”经费 ${money(priorYear.threePublic)}，功能分类 ${Object.keys(priorYear.functional ?? {}).length} 个科目`,
+      `收支总计 ${money(priorYear.total)}，“三公”经费 ${money(priorYear.threePublic)}，功能分类 ${Object.keys(priorYear.functional ?? {}).length} 个科目` +
+      (carried > 0 ? `，上年变动原因 ${carried} 条（作为本年填写的起点）` : ''),
   };
 }
 
@@ -235,8 +249,8 @@ async function file(s: DocumentSession, input: Input<'document.file'>): Promise<
   // The writers (docx, pdfkit) load when first used, not when the app starts.
   const bytes =
     input.format === 'docx'
-      ? await (await import('../submission/docx.js')).documentDocx(doc, { created })
-      : await (await import('../submission/document-pdf.js')).documentPdf(doc, { created });
+      ? await (await import('../../submission/docx.js')).documentDocx(doc, { created })
+      : await (await import('../../submission/document-pdf.js')).documentPdf(doc, { created });
   const base = `${s.budget.fiscalYear}年${s.budget.department.name}部门预算说明`.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_');
   return {
     fileName: `${base}.${input.format}`,
@@ -245,14 +259,38 @@ async function file(s: DocumentSession, input: Input<'document.file'>): Promise<
   };
 }
 
-/** One handler per method of DOCUMENT_API. */
-export const DOCUMENT_HANDLERS = {
+/** The 预算说明 view of the session. */
+function documentSession(s: Session): DocumentSession {
+  const { store, budget, book, engine } = s.requireBudget();
+  return {
+    store,
+    budget,
+    book,
+    engine,
+    // The narrative and last year's figures are read by 审核 rules that look at no line: count them again.
+    changed: () => s.budgetPartsChanged(),
+    // One 预算说明 action: its writes and its undo step in one transaction (as Session.act does for lines).
+    commit: (label, document, write) => {
+      try {
+        store.transaction(() => {
+          write();
+          s.record({ label, changes: [], document });
+        });
+      } catch (err) {
+        s.stacks = stepsFromJson(store.getMeta(UNDO_META_KEY));
+        refusalFrom(err);
+      }
+      s.dailyBackup();
+    },
+  };
+}
+
+/** One handler per method of DOCUMENT_API, registered over the 预算说明 view of the session. */
+export const documentArea = defineAreaOver('document', documentSession, {
   'document.view': (s: DocumentSession) => view(s),
   'document.saveTexts': saveTexts,
   'document.savePrior': savePrior,
   'document.importPrior': importPrior,
   'document.priorFunctional': (s: DocumentSession) => priorFunctional(s),
   'document.file': file,
-} satisfies {
-  [M in keyof DocumentOutputs]: (s: DocumentSession, input: Input<M>) => DocumentOutputs[M] | Promise<DocumentOutputs[M]>;
-};
+});

@@ -1,5 +1,5 @@
-// The 上报 handlers behind api/submission.ts. The session (api/service.ts) hands in its open file and the hook
-// that records line changes as one undoable step; the work itself is done by submission/ (export, receive,
+// The 上报 handlers behind api/submission.ts. The session hands in its open file and the hook that records
+// line changes as one undoable step; the work itself is done by submission/ (export, receive,
 // consolidation, .xlsx), so the desktop host, the browser host and the command line do exactly the same thing.
 //
 // Export runs as a job: submission.export starts it and answers at once, and the page polls
@@ -11,358 +11,47 @@
 // this session (deleted on close); a package is copied there on inspection too, so what is received is
 // exactly what the user saw inspected, even if the stick changes in between.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { auditBudget, auditRule, type Finding as CoreFinding } from '../core/audit/index.js';
-import type { CodeBook } from '../core/codelists.js';
-import { diffBudgets, type BudgetDiff, type FieldChange } from '../core/diff.js';
-import { parseExchange } from '../core/exchange.js';
-import { fundLabel, isFundCode } from '../core/funds.js';
-import { templateChoicesFromWizardState, WIZARD_STATE_META_KEY } from '../core/indicators.js';
-import {
-  budgetTotals,
-  findingKey,
-  PACKAGE_LIMITS,
-  type FindingNote,
-  type ManifestTotals,
-  type PackageManifest,
-} from '../core/manifest.js';
-import { UNIT_KIND_LABELS, type Budget, type BudgetLine } from '../core/model.js';
-import { computeTables } from '../core/tables/index.js';
-import { BudgetStore, LOCKED_MESSAGE, StoreError, type SubmissionRecord } from '../db/store.js';
-import { loadConsolidatedBudget, diffSinceSubmission } from '../submission/department.js';
-import { PackageError } from '../submission/errors.js';
-import type { importLinesXlsx } from '../submission/lines-xlsx.js';
-import { inspectPackage, receivePackage } from '../submission/receive.js';
-import type { PackageFileSystem } from '../submission/safe-write.js';
-import type { ChangeSet, Finding } from './contract.js';
-import { ApiRefusal } from './dispatch.js';
-import { reportToView } from './tables-view.js';
-import { chosenFormat } from '../db/publication-formats.js';
-import {
-  UPLOAD_MAX_BYTES,
-  type BudgetDiffView,
-  type ChooseKind,
-  type DiffFieldView,
-  type ExportProgressView,
-  type ExportResultView,
-  type ExportStepCode,
-  type ReceivedUnitView,
-  type SubmissionFinding,
-  type SubmissionOutputs,
-  type SubmissionRecordView,
-  type SubmissionStatusView,
-  type SUBMISSION_API,
-  type TotalsView,
-} from './submission.js';
+import { diffBudgets } from '../../core/diff.js';
+import { parseExchange } from '../../core/exchange.js';
+import { templateChoicesFromWizardState, WIZARD_STATE_META_KEY } from '../../core/indicators.js';
+import { budgetTotals, findingKey, PACKAGE_LIMITS, type FindingNote, type PackageManifest } from '../../core/manifest.js';
+import { UNIT_KIND_LABELS, type Budget } from '../../core/model.js';
+import { computeTables } from '../../core/tables/index.js';
+import { BudgetStore, LOCKED_MESSAGE, StoreError } from '../../db/store.js';
+import { loadConsolidatedBudget, diffSinceSubmission, operatorName } from '../../submission/department.js';
+import { PackageError } from '../../submission/errors.js';
+import type { importLinesXlsx } from '../../submission/lines-xlsx.js';
+import { inspectPackage, receivePackage } from '../../submission/receive.js';
+import { ApiRefusal } from '../errors.js';
+import { reportToView } from '../tables-view.js';
+import { chosenFormat } from '../../db/publication-formats.js';
+import { UPLOAD_MAX_BYTES, type BudgetDiffView, type ExportProgressView, type ReceivedUnitView, type SubmissionOutputs, type SubmissionStatusView, type SUBMISSION_API } from '../submission.js';
 import type { z } from 'zod';
+import { EXPORT_RUNNING_MESSAGE, type ExportJob, LAST_FOLDER_META_KEY, NOTES_META_KEY, type SubmissionSession } from './submission/state.js';
+import { diffView, findingView, namesFrom, packageAudit, readDrafts, readUpload, recordView, refusal, safeFileStem, totalsView } from './submission/views.js';
+import { defineAreaOver } from '../handlers.js';
+import type { Session } from '../session.js';
 
-/** 说明 drafts of the soft findings, { "rule@place": note }, kept in the budget file. */
-export const NOTES_META_KEY = 'submission.notes';
-/** The folder of the last successful 上报 from this file. */
-export const LAST_FOLDER_META_KEY = 'submission.lastFolder';
-
-export const EXPORT_RUNNING_MESSAGE = '正在生成上报数据包，完成前不能修改预算（上报的数据须与预算文件一致），请稍候';
-
-/** Lists shown in a diff are cut here (the counts stay exact). */
-const DIFF_LIST_LIMIT = 2000;
-const JOBS_KEPT = 8;
-const INSPECTIONS_KEPT = 4;
-
-export interface LineChange {
-  before: BudgetLine | null;
-  after: BudgetLine | null;
+/** The 上报 view of the session. */
+function submissionSession(s: Session): SubmissionSession {
+  return {
+    store: s.store,
+    state: s.submission,
+    requireBudget: () => s.requireBudget(),
+    lines: () => [...s.lines.values()].sort((a, b) => a.id - b.id),
+    commitLines: (label, write) => s.act((store) => ({ label, changes: write(store) })),
+  };
 }
 
-/** A native dialog of the desktop host: the chosen path, or null when cancelled. */
-export type FileChooser = (request: { kind: ChooseKind; suggested?: string }) => Promise<string | null>;
-
-/** What a handler needs of the session. */
-export interface SubmissionSession {
-  /** The open file (it may hold no budget yet); null when none is open. */
-  store: BudgetStore | null;
-  state: SubmissionState;
-  /** The open budget, or a refusal saying there is none. */
-  requireBudget(): { store: BudgetStore; budget: Budget; book: CodeBook };
-  /** The budget's lines as the session holds them now. */
-  lines(): BudgetLine[];
-  /** Runs `write` (line changes) and records them as one undoable step, in one transaction; describes them. */
-  commitLines(label: string, write: (store: BudgetStore) => LineChange[]): ChangeSet;
-}
-
-interface ExportJob {
-  id: string;
-  state: 'running' | 'done' | 'failed';
-  step: ExportStepCode | null;
-  result?: ExportResultView;
-  error?: { message: string; details: string[]; code: string };
-}
-
-interface Inspection {
-  ticket: string;
-  /** The temporary copy of the package. */
-  path: string;
-  unitCode: string;
-}
-
-/** One session's 上报 work in progress: export jobs, inspected packages and their temporary copies. */
-export class SubmissionState {
-  /** The desktop host's dialogs (null in the browser host). */
-  chooseFile: FileChooser | null;
-  /** Replaces file-system steps of writing a package (tests make one fail). */
-  fileSystem: Partial<PackageFileSystem> | undefined;
-  readonly jobs = new Map<string, ExportJob>();
-  readonly inspections = new Map<string, Inspection>();
-  private tempRoot: string | null = null;
-
-  constructor(options: { chooseFile?: FileChooser | null; fileSystem?: Partial<PackageFileSystem> } = {}) {
-    this.chooseFile = options.chooseFile ?? null;
-    this.fileSystem = options.fileSystem;
-  }
-
-  /** A fresh temporary folder for one file, inside this session's own temporary folder. */
-  tempFolder(): string {
-    this.tempRoot ??= mkdtempSync(join(tmpdir(), 'budget-submission-'));
-    const dir = join(this.tempRoot, randomBytes(6).toString('hex'));
-    mkdirSync(dir);
-    return dir;
-  }
-
-  forget(ticket: string): boolean {
-    const inspection = this.inspections.get(ticket);
-    if (!inspection) return false;
-    this.inspections.delete(ticket);
-    rmSync(dirname(inspection.path), { recursive: true, force: true });
-    return true;
-  }
-
-  remember(inspection: Inspection): void {
-    this.inspections.set(inspection.ticket, inspection);
-    while (this.inspections.size > INSPECTIONS_KEPT) this.forget(this.inspections.keys().next().value!);
-  }
-
-  addJob(job: ExportJob): void {
-    this.jobs.set(job.id, job);
-    for (const [id, j] of this.jobs) {
-      if (this.jobs.size <= JOBS_KEPT) break;
-      if (j.state !== 'running') this.jobs.delete(id);
-    }
-  }
-
-  /** Deletes the temporary files (the session closes). */
-  dispose(): void {
-    this.inspections.clear();
-    if (this.tempRoot) rmSync(this.tempRoot, { recursive: true, force: true });
-    this.tempRoot = null;
-  }
-}
 
 // The package writer (PDF by pdfkit, .xlsx by ExcelJS) and the line-items workbook load when first used, not
 // with the service: most sessions never write a package.
-const packageExport = () => import('../submission/export.js');
-const linesXlsx = () => import('../submission/lines-xlsx.js');
+const packageExport = () => import('../../submission/export.js');
+const linesXlsx = () => import('../../submission/lines-xlsx.js');
 
 type Input<M extends keyof typeof SUBMISSION_API> = z.output<(typeof SUBMISSION_API)[M]['input']>;
-
-// ---- helpers -------------------------------------------------------------------------------------------
-
-function currentUser(): string | null {
-  try {
-    return userInfo().username || null;
-  } catch {
-    return null;
-  }
-}
-
-function refusal(err: unknown): never {
-  if (err instanceof ApiRefusal) throw err;
-  if (err instanceof PackageError) {
-    const head = err.message.split('\n')[0]!;
-    throw new ApiRefusal(head, err.details.length ? err.details.map((d) => ({ path: '数据包', message: d })) : undefined);
-  }
-  if (err instanceof StoreError) {
-    throw new ApiRefusal(err.message, err.problems.length ? err.problems.map((p) => ({ path: p.field ?? '$', message: p.message })) : undefined);
-  }
-  if (err instanceof Error && err.name === 'LinesXlsxError') throw new ApiRefusal(err.message);
-  throw err;
-}
-
-function totalsView(t: ManifestTotals): TotalsView {
-  return { unit: t.unit, expenditure: t.expenditure, income: t.income, basic: t.basic, project: t.project, lines: t.lines, projects: t.projects };
-}
-
-function readDrafts(store: BudgetStore): Record<string, string> {
-  try {
-    const raw = JSON.parse(store.getMeta(NOTES_META_KEY) ?? '{}') as unknown;
-    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {};
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') out[k] = v;
-    return out;
-  } catch {
-    // Damaged drafts cost the drafts, never the budget.
-    return {};
-  }
-}
-
-function recordView(s: SubmissionRecord): SubmissionRecordView {
-  return {
-    createdAt: s.createdAt,
-    fileName: s.fileName,
-    totals: totalsView(s.manifest.totals),
-    consolidated: s.lineIds === null,
-    unitCount: s.manifest.units.length,
-  };
-}
-
-function findingView(f: CoreFinding, drafts: Record<string, string>): SubmissionFinding {
-  const key = findingKey(f);
-  const view: Finding = {
-    severity: f.severity === 'hard' ? 'error' : 'warning',
-    rule: f.rule,
-    ruleDescription: auditRule(f.rule)?.description ?? '',
-    message: f.message,
-    place: { ...f.place },
-  };
-  return { ...view, key, note: drafts[key] ?? '' };
-}
-
-/** The budget a package made now would carry (汇总 with the received units), its 审核 and its totals. */
-function packageAudit(store: BudgetStore) {
-  const loaded = loadConsolidatedBudget(store);
-  const tables = computeTables(loaded.budget, loaded.book);
-  const findings = auditBudget(loaded.budget, loaded.book, tables);
-  return { loaded, findings };
-}
-
-function readUpload(source: { path?: string; upload?: { fileName: string; base64: string } }, limit: number): { bytes: Buffer; fileName: string } {
-  if (source.path !== undefined) {
-    const path = resolve(source.path);
-    let size: number;
-    try {
-      const info = statSync(path);
-      if (!info.isFile()) throw new ApiRefusal(`“${path}”不是文件`);
-      size = info.size;
-    } catch (err) {
-      if (err instanceof ApiRefusal) throw err;
-      throw new ApiRefusal(`找不到或无法读取文件“${path}”（U 盘是否已拔出？）`);
-    }
-    if (size > limit) throw new ApiRefusal(`文件“${basename(path)}”过大（${size} 字节），已拒绝`);
-    try {
-      return { bytes: readFileSync(path), fileName: basename(path) };
-    } catch {
-      throw new ApiRefusal(`无法读取文件“${path}”（U 盘是否已拔出？）`);
-    }
-  }
-  const up = source.upload!;
-  const bytes = Buffer.from(up.base64, 'base64');
-  if (bytes.length > Math.min(limit, UPLOAD_MAX_BYTES)) throw new ApiRefusal(`文件“${up.fileName}”过大（${bytes.length} 字节），已拒绝`);
-  return { bytes, fileName: safeBaseName(up.fileName) };
-}
-
-/** A name from the page used as a file name here: no folders, no characters a file system refuses. */
-function safeBaseName(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  const cleaned = (name.split(/[\\/]/).pop() ?? '').replace(/[:*?"<>|\u0000-\u001f\u007f]/g, '_').trim();
-  const short = [...cleaned].slice(0, 120).join('');
-  return short === '' || short === '.' || short === '..' ? '上传的文件' : short;
-}
-
-function safeFileStem(name: string): string {
-  return name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').trim().slice(0, 80) || '部门预算';
-}
-
-// ---- diff views ----------------------------------------------------------------------------------------
-
-interface NameLookup {
-  unit(code: string): string;
-  project(code: string): string;
-  book: CodeBook;
-}
-
-function named(code: string, name: string): string {
-  return name ? `${code} ${name}` : code;
-}
-
-const KIND_TEXT: Record<string, string> = { basic: '基本支出', project: '项目支出' };
-
-function valueText(field: string, value: string | null, names: NameLookup): string | null {
-  if (value === null || value === '') return value;
-  switch (field) {
-    case 'unit':
-      return named(value, names.unit(value));
-    case 'functional':
-      return named(value, names.book.functional.name(value));
-    case 'economic':
-      return named(value, names.book.economic.name(value));
-    case 'project':
-      return named(value, names.project(value));
-    case 'fund':
-      return isFundCode(value) ? fundLabel(value) : value;
-    case 'kind':
-      return KIND_TEXT[value] ?? value;
-    default:
-      return value;
-  }
-}
-
-function fieldView(f: FieldChange, names: NameLookup): DiffFieldView {
-  return { field: f.field, label: f.label, before: valueText(f.field, f.before, names), after: valueText(f.field, f.after, names) };
-}
-
-function count(list: readonly { change: string }[]) {
-  const c = { added: 0, removed: 0, changed: 0 };
-  for (const x of list) c[x.change as keyof typeof c]++;
-  return c;
-}
-
-function diffView(diff: BudgetDiff, names: NameLookup): BudgetDiffView {
-  return {
-    amountUnit: diff.amountUnit,
-    totals: diff.totals,
-    unchanged: diff.unchanged,
-    counts: { lines: count(diff.lines), projects: count(diff.projects), cells: diff.cells.length },
-    lines: diff.lines.slice(0, DIFF_LIST_LIMIT).map((d) => ({
-      change: d.change,
-      lineId: diff.matchedBy === 'id' && d.afterLine ? d.afterLine.id : null,
-      unit: valueText('unit', d.unit, names) ?? '',
-      functional: valueText('functional', d.functional, names) ?? '',
-      economic: valueText('economic', d.economic, names) ?? '',
-      kind: KIND_TEXT[d.kind] ?? d.kind,
-      project: valueText('project', d.project, names) ?? '',
-      fund: valueText('fund', d.fund, names) ?? '',
-      before: d.before,
-      after: d.after,
-      fields: d.fields.map((f) => fieldView(f, names)),
-    })),
-    projects: diff.projects.map((p) => ({ change: p.change, code: p.code, name: p.name, fields: p.fields.map((f) => fieldView(f, names)) })),
-    units: diff.units.map((u) => ({ change: u.change, code: u.code, name: u.name, fields: u.fields.map((f) => fieldView(f, names)) })),
-    other: diff.other.map((f) => fieldView(f, names)),
-    cells: diff.cells.slice(0, DIFF_LIST_LIMIT).map((c) => ({
-      table: c.table,
-      tableTitle: c.tableTitle,
-      row: c.row,
-      rowLabel: c.rowLabel,
-      column: c.column,
-      columnLabel: c.columnLabel,
-      before: c.before,
-      after: c.after,
-    })),
-    omitted: { lines: Math.max(0, diff.lines.length - DIFF_LIST_LIMIT), cells: Math.max(0, diff.cells.length - DIFF_LIST_LIMIT) },
-  };
-}
-
-/** Names of units and projects from any of the given budgets (the later ones win). */
-function namesFrom(book: CodeBook, budgets: readonly (Budget | null)[]): NameLookup {
-  const units = new Map<string, string>();
-  const projects = new Map<string, string>();
-  for (const b of budgets) {
-    if (!b) continue;
-    for (const u of b.units) units.set(u.code, u.name);
-    for (const p of b.projects) projects.set(p.code, p.name);
-  }
-  return { book, unit: (c) => units.get(c) ?? '', project: (c) => projects.get(c) ?? '' };
-}
 
 // ---- handlers ------------------------------------------------------------------------------------------
 
@@ -521,7 +210,7 @@ function unlock(session: SubmissionSession, input: Input<'submission.unlock'>): 
   const reason = input.reason.trim();
   if (reason === '') throw new ApiRefusal('解锁必须填写原因');
   try {
-    store.unlock(reason, { by: currentUser() });
+    store.unlock(reason, { by: operatorName() });
   } catch (err) {
     refusal(err);
   }
@@ -700,8 +389,8 @@ async function importLines(session: SubmissionSession, input: Input<'submission.
   return { ...view, applied: true, changes };
 }
 
-/** One handler per method of SUBMISSION_API. */
-export const SUBMISSION_HANDLERS = {
+/** One handler per method of SUBMISSION_API, registered over the 上报 view of the session. */
+export const submissionArea = defineAreaOver('submission', submissionSession, {
   'submission.status': (s: SubmissionSession) => status(s),
   'submission.prepare': (s: SubmissionSession) => prepare(s),
   'submission.saveNotes': saveNotes,
@@ -716,6 +405,4 @@ export const SUBMISSION_HANDLERS = {
   'submission.tables': tables,
   'submission.linesTemplate': linesTemplate,
   'submission.importLines': importLines,
-} satisfies {
-  [M in keyof SubmissionOutputs]: (s: SubmissionSession, input: Input<M>) => SubmissionOutputs[M] | Promise<SubmissionOutputs[M]>;
-};
+});
