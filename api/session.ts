@@ -192,12 +192,14 @@ export class Session {
     this.budget = budget;
     this.book = store.codeBook(budget.fiscalYear);
     for (const l of budget.lines) this.lines.set(l.id, l);
-    // The engine keeps its own copy of the arrays it may change.
+    // The engine keeps its own copy of the arrays it may change, and shares the line objects (never changed
+    // in place: an edit makes a new object).
     const format = chosenFormat(store);
-    const engine = new TableEngine({ ...budget, lines: [...budget.lines], units: [...budget.units] }, this.book, format);
+    const engine = new TableEngine({ ...budget, lines: [...budget.lines], units: [...budget.units] }, this.book, format, { sharedLines: true });
     this.engine = engine;
+    // 审核 under the file's rule set; counts by rule and unit: a finding pointing at a line belongs to the line's unit.
     const config = (this.auditConfig = auditConfigFor(store, format));
-    this.audit = new IncrementalAudit(budget, this.book, () => this.lines.values(), () => engine.sharedTables(), config.rules, config.settings);
+    this.audit = new IncrementalAudit(budget, this.book, () => this.lines.values(), () => engine.sharedTables(), config.rules, config.settings, (id) => this.lines.get(id)?.unit);
     this.stacks = stepsFromJson(store.getMeta(UNDO_META_KEY));
   }
 

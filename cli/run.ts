@@ -367,7 +367,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   // A command that changes the budget file takes its writer lock first: a window (or another command) that has
   // it open would otherwise write its own older lines back over the change.
   const db =
-    WRITING_COMMANDS.has(argv[0] ?? '') || (argv[0] === 'lines' && argv[1] === 'import-xlsx') || (argv[0] === 'params' && argv[1] === 'import')
+    WRITING_COMMANDS.has(argv[0] ?? '') || (argv[0] === 'lines' && argv[1] === 'import-xlsx') || (argv[0] === 'params' && (argv[1] === 'import' || argv[1] === 'ceilings'))
       ? dbArgument(argv)
       : null;
   if (!db) return runCommand(argv, io);

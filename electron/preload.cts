@@ -74,6 +74,11 @@ export const API_METHODS = [
   'params.import',
   'params.setRule',
   'params.saveReasons',
+  'reports.index',
+  'reports.window',
+  'reports.find',
+  'audit.groups',
+  'audit.places',
 ] as const;
 
 /** Channel of one API method; the main process registers exactly these (electron/ipc.ts). */

@@ -119,6 +119,18 @@ interface TableState {
   priorColumns: { index: number; source: PriorSource }[];
   /** Last year's figures, for the 上年 columns. */
   prior: PriorYear | null;
+  /** Stamp of the table's last change (cells, rows, projects, texts): see `TableEngine.tableVersion`. */
+  version: number;
+}
+
+/**
+ * Change stamps, increasing over every engine of the process: a table's stamp is new whenever anything it
+ * prints may have changed, so a reader can keep what it built from a table (the screen's laid-out table) until
+ * the stamp moves. One counter for all engines, so a stamp is never reused by a rebuilt or another engine.
+ */
+let clock = 0;
+function stamp(): number {
+  return ++clock;
 }
 
 /** An amount a line adds to the given columns of each of the given rows. */
@@ -171,8 +183,15 @@ export class TableEngine {
   private touched: Map<RowState, Touched> | null = null;
   private readonly qualifiedNames: ReadonlySet<string>;
 
-  /** `format`: the publication format whose tables to compute (河南 2020 when absent). */
-  constructor(budget: Budget, book: CodeBook, format?: PublicationFormat) {
+  private readonly sharedLines: boolean;
+
+  /**
+   * `format`: the publication format whose tables to compute (河南 2020 when absent). `sharedLines`: the caller
+   * never changes a line object it has given (it gives a new object for a changed line), so the engine keeps
+   * the objects themselves rather than copies (one set of lines in memory instead of two).
+   */
+  constructor(budget: Budget, book: CodeBook, format?: PublicationFormat, options: { sharedLines?: boolean } = {}) {
+    this.sharedLines = options.sharedLines === true;
     this.budget = budget;
     this.book = book;
     this.units = new Map(budget.units.map((u) => [u.code, { ...u }]));
@@ -190,7 +209,7 @@ export class TableEngine {
     });
     // Copies: the caller may edit its objects in place, and the engine must still know the old version.
     for (const original of budget.lines) {
-      const line = { ...original };
+      const line = this.sharedLines ? original : { ...original };
       if (this.lines.has(line.id)) throw new Error(`duplicate budget line id ${line.id}`);
       this.lines.set(line.id, line);
       this.indexProjectLine(line, +1);
@@ -243,6 +262,7 @@ export class TableEngine {
         row.count = 0;
         t11.rows.delete(code);
         t11.sharedRows = null;
+        t11.version = stamp();
       }
     });
   }
@@ -287,12 +307,24 @@ export class TableEngine {
       if (state.priorColumns.length === 0) continue;
       state.prior = priorYear;
       for (const row of state.rows.values()) refreshReport(row);
+      state.version = stamp();
     }
   }
 
   /** T10's texts (履职目标, 任务, 指标). Its budget block comes from the lines. */
   setDepartmentPerformance(performance: DepartmentPerformance | null): void {
     this.performance = performance;
+    for (const s of this.states) if (s.def.layout === 'form') s.version = stamp();
+  }
+
+  /**
+   * The stamp of a table's last change: a new number whenever a cell, a row, a project's texts or the
+   * department's performance texts of that table changed (numbers only grow, across engines too).
+   */
+  tableVersion(id: TableId): number {
+    const state = this.byId.get(id);
+    if (!state) throw new Error(`unknown table ${id}`);
+    return state.version;
   }
 
   /** Every table, T01–T11. */
@@ -528,6 +560,7 @@ export class TableEngine {
       sharedRows: null,
       priorColumns,
       prior: priorColumns.length > 0 ? this.priorYear : null,
+      version: stamp(),
     };
     if (def.rows.type === 'fixed') {
       def.rows.rows.forEach((spec, order) => {
@@ -773,7 +806,7 @@ export class TableEngine {
     // The new version goes in before the old one comes out, so a row that keeps the line never drops to a
     // count of zero in between (and is not reported as removed and added again).
     if (after) {
-      const copy = { ...after };
+      const copy = this.sharedLines ? after : { ...after };
       this.addLine(copy, 1n);
       this.lines.set(copy.id, copy);
       if (stored) this.indexProjectLine(stored, -1);
@@ -867,6 +900,7 @@ export class TableEngine {
     row.count = 1;
     row.report = null;
     state.sharedRows = null;
+    state.version = stamp();
   }
 
   // --- change tracking -------------------------------------------------------------------------------------
@@ -959,6 +993,7 @@ function applyContribution(c: Contribution, amount: Fen, count: number, touch: (
   if (c.negate) amount = -amount;
   for (const row of c.rows) {
     if (touch) touch(row);
+    row.table.version = stamp();
     const wasPrinted = isPrinted(row);
     row.count += count;
     if (amount !== 0n) {

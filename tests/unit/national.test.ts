@@ -201,7 +201,10 @@ describe('national format: every figure of the test budget, worked out by hand',
     expect(engine.cell('N7', 'total', 'prior:reception')).toBe(amount('2.5'));
     // The same table read through the shared (cached) rows, before and after last year's figures change.
     expect(engine.sharedTable('N7').rows[0]!.cells['prior:total']).toBe(amount('6.5'));
+    const version = engine.tableVersion('N7');
     engine.setPriorYear({ threePublic: amount('7') });
+    // A new stamp: readers that keep a laid-out table until its stamp moves lay N7 out again.
+    expect(engine.tableVersion('N7')).toBeGreaterThan(version);
     expect(engine.sharedTable('N7').rows[0]!.cells['prior:total']).toBe(amount('7'));
     expect(n7().rows[0]!.cells['prior:reception']).toBe(0n);
     // Printed: the 上年 group spans its six columns; figures as the format prints them (2 decimals, blank zero).

@@ -378,3 +378,37 @@ describe('a budget file of an older app', () => {
     }
   });
 });
+
+describe('params ceilings', () => {
+  it('a department types its units’ 控制数 in a spreadsheet; they go out with params export', async () => {
+    const department = budgetDb(work, nationalBudget(), 'department-ceilings.budget');
+    const bad = join(work, 'ceilings-bad.csv');
+    writeFileSync(bad, 'unit,fund_group,kind,project,amount\n101001,社保基金,基本支出,,10\n101001,一般公共预算,基本,P1,-3\n');
+    const before = fileSha(department);
+    const refused = await cli('params', 'ceilings', bad, '--db', department);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('第 2 行（fund_group）');
+    expect(refused.stderr).toContain('第 3 行（project）');
+    expect(refused.stderr).toContain('负数');
+    expect(fileSha(department)).toBe(before);
+
+    const good = join(work, 'ceilings.csv');
+    writeFileSync(good, 'unit,fund_group,kind,project,amount\r\n101001,一般公共预算,基本支出,,"1,200"\r\n101003,政府性基金预算,项目支出,P2,50\r\n');
+    const r = await cli('params', 'ceilings', good, '--db', department);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('2 个单位的 2 个控制数');
+    const exported = join(work, 'department-ceilings.zip');
+    expect((await cli('params', 'export', '--out', exported, '--db', department)).code).toBe(0);
+    const unit = budgetDb(work, nationalBudget(), 'unit-ceilings.budget');
+    expect((await cli('params', 'import', exported, '--db', unit)).code).toBe(0);
+    const store = BudgetStore.open(unit);
+    try {
+      expect(storedCeilings(store).map((c) => [ceilingId(c), c.amount])).toEqual([
+        ['101001:gpb:basic', 1_200_000_000n],
+        ['101003:gfb:project:P2', 50_000_000n],
+      ]);
+    } finally {
+      store.close();
+    }
+  });
+});
