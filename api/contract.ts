@@ -140,6 +140,20 @@ export const API = {
       })
       .strict(),
   },
+  /**
+   * 批量修改: sets one field of every given line to the same value (as typed, like lines.update), all or
+   * nothing, in one undo step.
+   */
+  'lines.updateMany': {
+    input: z
+      .object({
+        ids: z.array(lineId).min(1).max(100_000),
+        field: z.enum(LINE_FIELDS),
+        value: text(2000),
+        unit: amountUnit.optional(),
+      })
+      .strict(),
+  },
   /** Adds a line; fields not given are copied from line `like` (or sensible defaults); amount defaults to 0. */
   'lines.add': { input: z.object({ like: lineId.optional(), values: lineDraft.optional() }).strict() },
   /** Adds a copy of each given line. */
@@ -244,6 +258,7 @@ export interface ApiOutputs extends WizardOutputs, SubmissionOutputs, DocumentOu
   'lines.list': LinesList;
   'lines.page': LinesPage;
   'lines.update': ChangeSet;
+  'lines.updateMany': ChangeSet;
   'lines.add': ChangeSet;
   'lines.duplicate': ChangeSet;
   'lines.delete': ChangeSet;

@@ -12,6 +12,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { CodeBook } from '../core/codelists.js';
 import { lineSnapshot } from '../core/diff.js';
+import { safeNameComponent } from '../core/manifest.js';
 import type { LineFields } from '../core/validate.js';
 import { fundLabel } from '../core/funds.js';
 import { UNIT_KIND_LABELS, functionalClass, functionalSection, type Budget, type BudgetLine } from '../core/model.js';
@@ -88,8 +89,9 @@ export function sameLine(a: BudgetLine, b: BudgetLine): boolean {
   );
 }
 
+/** A department name as part of a file name: the package's rules (core/manifest.ts), at most 80 characters. */
 export function safeFileName(name: string): string {
-  return name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').trim().slice(0, 80) || '部门预算';
+  return safeNameComponent(safeNameComponent(name).slice(0, 80)) || '部门预算';
 }
 
 export class Session {

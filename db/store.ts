@@ -579,15 +579,19 @@ export class BudgetStore {
     const base = defaultCodeBook(year);
     const byKind = new Map<CodeListKind, CodeEntry[]>(CODE_LIST_KINDS.map((k) => [k, []]));
     for (const r of this.all(
-      "SELECT kind, code, name, level, parent FROM code_entries WHERE year = ? ORDER BY source = 'loaded', code",
+      "SELECT kind, code, name, level, parent, budget FROM code_entries WHERE year = ? ORDER BY source = 'loaded', code",
       year,
     )) {
-      byKind.get(r.kind as CodeListKind)!.push({
+      const entry: CodeEntry = {
         code: r.code as string,
         name: r.name as string,
         level: r.level as CodeEntry['level'],
         parent: (r.parent as string | null) ?? null,
-      });
+      };
+      // A 科目 stored without its budget (a file older than the column) takes the shipped list's.
+      const budget = (r.budget as CodeEntry['budget'] | null) ?? (r.kind === 'functional' ? base.functional.get(entry.code)?.budget : undefined);
+      if (budget) entry.budget = budget;
+      byKind.get(r.kind as CodeListKind)!.push(entry);
     }
     const mapping = new Map<string, EconomicMappingEntry>(base.mapping.entries().map((e) => [e.department, e]));
     for (const r of this.all('SELECT department, administrative, institution FROM economic_mapping WHERE year = ?', year)) {
@@ -621,8 +625,8 @@ export class BudgetStore {
       let added = 0;
       for (const e of defaultEntries(kind)) {
         added += this.run(
-          "INSERT OR IGNORE INTO code_entries (year, kind, code, name, level, parent, source) VALUES (?, ?, ?, ?, ?, ?, 'default')",
-          year, kind, e.code, e.name, e.level, e.parent,
+          "INSERT OR IGNORE INTO code_entries (year, kind, code, name, level, parent, budget, source) VALUES (?, ?, ?, ?, ?, ?, ?, 'default')",
+          year, kind, e.code, e.name, e.level, e.parent, e.budget ?? null,
         ).changes;
       }
       this.run(
@@ -669,12 +673,18 @@ export class BudgetStore {
       for (const e of incoming.values()) {
         const before = current.get(e.code);
         if (!before) added++;
-        else if (before.name !== e.name || before.level !== e.level || before.parent !== e.parent) changed++;
+        else if (
+          before.name !== e.name ||
+          before.level !== e.level ||
+          before.parent !== e.parent ||
+          (e.budget !== undefined && before.budget !== e.budget)
+        ) changed++;
+        // A list without the budget column keeps what the year's list says of each 科目's budget.
         this.run(
-          `INSERT INTO code_entries (year, kind, code, name, level, parent, source) VALUES (?, ?, ?, ?, ?, ?, 'loaded')
+          `INSERT INTO code_entries (year, kind, code, name, level, parent, budget, source) VALUES (?, ?, ?, ?, ?, ?, ?, 'loaded')
            ON CONFLICT (year, kind, code) DO UPDATE SET name = excluded.name, level = excluded.level,
-             parent = excluded.parent, source = 'loaded'`,
-          year, kind, e.code, e.name, e.level, e.parent,
+             parent = excluded.parent, budget = COALESCE(excluded.budget, code_entries.budget), source = 'loaded'`,
+          year, kind, e.code, e.name, e.level, e.parent, e.budget ?? before?.budget ?? null,
         );
       }
       this.run(

@@ -18,6 +18,7 @@ export const API_METHODS = [
   'lines.list',
   'lines.page',
   'lines.update',
+  'lines.updateMany',
   'lines.add',
   'lines.duplicate',
   'lines.delete',

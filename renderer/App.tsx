@@ -13,7 +13,7 @@ import { CodeListDialog } from './CodeListDialog.js';
 import { BackupDialog } from './BackupDialog.js';
 import { ToastHost, useToasts } from './toast.js';
 import { decideShellCommand, decideUndoKey, readFocus } from './shell-commands.js';
-import { PerformancePane } from './wizard/PerformancePane.js';
+import { PerformancePane, type ProjectTarget } from './wizard/PerformancePane.js';
 import { LockScope, SUBMISSION_TAB, useSubmission } from './submission/useSubmission.js';
 import { DocumentPane } from './document/DocumentPane.js';
 import { trackSave, useSaveState } from './save-state.js';
@@ -187,6 +187,17 @@ export function App() {
     setTab('tables');
   }, []);
 
+  /** A project's 审核 finding opens its wizard at the field (in 绩效目标). */
+  const [wizardAt, setWizardAt] = useState<{ target: ProjectTarget; key: number } | null>(null);
+  const goToProject = useCallback((target: ProjectTarget) => {
+    setWizardAt({ target, key: Date.now() });
+    setTab('performance');
+  }, []);
+  useEffect(() => {
+    // Coming back to 绩效目标 later shows its list, not the finding again.
+    if (tab !== 'performance') setWizardAt(null);
+  }, [tab]);
+
   const goToLine = useCallback((lineId: number, field?: LineField) => {
     setTab('lines');
     // The grid is kept mounted; selecting waits for the tab switch to lay it out.
@@ -329,7 +340,7 @@ export function App() {
             ) : null}
             {tab === 'audit' ? (
               <section className="pane">
-                <AuditPanel revision={revision} onPickLine={goToLine} onPickTable={goToTable} toast={showToast} />
+                <AuditPanel revision={revision} onPickLine={goToLine} onPickTable={goToTable} onPickParams={() => setTab('params')} onPickProject={goToProject} toast={showToast} />
               </section>
             ) : null}
             {tab === 'params' ? (
@@ -349,7 +360,7 @@ export function App() {
             {tab === 'performance' ? (
               <section className="pane">
                 <LockScope locked={submission.locked}>
-                  <PerformancePane toast={showToast} onChanged={projectsChanged} />
+                  <PerformancePane toast={showToast} onChanged={projectsChanged} open={wizardAt} />
                 </LockScope>
               </section>
             ) : null}

@@ -1,4 +1,4 @@
-// 导出上报数据包: one .zip on the USB stick with budget.json (exchange format), T01–T11.xlsx, tables.pdf and
+// 导出上报数据包: one .zip on the USB stick with budget.json (exchange format), T01_<title>.xlsx … T11_<title>.xlsx, tables.pdf and
 // manifest.json (sizes, SHA-256, totals, the 审核 result with the user's 说明 for each soft finding).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -58,6 +58,8 @@ export interface ExportOptions {
   ownOnly?: boolean;
   /** Record the submission and lock the budget once the package is verified (default true: that is 上报). */
   lock?: boolean;
+  /** Who submits (操作人), recorded with the submission as with an unlock. */
+  by?: string | null;
   /** Told as each step begins, so a UI can show where the export is. */
   onStep?: (step: ExportStep) => void;
 }
@@ -130,7 +132,7 @@ export async function buildPackage(
   for (const id of TABLE_FILE_IDS) {
     const table = tables.find((t) => t.id === id);
     if (!table) throw new PackageError('budget', `无法生成表 ${id}：报表计算结果中没有这张表`);
-    contents.push({ name: tableFileName(id), bytes: await tableWorkbook(table, now, { templateChoices: options.templateChoices }), compress: false });
+    contents.push({ name: tableFileName(id, table.title), bytes: await tableWorkbook(table, now, { templateChoices: options.templateChoices }), compress: false });
   }
   options.onStep?.('pdf');
   const title = `${budget.department.name}${budget.fiscalYear}年部门预算表`;
@@ -256,6 +258,7 @@ export async function exportPackage(options: ExportOptions): Promise<ExportResul
           file,
           lineIds: consolidated ? null : budget.lines.map((l) => l.id),
           at: now,
+          by: options.by ?? null,
         });
       });
     } finally {

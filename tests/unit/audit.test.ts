@@ -199,6 +199,45 @@ describe('hard rules, each triggered by one change to the seed', () => {
     expectFinding(f, 'line.functional-code', 'hard', { line: 2, field: 'functional' }, '20103', '款级', '项级');
   });
 
+  it('line.fund-budget: a 政府性基金 or 国有资本经营 科目 paid from 一般公共预算, and a general 科目 paid from a fund', () => {
+    const b = seed();
+    // 2120814 (国有土地使用权出让收入安排的支出) paid from 一般公共预算·财政拨款.
+    line(b, 1).functional = '2120814';
+    // A 国有资本经营预算 科目 from 一般公共预算, a general 科目 from 政府性基金, a fund 科目 from 事业收入.
+    line(b, 2).functional = '2230105';
+    line(b, 3).fund = 'gfb.current';
+    line(b, 4).functional = '2120801';
+    line(b, 4).fund = 'operations';
+    // Matching pairs raise nothing: a fund 科目 paid from 政府性基金, a state-capital one from its budget.
+    line(b, 5).functional = '2120802';
+    line(b, 5).fund = 'gfb.current';
+    line(b, 6).functional = '2230101';
+    line(b, 6).fund = 'state-capital-budget';
+    line(b, 7).fund = 'operations';
+    const f = auditBudget(b, book);
+    expectFinding(f, 'line.fund-budget', 'hard', { line: 1, field: 'fund' }, '第 1 条支出明细', '2120814 农业生产发展支出', '属于政府性基金预算', '一般公共预算·财政拨款', '属于一般公共预算');
+    expectFinding(f, 'line.fund-budget', 'hard', { line: 2, field: 'fund' }, '2230105', '属于国有资本经营预算', '一般公共预算·财政拨款');
+    expectFinding(f, 'line.fund-budget', 'hard', { line: 3, field: 'fund' }, '属于一般公共预算', '政府性基金·当年收入', '属于政府性基金预算');
+    expectFinding(f, 'line.fund-budget', 'hard', { line: 4, field: 'fund' }, '2120801', '事业收入', '单位资金');
+    expect(f.filter((x) => x.rule === 'line.fund-budget').map((x) => x.place.line)).toEqual([1, 2, 3, 4]);
+    // Nothing in the seed: every line is 一般公共预算 on a general 科目.
+    expect(ruleIds(auditBudget(seed(), book))).not.toContain('line.fund-budget');
+  });
+
+  it('line.fund-budget reads the year’s list: a 科目 the list puts under 政府性基金预算 takes its 款’s budget', () => {
+    const b = seed();
+    line(b, 1).functional = '2120898';
+    const loaded: CodeBook = {
+      ...book,
+      functional: book.functional.merged([{ code: '2120898', name: '新设的基金项', level: '项', parent: '21208' }]),
+    };
+    expect(loaded.functional.budgetOf('2120898')).toBe('fund');
+    expectFinding(auditBudget(b, loaded), 'line.fund-budget', 'hard', { line: 1, field: 'fund' }, '2120898 新设的基金项', '属于政府性基金预算');
+    // A list that says the 科目 is 一般公共预算 is believed.
+    const general: CodeBook = { ...book, functional: loaded.functional.merged([{ code: '2120898', name: '新设的基金项', level: '项', parent: '21208', budget: 'general' }]) };
+    expect(ruleIds(auditBudget(b, general))).not.toContain('line.fund-budget');
+  });
+
   it('line.economic-code: a code not in the list, and a 类 instead of a 款', () => {
     const b = seed();
     line(b, 1).economic = '30198';
