@@ -19,7 +19,6 @@ import {
   tableFileName,
   tableIdOfFile,
   PACKAGE_LIMITS,
-  TABLE_FILE_IDS,
   TABLES_PDF_FILE,
   parseManifest,
   totalsDifferences,
