@@ -364,7 +364,7 @@ export class Session {
 
   /** Records a new step (clearing redo) and writes the stack into the file; called inside the action's transaction. */
   record(step: EditStep): void {
-    if (step.changes.length === 0) return;
+    if (step.changes.length === 0 && !step.document) return;
     pushStep(this.stacks, step);
     this.saveStacks();
   }

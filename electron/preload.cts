@@ -66,6 +66,8 @@ export const API_METHODS = [
   'document.view',
   'document.saveTexts',
   'document.savePrior',
+  'document.importPrior',
+  'document.priorFunctional',
   'document.file',
   'params.view',
   'params.ceilings',
