@@ -1,5 +1,6 @@
 // 预算公开表: the eleven tables in their published layout (merged headers, 类/款/项 rows, 万元 with one
 // decimal and blank zeros), refreshed whenever the lines change. Clicking a figure lists the lines behind it.
+import { TableExport } from './TableExport.js';
 import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import type { AmountUnitCode, FormatsInfo, LineField, NameBook, LineRow, TableView, TablesReport } from '../api/contract.js';
 import { ApiCallError, call, errorMessage } from './api.js';
@@ -200,6 +201,7 @@ export function TablesView({ revision, displayUnit, budgetUnit, selected, onSele
         ) : null}
       </aside>
       <section className="table-paper" data-testid={`table-${view.id}`}>
+        <TableExport table={view.id} title={view.title} displayUnit={displayUnit} ownOnly={ownOnly} toast={toast} />
         <h2 className="table-title">{view.title}</h2>
         {view.subtitle.length || view.unitLabel ? (
           <div className="table-caption">
