@@ -8,6 +8,7 @@ import type { ApiInput, ApiMethod, ApiOutputs } from '../../api/contract.js';
 import { dispatch } from '../../api/dispatch.js';
 import { createBudgetService, type BudgetSession } from '../../api/service.js';
 import { APPLICATION_ID, readSqliteHeader } from '../../db/migrate.js';
+import { callOk, callRefused } from './api-support.js';
 
 const FIXTURE = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'jiyuan-2020', 'budget.json'), 'utf8');
 
@@ -15,17 +16,9 @@ let dir: string;
 let dbPath: string;
 let service: BudgetSession;
 
-async function ok<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutputs[M]> {
-  const r = await dispatch(service, method, input);
-  if ('error' in r) throw new Error(`${method} refused: ${r.error.message}`);
-  return r.result as ApiOutputs[M];
-}
+const ok = <M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutputs[M]> => callOk(service, method, input);
 
-async function refused(method: ApiMethod, input: unknown) {
-  const r = await dispatch(service, method, input);
-  if (!('error' in r)) throw new Error(`${method} was accepted`);
-  return r.error;
-}
+const refused = (method: ApiMethod, input: unknown) => callRefused(service, method, input);
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'api-files-'));

@@ -10,6 +10,7 @@ import type { TableWindow } from '../../api/browse.js';
 import { dispatch } from '../../api/dispatch.js';
 import { BudgetSession, createBudgetService } from '../../api/service.js';
 import { realisticExchange } from '../../scripts/realistic-budget.js';
+import { callOk, callRefused } from './api-support.js';
 
 const FIXTURE = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'jiyuan-2020', 'budget.json'), 'utf8');
 
@@ -29,17 +30,9 @@ afterEach(() => {
   dir = undefined;
 });
 
-async function ok<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutputs[M]> {
-  const r = await dispatch(service!, method, input);
-  if ('error' in r) throw new Error(`${method} refused: ${r.error.message}`);
-  return r.result as ApiOutputs[M];
-}
+const ok = <M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutputs[M]> => callOk(service!, method, input);
 
-async function refused(method: ApiMethod, input: unknown): Promise<string> {
-  const r = await dispatch(service!, method, input);
-  if (!('error' in r)) throw new Error(`${method} was accepted`);
-  return r.error.message;
-}
+const refused = async (method: ApiMethod, input: unknown): Promise<string> => (await callRefused(service!, method, input)).message;
 
 /** A whole table from windows of `size` rows. */
 async function windows(id: string, size: number, displayUnit?: '万元' | '元'): Promise<{ first: TableWindow; rows: TableRow[] }> {

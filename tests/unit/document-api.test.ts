@@ -19,22 +19,15 @@ import { changeReasonRows } from '../../db/params.js';
 import { BudgetStore } from '../../db/store.js';
 import { buildPackage } from '../../submission/export.js';
 import { FIXTURE, fixtureBudget, notesFor, tempDir } from './submission-fixture.js';
+import { callOk, callRefused } from './api-support.js';
 
 let dir: string;
 let dbPath: string;
 let service: BudgetSession;
 
-async function ok<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutputs[M]> {
-  const r = await dispatch(service, method, input);
-  if ('error' in r) throw new Error(`${method} refused: ${r.error.message}`);
-  return r.result as ApiOutputs[M];
-}
+const ok = <M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutputs[M]> => callOk(service, method, input);
 
-async function refused(method: ApiMethod, input: unknown): Promise<string> {
-  const r = await dispatch(service, method, input);
-  if (!('error' in r)) throw new Error(`${method} was accepted`);
-  return r.error.message;
-}
+const refused = async (method: ApiMethod, input: unknown): Promise<string> => (await callRefused(service, method, input)).message;
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 

@@ -11,6 +11,7 @@ import { dispatch } from '../../api/dispatch.js';
 import { BudgetSession, createBudgetService } from '../../api/service.js';
 import type { ParamsDocument } from '../../core/params/package.js';
 import { buildParamsPackage } from '../../submission/params-package.js';
+import { callOk, callRefused } from './api-support.js';
 
 const FIXTURE = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'jiyuan-2020', 'budget.json'), 'utf8')) as Record<string, unknown>;
 // Last year's figures by 项, so that large changes can be compared.
@@ -21,17 +22,9 @@ let dir: string;
 let dbPath: string;
 let service: BudgetSession;
 
-async function ok<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutputs[M]> {
-  const r = await dispatch(service, method, input);
-  if ('error' in r) throw new Error(`${method} refused: ${r.error.message}`);
-  return r.result as ApiOutputs[M];
-}
+const ok = <M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutputs[M]> => callOk(service, method, input);
 
-async function refused(method: ApiMethod, input: unknown): Promise<string> {
-  const r = await dispatch(service, method, input);
-  if (!('error' in r)) throw new Error(`${method} was accepted`);
-  return r.error.message;
-}
+const refused = async (method: ApiMethod, input: unknown): Promise<string> => (await callRefused(service, method, input)).message;
 
 async function upload(params: ParamsDocument, year = 2020) {
   const { bytes } = await buildParamsPackage({

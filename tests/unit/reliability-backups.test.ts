@@ -10,6 +10,7 @@ import { dispatch } from '../../api/dispatch.js';
 import { BudgetSession, createBudgetService } from '../../api/service.js';
 import { BACKUPS_KEPT, backupFolder } from '../../db/backups.js';
 import { BudgetStore } from '../../db/store.js';
+import { callOk } from './api-support.js';
 
 const FIXTURE = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'jiyuan-2020', 'budget.json'), 'utf8');
 
@@ -17,11 +18,7 @@ let dir: string;
 let dbPath: string;
 let service: BudgetSession;
 
-async function ok<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutputs[M]> {
-  const r = await dispatch(service, method, input);
-  if ('error' in r) throw new Error(`${method} refused: ${r.error.message}`);
-  return r.result as ApiOutputs[M];
-}
+const ok = <M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutputs[M]> => callOk(service, method, input);
 
 function integrity(file: string): string {
   const db = new Database(file, { readonly: true });

@@ -13,6 +13,7 @@ import type { ApiInput, ApiMethod, ApiOutputs } from '../../api/contract.js';
 import { dispatch } from '../../api/dispatch.js';
 import { BudgetSession, createBudgetService } from '../../api/service.js';
 import { acquireWriterLock } from '../../db/writer-lock.js';
+import { callOk } from './api-support.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const FIXTURE_PATH = join(ROOT, 'tests', 'fixtures', 'jiyuan-2020', 'budget.json');
@@ -22,11 +23,7 @@ let dir: string;
 let dbPath: string;
 let a: BudgetSession;
 
-async function ok<M extends ApiMethod>(s: BudgetSession, method: M, input: ApiInput<M>): Promise<ApiOutputs[M]> {
-  const r = await dispatch(s, method, input);
-  if ('error' in r) throw new Error(`${method} refused: ${r.error.message}`);
-  return r.result as ApiOutputs[M];
-}
+const ok = callOk;
 
 const digest = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 

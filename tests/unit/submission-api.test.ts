@@ -15,6 +15,7 @@ import { EXPORT_RUNNING_MESSAGE, NOTES_META_KEY } from '../../api/areas/submissi
 import { serializeExchange } from '../../core/exchange.js';
 import { LOCKED_MESSAGE } from '../../db/store.js';
 import { fixtureBudget } from './submission-fixture.js';
+import { callOk } from './api-support.js';
 
 const FIXTURE = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'jiyuan-2020', 'budget.json'), 'utf8');
 
@@ -27,11 +28,7 @@ function open(name: string): BudgetSession {
   return s;
 }
 
-async function ok<M extends ApiMethod>(s: BudgetSession, method: M, input: ApiInput<M>): Promise<ApiOutputs[M]> {
-  const r = await dispatch(s, method, input);
-  if ('error' in r) throw new Error(`${method} refused: ${r.error.message}`);
-  return r.result as ApiOutputs[M];
-}
+const ok = callOk;
 
 async function refused(s: BudgetSession, method: ApiMethod, input: unknown): Promise<{ message: string; issues?: { message: string }[] }> {
   const r = await dispatch(s, method, input);

@@ -11,6 +11,7 @@ import { dispatch } from '../../api/dispatch.js';
 import { BudgetSession, createBudgetService } from '../../api/service.js';
 import type { IndicatorInput, TargetInput, WizardIndicator, WizardProject } from '../../api/wizard.js';
 import { nextProjectCode } from '../../api/areas/wizard/views.js';
+import { callOk, callRefused } from './api-support.js';
 
 const FIXTURE_DIR = join(import.meta.dirname, '..', 'fixtures', 'jiyuan-2020');
 const FIXTURE = readFileSync(join(FIXTURE_DIR, 'budget.json'), 'utf8');
@@ -52,17 +53,12 @@ let dir: string;
 let dbPath: string;
 let service: BudgetSession;
 
-async function ok<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutputs[M]> {
-  const r = await dispatch(service, method, input);
-  if ('error' in r) throw new Error(`${method} refused: ${r.error.message}`);
-  return r.result as ApiOutputs[M];
-}
+const ok = <M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutputs[M]> => callOk(service, method, input);
 
-async function refused(method: ApiMethod, input: unknown): Promise<{ message: string; issues: { path: string; message: string }[] }> {
-  const r = await dispatch(service, method, input);
-  if (!('error' in r)) throw new Error(`${method} was accepted`);
-  return { message: r.error.message, issues: r.error.issues ?? [] };
-}
+const refused = async (method: ApiMethod, input: unknown) => {
+  const error = await callRefused(service, method, input);
+  return { message: error.message, issues: error.issues ?? [] };
+};
 
 function reopen(): void {
   service.close();
