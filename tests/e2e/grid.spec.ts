@@ -1,6 +1,7 @@
 // The line grid as a clerk uses it all day: the cursor after edits that move lines, the pickers, filtering,
 // sorting and bulk edits. Browser host on a fresh budget file, driven through Chromium with the keyboard.
 import { expect, test, type Page } from '@playwright/test';
+import Decimal from 'decimal.js';
 import { cell, cleanup, expectStored, reveal, settled, shot, startHost, startWithFixture, tempBudgetDir, type RunningHost } from './host.js';
 
 interface LineRow {
@@ -260,8 +261,8 @@ test('the search box and a column filter show only the matching lines, and 小�
   await economicFilter.fill('30227');
   const with30227 = all.filter((l) => l.economic === '30227');
   await expect(page.getByTestId('grid-count')).toHaveText(`筛选出 ${with30227.length} 行 / 共 ${all.length} 行`);
-  const sum = with30227.reduce((a, l) => a + Math.round(Number(l.amount) * 100), 0);
-  await expect(page.locator('[role="row"][row-id="TOTAL"] [col-id="amount"]')).toHaveText((sum / 100).toLocaleString('en-US', { minimumFractionDigits: 2 }));
+  const sum = with30227.reduce((a, l) => a.plus(l.amount), new Decimal(0));
+  await expect(page.locator('[role="row"][row-id="TOTAL"] [col-id="amount"]')).toHaveText(sum.toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ','));
   await shot(page, '46-grid-column-filter');
   await economicFilter.fill('');
   await expect(page.getByTestId('grid-count')).toHaveText(`共 ${all.length} 行`);
@@ -276,7 +277,7 @@ test('clicking a header sorts the lines by that column (without 小计 rows); a 
   const header = page.locator('.ag-header-cell[col-id="amount"] .ag-header-cell-label');
   await header.click();
   await expect(page.locator('[role="row"][row-id^="S"]')).toHaveCount(0);
-  const byAmount = [...all].sort((a, b) => Number(a.amount) - Number(b.amount));
+  const byAmount = [...all].sort((a, b) => new Decimal(a.amount).cmp(b.amount));
   const amountOf = (id: string) => all.find((l) => `L${l.id}` === id)?.amount;
   await expect.poll(async () => (await shownRowIds(page)).slice(0, 5).map(amountOf)).toEqual(byAmount.slice(0, 5).map((l) => l.amount));
   await shot(page, '47-grid-sorted');

@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import Decimal from 'decimal.js';
 import { buildParamsPackage } from '../../submission/params-package.js';
 import { cell, cleanup, FIXTURE_PATH, settled, shot, startWithFixture, type RunningHost } from './host.js';
 
@@ -94,7 +95,7 @@ test('导入年度参数包: preview, import; the 控制数 view and the status 
 
   // An edit in the grid: 基本工资 +0.5 万元 goes over the 基本支出 ceiling.
   await page.getByRole('tab', { name: '预算明细' }).click();
-  const next = (Number(wages.amount) + 0.5).toFixed(2);
+  const next = new Decimal(wages.amount).plus('0.5').toFixed(2);
   await typeAmount(page, cell(page, wages.id, 'amount'), next);
   await settled(page);
   await expect(page.getByTestId('ceiling-state')).toContainText('超出 1 项');

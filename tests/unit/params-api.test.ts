@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import Decimal from 'decimal.js';
 import type { ApiInput, ApiMethod, ApiOutputs } from '../../api/contract.js';
 import { dispatch } from '../../api/dispatch.js';
 import { BudgetSession, createBudgetService } from '../../api/service.js';
@@ -97,8 +98,7 @@ describe('年度参数包 through the API', () => {
     // An edit of a basic line: used and remaining follow; over the ceiling it is a hard finding at once.
     const lines = await ok('lines.list', {});
     const basic = lines.lines.find((l) => l.kind === 'basic' && l.fund === 'gpb.appropriation')!;
-    const next = (BigInt(Math.round(Number(basic.amount) * 1e6)) + 500_000n).toString();
-    const edited = await ok('lines.update', { id: basic.id, field: 'amount', value: (Number(next) / 1e6).toFixed(2) });
+    const edited = await ok('lines.update', { id: basic.id, field: 'amount', value: new Decimal(basic.amount).plus('0.5').toFixed(2) });
     c = await ok('params.ceilings', {});
     expect(c.rows[0]).toMatchObject({ used: '561.3', remaining: '-0.3', exceeded: true });
     expect(c.exceeded).toBe(1);
