@@ -8,6 +8,7 @@ import { WIZARD_API, type WizardOutputs } from './wizard.js';
 import { SUBMISSION_API, type SubmissionOutputs } from './submission.js';
 import { DOCUMENT_API, type DocumentOutputs } from './document.js';
 import { PARAMS_API, type ParamsOutputs } from './params.js';
+import { BROWSE_API, type BrowseOutputs } from './browse.js';
 import type {
   ApiError,
   AuditReport,
@@ -227,6 +228,8 @@ export const API = {
   ...DOCUMENT_API,
   /** 年度参数包: 控制数, 审核 rules and their levels, reasons for large changes (api/params.ts). */
   ...PARAMS_API,
+  /** The long views: one table a window of rows at a time, search in it, 审核 by rule (api/browse.ts). */
+  ...BROWSE_API,
 } as const;
 
 export type ApiMethod = keyof typeof API;
@@ -242,7 +245,7 @@ export function isApiMethod(name: unknown): name is ApiMethod {
 // The view types live in views.ts; re-exported here so callers keep one import.
 export type * from './views.js';
 
-export interface ApiOutputs extends WizardOutputs, SubmissionOutputs, DocumentOutputs, ParamsOutputs {
+export interface ApiOutputs extends WizardOutputs, SubmissionOutputs, DocumentOutputs, ParamsOutputs, BrowseOutputs {
   'backups.list': BackupList;
   'backups.restore': BudgetInfo;
   'budget.info': BudgetInfo;

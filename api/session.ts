@@ -12,6 +12,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { CodeBook } from '../core/codelists.js';
 import { lineSnapshot } from '../core/diff.js';
+import { safeNameComponent } from '../core/manifest.js';
 import type { LineFields } from '../core/validate.js';
 import { fundLabel } from '../core/funds.js';
 import { UNIT_KIND_LABELS, functionalClass, functionalSection, type Budget, type BudgetLine } from '../core/model.js';
@@ -88,8 +89,9 @@ export function sameLine(a: BudgetLine, b: BudgetLine): boolean {
   );
 }
 
+/** A department name as part of a file name: the package's rules (core/manifest.ts), at most 80 characters. */
 export function safeFileName(name: string): string {
-  return name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').trim().slice(0, 80) || '部门预算';
+  return safeNameComponent(safeNameComponent(name).slice(0, 80)) || '部门预算';
 }
 
 export class Session {
@@ -192,12 +194,14 @@ export class Session {
     this.budget = budget;
     this.book = store.codeBook(budget.fiscalYear);
     for (const l of budget.lines) this.lines.set(l.id, l);
-    // The engine keeps its own copy of the arrays it may change.
+    // The engine keeps its own copy of the arrays it may change, and shares the line objects (never changed
+    // in place: an edit makes a new object).
     const format = chosenFormat(store);
-    const engine = new TableEngine({ ...budget, lines: [...budget.lines], units: [...budget.units] }, this.book, format);
+    const engine = new TableEngine({ ...budget, lines: [...budget.lines], units: [...budget.units] }, this.book, format, { sharedLines: true });
     this.engine = engine;
+    // 审核 under the file's rule set; counts by rule and unit: a finding pointing at a line belongs to the line's unit.
     const config = (this.auditConfig = auditConfigFor(store, format));
-    this.audit = new IncrementalAudit(budget, this.book, () => this.lines.values(), () => engine.sharedTables(), config.rules, config.settings);
+    this.audit = new IncrementalAudit(budget, this.book, () => this.lines.values(), () => engine.sharedTables(), config.rules, config.settings, (id) => this.lines.get(id)?.unit);
     this.stacks = stepsFromJson(store.getMeta(UNDO_META_KEY));
   }
 
@@ -360,7 +364,7 @@ export class Session {
 
   /** Records a new step (clearing redo) and writes the stack into the file; called inside the action's transaction. */
   record(step: EditStep): void {
-    if (step.changes.length === 0) return;
+    if (step.changes.length === 0 && !step.document) return;
     pushStep(this.stacks, step);
     this.saveStacks();
   }

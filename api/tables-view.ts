@@ -1,6 +1,8 @@
 // A computed table as the screen shows it: the one print layout (core/tables/layout.ts) as HTML-like rows of
 // cells, each amount with its printed text (rounded from the exact value, zero blank), the exact value beside
 // it and the address of the lines behind it. Nothing is laid out here: this only changes the grid's shape.
+// A long table is shown a window of rows at a time (api/browse-service.ts): the frame (title block, header,
+// widths) and any range of body rows come from the same laid-out block.
 import type { TemplateChoices } from '../core/indicators.js';
 import { toExactString, type AmountUnit } from '../core/money.js';
 import { captionLines, isUnitLine, printedTable, type GridBlock, type GridCell } from '../core/tables/layout.js';
@@ -28,8 +30,24 @@ function byRow(block: GridBlock): GridCell[][] {
   return rows;
 }
 
-/** One block of the printed table as a screen view. */
-export function blockToView(block: GridBlock, table: Pick<ReportTable, 'id' | 'caption'>, printed: { amountUnit: AmountUnit; columnWidths: readonly number[] }): TableView {
+/** A laid-out block ready to be shown in parts: its frame, and its body rows by index. */
+export interface ScreenBlock {
+  block: GridBlock;
+  unit: AmountUnit;
+  /** Everything of the view but its rows. */
+  frame: Omit<TableView, 'rows'>;
+  /** Cells by grid row. */
+  cells: GridCell[][];
+  /** Grid rows of the body (after the column header) that hold cells: the view's rows, in order. */
+  body: number[];
+  /** Whether a body cell spans rows (such a block is shown whole). */
+  rowSpans: boolean;
+  /** The printed column widths, in character cells (a CJK character is 2). */
+  columnWidths: number[];
+}
+
+/** One block of the printed table, prepared for the screen. */
+export function screenBlock(block: GridBlock, table: Pick<ReportTable, 'id' | 'caption'>, printed: { amountUnit: AmountUnit; columnWidths: readonly number[] }): ScreenBlock {
   const unit = printed.amountUnit;
   const cells = byRow(block);
   const columnHeader = block.cells.some((c) => c.row < block.headerRows && c.role === 'header');
@@ -42,36 +60,61 @@ export function blockToView(block: GridBlock, table: Pick<ReportTable, 'id' | 'c
       return h;
     }),
   );
-  const rows: TableRow[] = [];
-  cells.slice(headerRows).forEach((row, i) => {
-    if (row.length === 0) return;
-    const info = block.rows[headerRows + i] ?? { kind: 'plain' };
-    const out: TableRow = { kind: info.kind, cells: row.map((c) => viewCell(c, unit)) };
-    if (info.key !== undefined) out.key = info.key;
-    rows.push(out);
-  });
+  const body: number[] = [];
+  let rowSpans = false;
+  for (let r = headerRows; r < cells.length; r++) {
+    const row = cells[r]!;
+    if (row.length === 0) continue;
+    body.push(r);
+    if (!rowSpans && row.some((c) => c.rowSpan > 1)) rowSpans = true;
+  }
   // Alignment per column: amounts right, everything else left.
   const align: ('left' | 'right')[] = Array.from({ length: block.columnCount }, () => 'left');
   for (const c of block.cells) if (c.row >= block.headerRows && c.colSpan === 1 && c.role === 'amount') align[c.col] = 'right';
   const lines = captionLines(table, unit);
   const unitLine = lines.find(isUnitLine);
-  const view: TableView = {
+  const frame: Omit<TableView, 'rows'> = {
     id: block.id,
     table: table.id as TableId,
     title: block.title,
     subtitle: [...lines.filter((l) => l !== unitLine), ...(block.label ? [block.label] : [])],
     unitLabel: unitLine ?? '',
     header,
-    rows,
     align,
   };
   if (!columnHeader) {
     const total = printed.columnWidths.slice(0, block.columnCount).reduce((a, b) => a + b, 0);
-    view.widths = printed.columnWidths.slice(0, block.columnCount).map((w) => Math.round((w / total) * 1000) / 10);
+    frame.widths = printed.columnWidths.slice(0, block.columnCount).map((w) => Math.round((w / total) * 1000) / 10);
   }
-  if (block.empty) view.emptyNote = '本表为空表';
-  if (block.note) view.note = block.note;
-  return view;
+  if (block.empty) frame.emptyNote = '本表为空表';
+  if (block.note) frame.note = block.note;
+  return { block, unit, frame, cells, body, rowSpans, columnWidths: printed.columnWidths.slice(0, block.columnCount) };
+}
+
+/** Body rows `from` … `to` (exclusive) of a prepared block. */
+export function screenRows(s: ScreenBlock, from = 0, to = s.body.length): TableRow[] {
+  const out: TableRow[] = [];
+  for (let i = Math.max(0, from); i < Math.min(to, s.body.length); i++) {
+    const r = s.body[i]!;
+    const info = s.block.rows[r] ?? { kind: 'plain' };
+    const row: TableRow = { kind: info.kind, cells: s.cells[r]!.map((c) => viewCell(c, s.unit)) };
+    if (info.key !== undefined) row.key = info.key;
+    out.push(row);
+  }
+  return out;
+}
+
+/** The text a search within the table reads in one body row: its codes and names (not its figures). */
+export function screenRowText(s: ScreenBlock, index: number): string {
+  const texts = s.cells[s.body[index]!]!.filter((c) => c.role !== 'amount' && c.role !== 'number-row' && c.text !== '').map((c) => c.text);
+  // Codes printed in parts (201 | 03 | 06) are found whole (2010306) too.
+  return `${texts.join(' ')} ${texts.join('')}`.toLowerCase();
+}
+
+/** One block of the printed table as a screen view. */
+export function blockToView(block: GridBlock, table: Pick<ReportTable, 'id' | 'caption'>, printed: { amountUnit: AmountUnit; columnWidths: readonly number[] }): TableView {
+  const s = screenBlock(block, table, printed);
+  return { ...s.frame, rows: screenRows(s) };
 }
 
 /**

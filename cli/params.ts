@@ -11,6 +11,10 @@ import { previewSections, type ParamsPreview } from '../db/params.js';
 export const PARAMS_USAGE = `  params import <年度参数包.zip> --db <预算文件>
       导入财政部门（或主管部门）下达的年度参数包（budget-params/1）：科目表、公开表格式、审核规则及其级别和
       参数、控制数。先像接收上报数据包一样校验全部文件，列出将要改变的设置；参数包有任何问题时预算文件不作改动。
+  params ceilings <控制数.csv> --db <预算文件>
+      载入各单位的控制数（CSV 表头 unit,fund_group,kind,project,amount：单位编码、资金来源 一般公共预算/
+      政府性基金预算/国有资本经营预算、支出类型 基本支出/项目支出、单列的项目编码（可空）、金额，以预算的
+      金额单位计），替换表中各单位原有的控制数；有任何问题时预算文件不作改动。
   params export --out <文件.zip|文件夹> --db <预算文件> [--authority <下达单位名称>] [--authority-code <编码>] [--note <说明>]
       把本预算文件的全部参数（科目表、审核规则、控制数、公开表格式）导出为年度参数包，供下级单位导入。
 `;
@@ -27,7 +31,8 @@ export async function runParamsCommand(argv: string[], io: CommandIO): Promise<n
     }
     if (sub === 'import') return await importCommand(rest, io);
     if (sub === 'export') return await exportCommand(rest, io);
-    throw new CommandUsageError(`params 只有 import 和 export 子命令，不认识“${sub}”`);
+    if (sub === 'ceilings') return await ceilingsCommand(rest, io);
+    throw new CommandUsageError(`params 只有 import、ceilings 和 export 子命令，不认识“${sub}”`);
   } catch (err) {
     return reportCommandError(err, io, [PackageError]);
   }
@@ -74,6 +79,44 @@ async function importCommand(argv: string[], io: CommandIO): Promise<number> {
 export function describePreview(p: ParamsPreview): string {
   if (p.unchanged) return '  参数包与预算文件中的设置相同，没有改变任何设置。\n';
   return previewSections(p).flatMap((sec) => [`  ${sec.title}：`, ...sec.lines.map((l) => `    ${l}`)]).join('\n') + '\n';
+}
+
+async function ceilingsCommand(argv: string[], io: CommandIO): Promise<number> {
+  const a = parseCommandArgs(argv, ['db'], []);
+  if (a.positional.length !== 1) {
+    throw new CommandUsageError(a.positional.length === 0 ? '缺少控制数文件：params ceilings <控制数.csv> --db <预算文件>' : `命令 params ceilings 多出了参数“${a.positional[1]}”`);
+  }
+  const source = resolve(a.positional[0]!);
+  const db = requiredPath(a, 'db', '预算文件');
+  if (!existsSync(source) || statSync(source).isDirectory()) throw new CommandUsageError(`找不到控制数文件“${a.positional[0]}”`);
+  if (!existsSync(db)) throw new CommandUsageError(`找不到预算文件“${db}”`);
+  const bytes = readFileSync(source);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // Saved by Excel or WPS as “CSV（逗号分隔）” on a Chinese system.
+    text = new TextDecoder('gb18030').decode(bytes);
+  }
+  const { parseCeilingsCsv } = await import('../core/params/package.js');
+  const { replaceCeilings } = await import('../db/params.js');
+  const store = BudgetStore.open(db, { upgrade: false });
+  try {
+    if (!store.hasBudget()) throw new CommandUsageError(`预算文件“${db}”中还没有预算，请先用 import 导入`);
+    const unit = store.loadBudget().amountUnit;
+    const parsed = parseCeilingsCsv(text, unit);
+    if (!parsed.ok) {
+      io.err(`“${a.positional[0]}”不是有效的控制数表，共 ${parsed.problems.length} 处问题，预算文件未作改动：\n`);
+      for (const p of parsed.problems) io.err(`  第 ${p.line} 行${p.field ? `（${p.field}）` : ''}：${p.message}\n`);
+      return 2;
+    }
+    store.upgradeWith(() => replaceCeilings(store, parsed.ceilings));
+    const units = new Set(parsed.ceilings.map((c) => c.unit));
+    io.out(`已载入 ${units.size} 个单位的 ${parsed.ceilings.length} 个控制数 → ${db}\n`);
+    return EXIT_OK;
+  } finally {
+    store.close();
+  }
 }
 
 async function exportCommand(argv: string[], io: CommandIO): Promise<number> {

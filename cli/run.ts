@@ -6,6 +6,7 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:
 import { dirname, resolve } from 'node:path';
 import { CODE_LIST_KIND_LABELS, parseCodeListCsv, type CodeBook, type CodeListKind } from '../core/codelists.js';
 import { parseExchange, serializeExchange } from '../core/exchange.js';
+import { decodeUtf8Text } from '../core/json-lines.js';
 import type { Budget } from '../core/model.js';
 import { formatProblem, type Problem } from '../core/problems.js';
 import { SHIPPED_FORMATS } from '../core/tables/definitions.js';
@@ -34,6 +35,7 @@ import {
   outputFormat,
   parseCommandArgs,
   reportCommandError,
+  terminalSafe,
   type CommandArgs,
   type CommandIO,
 } from './args.js';
@@ -108,11 +110,15 @@ function dbPath(p: Parsed): string {
 function readInputFile(file: string, what: string): string {
   if (!existsSync(file)) throw new CommandUsageError(`找不到${what}“${file}”`);
   if (statSync(file).isDirectory()) throw new CommandUsageError(`“${file}”是文件夹，不是${what}`);
+  let bytes: Buffer;
   try {
-    return readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (err) {
     throw new CommandUsageError(`无法读取${what}“${file}”：${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
+  const decoded = decodeUtf8Text(bytes);
+  if (!decoded.ok) throw new CommandUsageError(`${what}“${file}”${decoded.message}，未导入`);
+  return decoded.text;
 }
 
 function withStore<T>(file: string, options: OpenOptions, fn: (store: BudgetStore) => T): T {
@@ -363,11 +369,13 @@ function formatsCommand(p: Parsed, io: CliIO): number {
 }
 
 /** Runs one command line; returns the exit code. Never throws. */
-export async function run(argv: string[], io: CliIO): Promise<number> {
+export async function run(argv: string[], terminal: CliIO): Promise<number> {
+  // Messages name files and values from outside: their control characters are shown escaped.
+  const io: CliIO = { out: terminal.out, err: (text) => terminal.err(terminalSafe(text)) };
   // A command that changes the budget file takes its writer lock first: a window (or another command) that has
   // it open would otherwise write its own older lines back over the change.
   const db =
-    WRITING_COMMANDS.has(argv[0] ?? '') || (argv[0] === 'lines' && argv[1] === 'import-xlsx') || (argv[0] === 'params' && argv[1] === 'import')
+    WRITING_COMMANDS.has(argv[0] ?? '') || (argv[0] === 'lines' && argv[1] === 'import-xlsx') || (argv[0] === 'params' && (argv[1] === 'import' || argv[1] === 'ceilings'))
       ? dbArgument(argv)
       : null;
   if (!db) return runCommand(argv, io);

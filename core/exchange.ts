@@ -32,7 +32,7 @@ import {
 import { AMOUNT_UNITS, isAmountUnit, parseAmount, toExactString, type AmountUnit, type Fen } from './money.js';
 import type { Problem } from './problems.js';
 import { MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, PROJECT_FIELD_LABELS } from './budget-fields.js';
-import { economicCodeProblem, functionalCodeProblem, isIsoDate, lineProblems, type LineFields } from './validate.js';
+import { economicCodeProblem, functionalCodeProblem, isIsoDate, lineProblems, textLengthProblem, type LineFields } from './validate.js';
 import { JsonSyntaxError, LocatedJsonReader, TYPE_NAMES, jsonSyntaxMessage, withoutBom, type JsonNode, type ObjectNode } from './json-lines.js';
 
 export type { Problem } from './problems.js';
@@ -175,6 +175,11 @@ class ExchangeChecker {
     }
     if (nonEmpty && node.value.trim() === '') {
       this.problem(path, node.line, `${what}不能为空`);
+      return undefined;
+    }
+    const tooLong = textLengthProblem(/[A-Za-z]+$/.exec(path)?.[0] ?? '', what, node.value);
+    if (tooLong) {
+      this.problem(path, node.line, tooLong);
       return undefined;
     }
     return node.value;

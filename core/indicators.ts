@@ -180,6 +180,17 @@ export function templateChoicesFromWizardState(raw: string | null | undefined): 
   return out;
 }
 
+/** The (一级, 二级) pairs of a tree, worked out once per tree (a list of 2,000 projects asks for each). */
+const PAIRS = new WeakMap<IndicatorTemplate, ReadonlySet<string>>();
+function templatePairs(t: IndicatorTemplate): ReadonlySet<string> {
+  let pairs = PAIRS.get(t);
+  if (!pairs) {
+    pairs = new Set(skeleton(t).map((s) => pairKey(s.level1, s.level2)));
+    PAIRS.set(t, pairs);
+  }
+  return pairs;
+}
+
 /** Lexicographic: the first place where the two differ decides. */
 function outranks(a: readonly number[], b: readonly number[]): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! > b[i]!;
@@ -205,7 +216,7 @@ export function bestFitTemplate(
   let best: { t: IndicatorTemplate; rank: number[] } | null = null;
   for (const t of templates) {
     if (t.scope !== scope) continue;
-    const pairs = new Set(skeleton(t).map((s) => pairKey(s.level1, s.level2)));
+    const pairs = templatePairs(t);
     const score = indicators.filter((i) => pairs.has(pairKey(i.level1, i.level2))).length;
     if (score === 0) continue;
     const rank = [score, appliesTo(t, year) ? 1 : 0, t === byYear ? 1 : 0];

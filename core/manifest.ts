@@ -230,6 +230,11 @@ export function describeFinding(f: { rule: string; place: FindingPlace; message:
 // eslint-disable-next-line no-control-regex
 const FORBIDDEN_IN_NAME = /[\\/:*?"<>|\u0000-\u001f\u007f]/g;
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
+/**
+ * Direction marks, embeddings, overrides and isolates: a right-to-left override in a name would show
+ * `报告\u202Efdp.exe` as “报告exe.pdf”. Removed from every name used in a file name.
+ */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 export const MAX_FILE_NAME_BYTES = 200;
 
 function utf8Length(s: string): number {
@@ -251,7 +256,7 @@ export function truncateUtf8(s: string, maxBytes: number): string {
 
 /** One component of a file name, made safe on FAT32/NTFS: forbidden characters become "_", no trailing dot or space. */
 export function safeNameComponent(text: string): string {
-  let s = text.normalize('NFC').replace(FORBIDDEN_IN_NAME, '_').trim();
+  let s = text.normalize('NFC').replace(BIDI_CONTROLS, '').replace(FORBIDDEN_IN_NAME, '_').trim();
   s = s.replace(/[. ]+$/u, '');
   if (WINDOWS_RESERVED.test(s)) s = `_${s}`;
   return s;
@@ -296,6 +301,7 @@ export function isFat32SafeName(name: string): boolean {
   return (
     name.length > 0 &&
     !/[\\/:*?"<>|\u0000-\u001f\u007f]/.test(name) &&
+    !new RegExp(BIDI_CONTROLS.source).test(name) &&
     !/[. ]$/.test(name) &&
     utf8Length(name) <= MAX_FILE_NAME_BYTES
   );

@@ -522,19 +522,22 @@ export function importParams(store: BudgetStore, pkg: ReadPackage, source: { fil
   return preview;
 }
 
-/** Replaces the 控制数 of one unit (a department setting them for its units, before `params export`). */
-export function setUnitCeilings(store: BudgetStore, unit: string, ceilings: readonly Omit<Ceiling, 'unit'>[]): void {
+/**
+ * Replaces the 控制数 of the units named (a department setting them for its units, before `params export`), in
+ * one transaction; the other units' stay.
+ */
+export function replaceCeilings(store: BudgetStore, ceilings: readonly Ceiling[]): void {
   store.assertWritable();
   const seen = new Set<string>();
   for (const c of ceilings) {
-    const key = ceilingId({ ...c, unit });
-    if (seen.has(key)) throw new StoreError('invalid', `控制数重复：${fundGroupLabel(c.fundGroup)}${EXPENDITURE_KIND_LABELS[c.kind]}${c.project ? `（项目 ${c.project}）` : ''}`);
+    const key = ceilingId(c);
+    if (seen.has(key)) throw new StoreError('invalid', `控制数重复：${c.unit} ${fundGroupLabel(c.fundGroup)}${EXPENDITURE_KIND_LABELS[c.kind]}${c.project ? `（项目 ${c.project}）` : ''}`);
     seen.add(key);
     if (c.amount < 0n) throw new StoreError('invalid', '控制数不能为负数');
   }
   store.transaction(() => {
-    store.write('DELETE FROM ceilings WHERE unit = ?', unit);
-    for (const c of ceilings) store.write('INSERT INTO ceilings (unit, fund_group, kind, project, amount, package) VALUES (?, ?, ?, ?, ?, NULL)', unit, c.fundGroup, c.kind, c.project ?? '', c.amount);
+    for (const unit of new Set(ceilings.map((c) => c.unit))) store.write('DELETE FROM ceilings WHERE unit = ?', unit);
+    for (const c of ceilings) store.write('INSERT INTO ceilings (unit, fund_group, kind, project, amount, package) VALUES (?, ?, ?, ?, ?, NULL)', c.unit, c.fundGroup, c.kind, c.project ?? '', c.amount);
   });
 }
 

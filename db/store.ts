@@ -500,7 +500,14 @@ export class BudgetStore {
 
   private readLines(): BudgetLine[] {
     const intern = interner();
-    return this.all('SELECT * FROM lines ORDER BY id').map((r) => rowToLine(r, intern));
+    // Row by row: a department's 100,000 rows are never all held twice (as rows and as lines) at once.
+    const out: BudgetLine[] = [];
+    try {
+      for (const r of this.q('SELECT * FROM lines ORDER BY id').iterate() as IterableIterator<Row>) out.push(rowToLine(r, intern));
+    } catch (err) {
+      throw sqliteFailure(err, this.path) ?? err;
+    }
+    return out;
   }
 
   /**

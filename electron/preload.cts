@@ -67,6 +67,8 @@ export const API_METHODS = [
   'document.view',
   'document.saveTexts',
   'document.savePrior',
+  'document.importPrior',
+  'document.priorFunctional',
   'document.file',
   'params.view',
   'params.ceilings',
@@ -74,6 +76,11 @@ export const API_METHODS = [
   'params.import',
   'params.setRule',
   'params.saveReasons',
+  'reports.index',
+  'reports.window',
+  'reports.find',
+  'audit.groups',
+  'audit.places',
 ] as const;
 
 /** Channel of one API method; the main process registers exactly these (electron/ipc.ts). */

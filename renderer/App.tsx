@@ -340,7 +340,7 @@ export function App() {
             ) : null}
             {tab === 'audit' ? (
               <section className="pane">
-                <AuditPanel revision={revision} onPickLine={goToLine} onPickTable={goToTable} onPickProject={goToProject} toast={showToast} />
+                <AuditPanel revision={revision} onPickLine={goToLine} onPickTable={goToTable} onPickParams={() => setTab('params')} onPickProject={goToProject} toast={showToast} />
               </section>
             ) : null}
             {tab === 'params' ? (

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { realisticExchange, realisticShape } from './realistic-budget.js';
-import { chromiumFigures } from './bench-chromium.js';
+import { chromiumFigures, VIEW_LABELS, type ViewName } from './bench-chromium.js';
 
 const args = process.argv.slice(2);
 const sizes = args.map((s) => Number.parseInt(s, 10)).filter((n) => n > 0);
@@ -34,11 +34,12 @@ try {
     figures.units = shape.units;
     figures.projects = shape.projects;
     if (CHROMIUM) {
-      const c = await chromiumFigures(join(dir, `bench-${n}.budget`), CHROMIUM_EDITS);
+      const c = await chromiumFigures(join(dir, `bench-${n}.budget`), CHROMIUM_EDITS, String(n));
       figures.chromiumOpenToFirstRowMs = c.openToFirstRowMs;
       figures.chromiumEnterP50Ms = c.enterP50Ms;
       figures.chromiumEnterP95Ms = c.enterP95Ms;
       figures.chromiumEdits = c.edits;
+      for (const [view, ms] of Object.entries(c.views)) figures[`chromiumView_${view}Ms`] = ms;
       figures.browserHostRssMb = c.hostRssMb;
     }
     results.push(figures);
@@ -63,10 +64,18 @@ const rows: [string, (f: Figures) => string][] = [
   ['reports.tables (all eleven), ms', (f) => ms(f.tablesMs)],
   ['reports.tables one table (T03), ms', (f) => ms(f.tableT03Ms)],
   ['audit.run (findings), ms', (f) => `${ms(f.auditMs)} (${f.findings})`],
+  ['reports.window T03: first look / next window, ms', (f) => `${ms(f.windowT03Ms)} / ${ms(f.windowT03NextMs)}`],
+  ['audit.groups, ms', (f) => ms(f.auditGroupsMs)],
+  ['wizard.list (绩效目标 project list), ms', (f) => ms(f.wizardListMs)],
   ['API process RSS: open + edits / after everything', (f) => `${mb(f.hostRssMb)} / ${mb(f.hostRssEndMb)}`],
+  ['  of which the process before opening a file', (f) => mb(f.rssBeforeOpenMb)],
   ['Chromium: open → first grid row, ms', (f) => ms(f.chromiumOpenToFirstRowMs)],
   [`Chromium: Enter → 合计 p50 / p95 (${CHROMIUM_EDITS} edits), ms`, (f) => `${ms(f.chromiumEnterP50Ms)} / ${ms(f.chromiumEnterP95Ms)}`],
-  ['browser host RSS after the edits', (f) => mb(f.browserHostRssMb)],
+  ...(Object.entries(VIEW_LABELS) as [ViewName, string][]).map(([view, label]): [string, (f: Figures) => string] => [
+    `Chromium: ${label}, ms`,
+    (f) => ms(f[`chromiumView_${view}Ms`]),
+  ]),
+  ['browser host RSS after the edits and views', (f) => mb(f.browserHostRssMb)],
 ];
 const header = ['', ...results.map((f) => `${Number(f.lines).toLocaleString('en')} lines`)];
 const table = [header, ...rows.map(([label, get]) => [label, ...results.map(get)])];

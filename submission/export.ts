@@ -28,7 +28,8 @@ import {
   type PackageManifest,
 } from '../core/manifest.js';
 import type { Budget } from '../core/model.js';
-import { computeTables } from '../core/tables/index.js';
+import type { Fen } from '../core/money.js';
+import { TableEngine } from '../core/tables/index.js';
 import type { ReportTable } from '../core/tables/report.js';
 import { BudgetStore, type SubmissionRecord } from '../db/store.js';
 import { loadConsolidatedBudget } from './department.js';
@@ -99,7 +100,15 @@ export async function buildPackage(
   budget: Budget,
   tables: readonly ReportTable[],
   findings: ReturnType<typeof auditBudget>,
-  options: { notes?: readonly FindingNote[]; now: Date; fonts?: PdfFonts; templateChoices?: TemplateChoices; onStep?: (step: ExportStep) => void },
+  options: {
+    notes?: readonly FindingNote[];
+    now: Date;
+    fonts?: PdfFonts;
+    templateChoices?: TemplateChoices;
+    onStep?: (step: ExportStep) => void;
+    /** The engine's functional subtotals (the document's chart by 功能分类 类). */
+    functional?: ReadonlyMap<string, Fen>;
+  },
 ): Promise<{ name: string; bytes: Buffer; manifest: PackageManifest }> {
   const check = attachNotes(findings, options.notes ?? []);
   if (check.hard.length > 0) {
@@ -130,9 +139,12 @@ export async function buildPackage(
   const ordered = TABLE_FILE_IDS.map((id) => tables.find((t) => t.id === id)!);
   contents.push({ name: TABLES_PDF_FILE, bytes: await tablesPdf(ordered, { created: now, title, fonts: options.fonts, templateChoices: options.templateChoices }), compress: true });
   // The whole disclosure document (预算说明 drafted from these tables, then the tables) as .docx and PDF.
-  const document = draftDocument(budget, tables);
-  contents.push({ name: DOCUMENT_DOCX_FILE, bytes: await documentDocx(document, { created: now, templateChoices: options.templateChoices }), compress: false });
-  contents.push({ name: DOCUMENT_PDF_FILE, bytes: await documentPdf(document, { created: now, fonts: options.fonts, templateChoices: options.templateChoices }), compress: true });
+  const document = draftDocument(budget, tables, options.functional ? { functional: options.functional } : {});
+  // ECharts and resvg load here, not with every command that imports this module.
+  const { chartImages } = await import('./charts.js');
+  const charts = await chartImages(document, options.fonts);
+  contents.push({ name: DOCUMENT_DOCX_FILE, bytes: await documentDocx(document, { created: now, templateChoices: options.templateChoices, charts }), compress: false });
+  contents.push({ name: DOCUMENT_PDF_FILE, bytes: await documentPdf(document, { created: now, fonts: options.fonts, templateChoices: options.templateChoices, charts }), compress: true });
 
   const files: ManifestFile[] = contents.map((c) => ({ name: c.name, size: c.bytes.length, sha256: sha256(c.bytes) }));
   const manifest: PackageManifest = {
@@ -176,6 +188,7 @@ export async function exportPackage(options: ExportOptions): Promise<ExportResul
   const store = BudgetStore.open(options.dbPath);
   let budget: Budget;
   let tables: ReportTable[];
+  let functional: ReadonlyMap<string, Fen>;
   let findings: ReturnType<typeof auditBudget>;
   let consolidated: boolean;
   let templateChoices: TemplateChoices;
@@ -193,13 +206,15 @@ export async function exportPackage(options: ExportOptions): Promise<ExportResul
     budget = loaded.budget;
     consolidated = loaded.consolidated;
     const book = loaded.book;
-    tables = computeTables(budget, book);
+    const engine = new TableEngine(budget, book);
+    tables = engine.tables();
+    functional = engine.functionalSubtotals();
     // The file's rule set: levels and 控制数 from the parameter package count for 上报 too.
     findings = auditBudget(budget, book, tables, auditConfigFor(store));
   } finally {
     store.close();
   }
-  const built = await buildPackage(budget, tables, findings, { notes: options.notes ?? [], now, fonts: options.fonts, templateChoices, onStep });
+  const built = await buildPackage(budget, tables, findings, { notes: options.notes ?? [], now, fonts: options.fonts, templateChoices, onStep, functional });
 
   // Two packages made in the same minute get _2, _3 … rather than replacing each other.
   let name = built.name;

@@ -324,3 +324,56 @@ export function codeListCsv(entries: readonly CodeEntry[], kind: CodeListKind, b
 export function formatIdOfFile(name: string): string | null {
   return FORMAT_FILE.exec(name)?.[1] ?? null;
 }
+
+// ---- 控制数 as a spreadsheet (a department setting them for its units) ------------------------------------
+
+const KIND_WORDS: Record<string, 'basic' | 'project'> = { basic: 'basic', project: 'project', 基本支出: 'basic', 项目支出: 'project', 基本: 'basic', 项目: 'project' };
+
+function readFundGroup(text: string): FundGroup | null {
+  const t = text.normalize('NFKC').trim();
+  for (const g of FUND_GROUPS) if (t === g) return g;
+  for (const [g, label] of [
+    ['gpb', '一般公共预算'],
+    ['gfb', '政府性基金预算'],
+    ['gfb', '政府性基金'],
+    ['state-capital-budget', '国有资本经营预算'],
+  ] as const) {
+    if (t === label) return g;
+  }
+  const byLabel = FUNDS.find((f) => f.label === t && f.group === f.code);
+  return byLabel ? (byLabel.group as FundGroup) : null;
+}
+
+/**
+ * 控制数 from CSV (as saved from Excel/WPS): `unit,fund_group,kind,project,amount` — fund_group 一般公共预算 /
+ * 政府性基金预算 / 国有资本经营预算 (or a group code), kind 基本支出 / 项目支出, project empty or a project code,
+ * amount in `unit`. Every problem with its line.
+ */
+export function parseCeilingsCsv(text: string, unit: AmountUnit): { ok: true; ceilings: Ceiling[] } | { ok: false; problems: CsvProblem[] } {
+  const rows = readCsv(text);
+  const header = rows[0]?.map((h) => h.trim()) ?? [];
+  const expected = ['unit', 'fund_group', 'kind', 'project', 'amount'];
+  if (expected.some((h, i) => header[i] !== h)) return { ok: false, problems: [{ line: 1, message: `表头应为 ${expected.join(',')}，实际为“${header.join(',')}”` }] };
+  const problems: CsvProblem[] = [];
+  const ceilings: Ceiling[] = [];
+  const seen = new Map<string, number>();
+  rows.slice(1).forEach((r, i) => {
+    const line = i + 2;
+    const [u = '', g = '', k = '', project = '', amount = ''] = r.map((c) => c.trim());
+    if (u === '') problems.push({ line, field: 'unit', message: '单位编码为空' });
+    const group = readFundGroup(g);
+    if (!group) problems.push({ line, field: 'fund_group', message: `资金来源“${g}”应为 一般公共预算、政府性基金预算 或 国有资本经营预算` });
+    const kind = KIND_WORDS[k];
+    if (!kind) problems.push({ line, field: 'kind', message: `支出类型“${k}”应为 基本支出 或 项目支出` });
+    if (project !== '' && kind === 'basic') problems.push({ line, field: 'project', message: '单列到项目的控制数只能是项目支出' });
+    const read = parseAmount(amount, unit, { loose: true });
+    if (!read.ok) problems.push({ line, field: 'amount', message: read.reason });
+    const key = [u, group, kind, project].join(':');
+    const first = seen.get(key);
+    if (first !== undefined) problems.push({ line, message: `与第 ${first} 行重复` });
+    else seen.set(key, line);
+    if (u !== '' && group && kind && read.ok) ceilings.push({ unit: u, fundGroup: group, kind, ...(project !== '' ? { project } : {}), amount: read.fen });
+  });
+  if (rows.length < 2) problems.push({ line: 1, message: '文件中没有控制数' });
+  return problems.length ? { ok: false, problems } : { ok: true, ceilings };
+}

@@ -20,7 +20,7 @@
 import type { CodeBook } from '../codelists.js';
 import { fundGroup, type FundCode } from '../funds.js';
 import type { Fen } from '../money.js';
-import type { Budget, BudgetLine, DepartmentPerformance, IncomeLine, Project, ProjectCategory, Unit, UnitKind } from '../model.js';
+import type { Budget, BudgetLine, DepartmentPerformance, IncomeLine, PriorYear, Project, ProjectCategory, Unit, UnitKind } from '../model.js';
 import {
   PROJECT_AMOUNT_FIELDS,
   definitionLeafKeys,
@@ -32,6 +32,7 @@ import {
 } from './definitions.js';
 import type { PublicationFormat } from './format.js';
 import { ATTRIBUTE_VALUE, compilePredicate, predicateAttributes, type CompiledPredicate, type LineFacts } from './predicates.js';
+import { priorFigure, type PriorSource } from './prior-columns.js';
 import type { ReportRow, ReportTable, TableId } from './report.js';
 import { qualifiedItemNames } from './years.js';
 
@@ -114,6 +115,22 @@ interface TableState {
   stale: Set<RowState>;
   /** The reported rows in print order, shared between reads until a row appears, disappears or is rebuilt. */
   sharedRows: ReportRow[] | null;
+  /** 上年 columns (a format's `prior`): leaf index and source. Lines never feed them; reports print last year's figure. */
+  priorColumns: { index: number; source: PriorSource }[];
+  /** Last year's figures, for the 上年 columns. */
+  prior: PriorYear | null;
+  /** Stamp of the table's last change (cells, rows, projects, texts): see `TableEngine.tableVersion`. */
+  version: number;
+}
+
+/**
+ * Change stamps, increasing over every engine of the process: a table's stamp is new whenever anything it
+ * prints may have changed, so a reader can keep what it built from a table (the screen's laid-out table) until
+ * the stamp moves. One counter for all engines, so a stamp is never reused by a rebuilt or another engine.
+ */
+let clock = 0;
+function stamp(): number {
+  return ++clock;
 }
 
 /** An amount a line adds to the given columns of each of the given rows. */
@@ -152,6 +169,8 @@ export class TableEngine {
   private readonly projectLines = new Map<string, Set<number>>();
   private income: IncomeLine[];
   private performance: DepartmentPerformance | null;
+  /** Last year's figures, printed in the columns a format fills from them (`prior`). */
+  private priorYear: PriorYear | null;
   private readonly definitions: TableDefinition[];
   private states: TableState[] = [];
   /** The tables lines feed (all but T11). */
@@ -164,14 +183,22 @@ export class TableEngine {
   private touched: Map<RowState, Touched> | null = null;
   private readonly qualifiedNames: ReadonlySet<string>;
 
-  /** `format`: the publication format whose tables to compute (河南 2020 when absent). */
-  constructor(budget: Budget, book: CodeBook, format?: PublicationFormat) {
+  private readonly sharedLines: boolean;
+
+  /**
+   * `format`: the publication format whose tables to compute (河南 2020 when absent). `sharedLines`: the caller
+   * never changes a line object it has given (it gives a new object for a changed line), so the engine keeps
+   * the objects themselves rather than copies (one set of lines in memory instead of two).
+   */
+  constructor(budget: Budget, book: CodeBook, format?: PublicationFormat, options: { sharedLines?: boolean } = {}) {
+    this.sharedLines = options.sharedLines === true;
     this.budget = budget;
     this.book = book;
     this.units = new Map(budget.units.map((u) => [u.code, { ...u }]));
     for (const p of budget.projects) this.projects.set(p.code, { ...p });
     this.income = budget.income.map((i) => ({ ...i }));
     this.performance = budget.departmentPerformance;
+    this.priorYear = budget.priorYear;
     this.qualifiedNames = new Set(qualifiedItemNames(budget.fiscalYear));
     this.definitions = tableDefinitions({
       year: budget.fiscalYear,
@@ -182,7 +209,7 @@ export class TableEngine {
     });
     // Copies: the caller may edit its objects in place, and the engine must still know the old version.
     for (const original of budget.lines) {
-      const line = { ...original };
+      const line = this.sharedLines ? original : { ...original };
       if (this.lines.has(line.id)) throw new Error(`duplicate budget line id ${line.id}`);
       this.lines.set(line.id, line);
       this.indexProjectLine(line, +1);
@@ -235,6 +262,7 @@ export class TableEngine {
         row.count = 0;
         t11.rows.delete(code);
         t11.sharedRows = null;
+        t11.version = stamp();
       }
     });
   }
@@ -272,9 +300,31 @@ export class TableEngine {
     return this.rebuildAndDiff();
   }
 
+  /** Last year's figures (typed in the app or taken from last year's file). */
+  setPriorYear(priorYear: PriorYear | null): void {
+    this.priorYear = priorYear;
+    for (const state of this.states) {
+      if (state.priorColumns.length === 0) continue;
+      state.prior = priorYear;
+      for (const row of state.rows.values()) refreshReport(row);
+      state.version = stamp();
+    }
+  }
+
   /** T10's texts (履职目标, 任务, 指标). Its budget block comes from the lines. */
   setDepartmentPerformance(performance: DepartmentPerformance | null): void {
     this.performance = performance;
+    for (const s of this.states) if (s.def.layout === 'form') s.version = stamp();
+  }
+
+  /**
+   * The stamp of a table's last change: a new number whenever a cell, a row, a project's texts or the
+   * department's performance texts of that table changed (numbers only grow, across engines too).
+   */
+  tableVersion(id: TableId): number {
+    const state = this.byId.get(id);
+    if (!state) throw new Error(`unknown table ${id}`);
+    return state.version;
   }
 
   /** Every table, T01–T11. */
@@ -311,6 +361,8 @@ export class TableEngine {
     const row = state?.rows.get(rowKey);
     const index = state?.leafIndex.get(columnKey);
     if (!row || index === undefined) return 0n;
+    const prior = state!.priorColumns.find((c) => c.index === index);
+    if (prior) return priorFigure(state!.prior, prior.source, row.meta.code) ?? 0n;
     return row.cells[index] ?? 0n;
   }
 
@@ -474,12 +526,14 @@ export class TableEngine {
     const leafKeys = definitionLeafKeys(def.columns);
     const leafIndex = new Map(leafKeys.map((k, i) => [k, i]));
     const columnFeeds: CompiledPredicate[] = [];
+    const priorColumns: TableState['priorColumns'] = [];
     const attributes = predicateAttributes(def.filter);
     const walk = (cs: TableDefinition['columns']) => {
       for (const c of cs) {
         if (c.children?.length) walk(c.children);
         else {
-          columnFeeds.push(c.feed ? compilePredicate(c.feed) : () => false);
+          if (c.prior) priorColumns.push({ index: columnFeeds.length, source: c.prior });
+          columnFeeds.push(c.feed && !c.prior ? compilePredicate(c.feed) : () => false);
           if (c.feed) predicateAttributes(c.feed, attributes);
         }
       }
@@ -504,6 +558,9 @@ export class TableEngine {
       metaCache,
       stale: new Set(),
       sharedRows: null,
+      priorColumns,
+      prior: priorColumns.length > 0 ? this.priorYear : null,
+      version: stamp(),
     };
     if (def.rows.type === 'fixed') {
       def.rows.rows.forEach((spec, order) => {
@@ -749,7 +806,7 @@ export class TableEngine {
     // The new version goes in before the old one comes out, so a row that keeps the line never drops to a
     // count of zero in between (and is not reported as removed and added again).
     if (after) {
-      const copy = { ...after };
+      const copy = this.sharedLines ? after : { ...after };
       this.addLine(copy, 1n);
       this.lines.set(copy.id, copy);
       if (stored) this.indexProjectLine(stored, -1);
@@ -843,6 +900,7 @@ export class TableEngine {
     row.count = 1;
     row.report = null;
     state.sharedRows = null;
+    state.version = stamp();
   }
 
   // --- change tracking -------------------------------------------------------------------------------------
@@ -935,6 +993,7 @@ function applyContribution(c: Contribution, amount: Fen, count: number, touch: (
   if (c.negate) amount = -amount;
   for (const row of c.rows) {
     if (touch) touch(row);
+    row.table.version = stamp();
     const wasPrinted = isPrinted(row);
     row.count += count;
     if (amount !== 0n) {
@@ -1013,6 +1072,16 @@ function refreshReport(row: RowState): void {
   if (!report) return;
   const keys = row.table.leafKeys;
   for (const i of columnsOf(row)) report.cells[keys[i]!] = row.cells[i]!;
+  fillPrior(row, report.cells);
+}
+
+/** Last year's figures in the row's 上年 columns (zero while not known). */
+function fillPrior(row: RowState, cells: Record<string, Fen>): void {
+  const state = row.table;
+  for (const { index, source } of state.priorColumns) {
+    if (row.meta.columns && !row.meta.columns.includes(index)) continue;
+    cells[state.leafKeys[index]!] = priorFigure(state.prior, source, row.meta.code) ?? 0n;
+  }
 }
 
 function toReportRow(row: RowState): ReportRow {
@@ -1020,6 +1089,7 @@ function toReportRow(row: RowState): ReportRow {
   const cells: Record<string, Fen> = {};
   const keys = row.table.leafKeys;
   for (const i of columnsOf(row)) cells[keys[i]!] = row.cells[i]!;
+  if (row.table.priorColumns.length > 0) fillPrior(row, cells);
   // Field by field rather than a spread: this runs for every row of every table on each snapshot.
   const out: ReportRow = { key: m.key, label: m.label, kind: m.kind, labels: { ...m.labels }, cells };
   if (m.code !== undefined) out.code = m.code;

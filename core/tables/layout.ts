@@ -84,6 +84,8 @@ export interface PrintedTable {
 
 /** Display width in character cells (terminal and print): CJK, full-width forms, curly quotes and ≥ ≤ count 2. */
 export function displayWidth(text: string): number {
+  // Figures and codes (most cells of a long table) are plain ASCII: one cell per character.
+  if (ASCII.test(text)) return text.length;
   let w = 0;
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
@@ -94,6 +96,8 @@ export function displayWidth(text: string): number {
   }
   return w;
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
 
 export function formatCell(fen: Fen, unit: AmountUnit, format: AmountFormat): string {
   return formatAmount(fen, unit, { decimals: format.decimals, thousands: format.thousands, blankZero: format.blankZero });
@@ -464,6 +468,11 @@ export function departmentForm(
   };
 }
 
+/** The id and list label of one project's form of a projects table ("T11:P01", "P01 项目名称"). */
+export function projectSheet(table: Pick<ReportTable, 'id'>, project: Pick<Project, 'code' | 'name'>): { id: string; label: string } {
+  return { id: `${table.id}:${project.code}`, label: `${project.code} ${project.name}` };
+}
+
 /** T11: one project's form. Amounts are the table row's (the engine's) or, for a draft, the project's own. */
 export function projectForm(
   table: ReportTable,
@@ -505,8 +514,7 @@ export function projectForm(
   f.line('form', [L('年度绩效目标'), T(project.annualGoal, 3)]);
   indicatorTable(f, project.indicators, template, false);
   return {
-    id: `${table.id}:${project.code}`,
-    label: `${project.code} ${project.name}`,
+    ...projectSheet(table, project),
     title: table.caption[0] ?? table.title,
     captions: captionsOf(table, p.unit).filter((c) => !(c.left !== undefined && isUnitLine(c.left)) && !(c.right !== undefined && isUnitLine(c.right))),
     columnCount: 4,
@@ -527,7 +535,7 @@ function measureColumns(blocks: GridBlock[], columnCount: number, bounds: { min:
     for (const c of b.cells) {
       if (c.role === 'amount') isAmount[c.col] = true;
       if (c.colSpan !== 1 || c.role === 'header' || c.role === 'form-heading') continue;
-      const w = Math.max(...c.text.split('\n').map(displayWidth)) + 2 + (c.indent ?? 0) * 2;
+      const w = (c.text.includes('\n') ? Math.max(...c.text.split('\n').map(displayWidth)) : displayWidth(c.text)) + 2 + (c.indent ?? 0) * 2;
       widths[c.col] = Math.max(widths[c.col]!, Math.min(w, bounds.max));
     }
   }
@@ -545,6 +553,8 @@ export interface PrintOptions {
   templateChoices?: TemplateChoices;
   /** Print amounts in this unit (the screen's choice); the published format applies in the table's own unit. */
   displayUnit?: AmountUnit;
+  /** A projects table (T11): lay out only the forms of these projects (the screen shows one at a time). */
+  projects?: readonly string[];
 }
 
 /** The printed grid of one computed table. */
@@ -560,8 +570,10 @@ export function printedTable(table: ReportTable, options: PrintOptions = {}): Pr
     columnWidths = [...FORM_COLUMN_WIDTHS.form];
   } else if (table.layout === 'projects') {
     const byCode = new Map(table.rows.map((r) => [r.code ?? r.key, r]));
-    const projects = table.projects ?? [];
-    const budget = { fiscalYear: table.fiscalYear, projects };
+    const all = table.projects ?? [];
+    const only = options.projects ? new Set(options.projects) : null;
+    const projects = only ? all.filter((p) => only.has(p.code)) : all;
+    const budget = { fiscalYear: table.fiscalYear, projects: all };
     blocks = projects.map((project) =>
       projectForm(table, project, byCode.get(project.code), templateForProject(budget, project, { chosen: choices.projects[project.code] })?.template ?? null, options),
     );

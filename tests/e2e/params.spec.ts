@@ -100,7 +100,12 @@ test('导入年度参数包: preview, import; the 控制数 view and the status 
   await expect(page.getByTestId('ceiling-state')).toContainText('超出 1 项');
   await expect(page.getByTestId('ceiling-remaining')).toHaveText('0.30');
   await expect(page.getByTestId('audit-state')).toContainText('1 项错误');
-  await page.getByRole('tab', { name: '控制数与参数' }).click();
+  // The 审核 finding leads to the 控制数.
+  await page.getByRole('tab', { name: '审核' }).click();
+  const finding = page.getByTestId('audit-panel').locator('button.finding[data-rule="ceiling.exceeded"]');
+  await expect(finding).toContainText('超过控制数 561.00万元（超出 0.30万元）');
+  await finding.click();
+  await expect(page.getByRole('tab', { name: '控制数与参数' })).toHaveAttribute('aria-selected', 'true');
   await expect(basic.locator('[data-cell="used"]')).toHaveText('561.30');
   await expect(basic.locator('[data-cell="remaining"]')).toContainText('-0.30');
   await expect(basic).toHaveClass(/exceeded/);

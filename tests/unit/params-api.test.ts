@@ -141,6 +141,24 @@ describe('年度参数包 through the API', () => {
     await expectCountsAgree();
   });
 
+  it('the wizard shows and gates on the level the file’s rule set gives a rule, as 审核 does', async () => {
+    const missingUnit = (p: ApiOutputs['wizard.project']) => p.findings.filter((f) => f.rule === 'indicator.target-missing-unit').map((f) => f.severity);
+    const rowWarning = (p: ApiOutputs['wizard.project']) => p.indicators[9]!.target.warnings.filter((w) => w.code === 'missing-unit').map((w) => w.severity);
+    let p = await ok('wizard.project', { code: 'P02' });
+    expect(missingUnit(p)).toEqual(['warning']);
+    expect(rowWarning(p)).toEqual(['warning']);
+    await ok('params.setRule', { rule: 'indicator.target-missing-unit', level: 'hard', reason: '按财政局要求' });
+    p = await ok('wizard.project', { code: 'P02' });
+    expect(missingUnit(p)).toEqual(['error']);
+    expect(rowWarning(p)).toEqual(['error']);
+    const audit = await ok('audit.run', {});
+    expect(audit.findings.filter((f) => f.rule === 'indicator.target-missing-unit').map((f) => f.severity)).toEqual(['error', 'error']);
+    await ok('params.setRule', { rule: 'indicator.target-missing-unit', level: 'off', reason: '不再审核' });
+    p = await ok('wizard.project', { code: 'P02' });
+    expect(missingUnit(p)).toEqual([]);
+    expect(rowWarning(p)).toEqual([]);
+  });
+
   it('reasons for large changes: a soft finding until written, counted edit by edit', async () => {
     let v = await ok('params.view', {});
     // 2010350 事业运行 491.50 against 440 (+11.70%); the others did not change.

@@ -3,7 +3,8 @@
 // against a full computation on random edit sequences.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AUDIT_RULES, IncrementalAudit, auditBudget } from '../../core/audit/index.js';
+import { AUDIT_RULES, AuditContext, DEFAULT_AUDIT_SETTINGS, IncrementalAudit, auditBudget } from '../../core/audit/index.js';
+import { groupFindings } from '../../core/audit/groups.js';
 import { auditConfig, type AuditConfig } from '../../core/audit/rule-set.js';
 import { FUNDS, type FundCode } from '../../core/funds.js';
 import type { Budget, BudgetLine, ExpenditureKind, IncomeLine, Project, ProjectCategory } from '../../core/model.js';
@@ -465,15 +466,20 @@ describe('incremental updates equal a full computation (property)', () => {
         const projects = start.projects.map((p) => ({ ...p }));
         const income: IncomeLine[] = [];
         // 审核 counts kept edit by edit beside the engine, compared with a full audit along the way.
+        const lineUnit = (id: number) => lines.find((l) => l.id === id)?.unit;
         const audit = withAudit
-          ? new IncrementalAudit({ ...start, projects, income }, book, () => lines, () => engine.sharedTables(), params?.rules ?? AUDIT_RULES, params?.settings)
+          ? new IncrementalAudit({ ...start, projects, income }, book, () => lines, () => engine.sharedTables(), params?.rules ?? AUDIT_RULES, params?.settings, lineUnit)
           : null;
         const expectAuditAgrees = () => {
           if (!audit) return;
           const now: Budget = { ...start, lines: [...lines], projects: [...projects], income: [...income] };
-          const findings = auditBudget(now, book, computeTables(now, book), params ?? {});
+          const tables = computeTables(now, book);
+          const findings = auditBudget(now, book, tables, params ?? {});
           const hard = findings.filter((f) => f.severity === 'hard').length;
           expect(audit.counts()).toEqual({ hard, soft: findings.length - hard });
+          // And by group (severity, rule, unit), as the 审核 screen lists them.
+          const full = groupFindings(findings, new AuditContext(now, book, tables, { ...DEFAULT_AUDIT_SETTINGS, ...params?.settings }), lineUnit);
+          expect(new Map([...audit.groups()].sort())).toEqual(new Map([...full].sort()));
         };
         expectAuditAgrees();
         let nextId = 1000;
@@ -535,7 +541,7 @@ describe('incremental updates equal a full computation (property)', () => {
     fc.assert(sequence(false), { numRuns: 150 });
   });
 
-  it('审核 counts kept edit by edit equal a full audit along random sequences', () => {
+  it('审核 counts kept edit by edit (in all and by severity, rule and unit) equal a full audit along random sequences', () => {
     fc.assert(sequence(true), { numRuns: 50 });
   }, 240_000);
 
