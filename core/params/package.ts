@@ -6,7 +6,7 @@
 // documents' models, their readers (every problem with its path, in Chinese) and writers. Zip bytes and the
 // budget file live in submission/params-package.ts and db/params.ts.
 import { z } from 'zod';
-import { FUNCTIONAL_BUDGETS, FUNCTIONAL_BUDGET_LABELS, type CodeEntry, type CodeListKind, type FunctionalBudget, parseCodeListCsv, type CsvProblem } from '../codelists.js';
+import { FUNCTIONAL_BUDGETS, readCsv, FUNCTIONAL_BUDGET_LABELS, type CodeEntry, type CodeListKind, type FunctionalBudget, parseCodeListCsv, type CsvProblem } from '../codelists.js';
 import { parseJson } from '../json-lines.js';
 import { FUNDS, type FundGroup } from '../funds.js';
 import { parseAmount, toExactString, type AmountUnit, type Fen } from '../money.js';
