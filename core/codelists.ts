@@ -19,23 +19,22 @@ export const LEVEL_LENGTH: Record<CodeListKind, Partial<Record<CodeLevel, number
 };
 
 /**
- * Which budget a functional 科目 belongs to: 一般公共预算, 政府性基金预算 or 国有资本经营预算. A line must be paid
- * from funds of that budget (审核 `line.fund-budget`).
+ * Which budget a functional 项 belongs to: 一般公共预算 ('gpb'), 政府性基金预算 ('gfb') or 国有资本经营预算
+ * ('state-capital-budget') — the fund groups of core/funds.ts that pay for it. A line must be paid from funds of
+ * that budget (审核 `line.fund-budget`).
  */
-export type FunctionalBudget = 'general' | 'fund' | 'state-capital';
-
+export type FunctionalBudget = 'gpb' | 'gfb' | 'state-capital-budget';
+export const FUNCTIONAL_BUDGETS: readonly FunctionalBudget[] = ['gpb', 'gfb', 'state-capital-budget'];
 export const FUNCTIONAL_BUDGET_LABELS: Record<FunctionalBudget, string> = {
-  general: '一般公共预算',
-  fund: '政府性基金预算',
-  'state-capital': '国有资本经营预算',
+  gpb: '一般公共预算',
+  gfb: '政府性基金预算',
+  'state-capital-budget': '国有资本经营预算',
 };
 
-/** The `budget` column of a functional code list: the budget's Chinese name (or its short form). */
+/** The `budget` column of a functional code list: the code or the Chinese name (with or without 预算). */
 export function readFunctionalBudget(text: string): FunctionalBudget | null {
   const t = text.normalize('NFKC').trim();
-  for (const [key, label] of Object.entries(FUNCTIONAL_BUDGET_LABELS) as [FunctionalBudget, string][]) {
-    if (t === key || t === label || t === label.replace(/预算$/, '')) return key;
-  }
+  for (const b of FUNCTIONAL_BUDGETS) if (t === b || t === FUNCTIONAL_BUDGET_LABELS[b] || t === FUNCTIONAL_BUDGET_LABELS[b].replace(/预算$/, '')) return b;
   return null;
 }
 
@@ -44,7 +43,7 @@ export interface CodeEntry {
   name: string;
   level: CodeLevel;
   parent: string | null;
-  /** Functional lists: the budget the 科目 belongs to; absent, it belongs where its parent does. */
+  /** A functional 项: the budget it belongs to, when its list says (absent: 一般公共预算). */
   budget?: FunctionalBudget;
 }
 
@@ -77,12 +76,9 @@ export class CodeList {
     return this.byCode.get(code)?.name ?? '';
   }
 
-  /** The budget a functional 科目 belongs to: its own, else its 款's or 类's, else 一般公共预算. */
+  /** The budget a functional 项 belongs to: as its list says, else 一般公共预算. */
   budgetOf(code: string): FunctionalBudget {
-    for (let e = this.byCode.get(code); e; e = e.parent ? this.byCode.get(e.parent) : undefined) {
-      if (e.budget) return e.budget;
-    }
-    return 'general';
+    return this.byCode.get(code)?.budget ?? 'gpb';
   }
 
   /** Entries in code order. */
@@ -195,7 +191,8 @@ const LEVELS: readonly CodeLevel[] = ['类', '款', '项'];
 
 /**
  * Parses a code list CSV with the reference files' columns: code,name,level,parent_code, then optionally
- * year and (functional lists) budget — 一般公共预算 / 政府性基金预算 / 国有资本经营预算, empty: as its parent.
+ * year and (functional lists) budget: for each 项, 一般公共预算 / 政府性基金预算 / 国有资本经营预算 (or gpb / gfb /
+ * state-capital-budget); empty: 一般公共预算 unless the year's list already says otherwise.
  * Every row is checked; the result lists every problem with its line, or the entries.
  */
 export function parseCodeListCsv(
@@ -214,7 +211,7 @@ export function parseCodeListCsv(
   }
   const budgetColumn = header.indexOf('budget');
   if (budgetColumn >= 0 && kind !== 'functional') {
-    return { ok: false, problems: [{ line: 1, field: 'budget', message: 'budget 列（所属预算）只用于支出功能分类科目表' }] };
+    return { ok: false, problems: [{ line: 1, field: 'budget', message: '只有支出功能分类科目表可以有 budget 列' }] };
   }
   const entries: CodeEntry[] = [];
   const seen = new Set<string>();
@@ -244,8 +241,9 @@ export function parseCodeListCsv(
     const budgetText = budgetColumn >= 0 ? (r[budgetColumn] ?? '').trim() : '';
     if (budgetText !== '') {
       const budget = readFunctionalBudget(budgetText);
-      if (budget) entry.budget = budget;
-      else problems.push({ line, field: 'budget', message: `所属预算“${budgetText}”无效，应为 ${Object.values(FUNCTIONAL_BUDGET_LABELS).join('、')} 或留空（同上级科目）` });
+      if (!budget) problems.push({ line, field: 'budget', message: `“${budgetText}”不是预算类别，应为 一般公共预算、政府性基金预算 或 国有资本经营预算` });
+      else if (level !== '项') problems.push({ line, field: 'budget', message: `${level}级科目“${code}”不填预算类别（只有项级科目填写）` });
+      else entry.budget = budget;
     }
     entries.push(entry);
   });

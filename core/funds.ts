@@ -50,13 +50,11 @@ export function fundLabel(code: FundCode): string {
 }
 
 /**
- * The budget a fund is part of: 一般公共预算 ('general'), 政府性基金预算 ('fund'), 国有资本经营预算
- * ('state-capital'); null for the unit's own funds (事业收入, 经营收入, 事业基金, 其他收入 …), which are none of them.
+ * The budget a fund is part of — 一般公共预算 ('gpb'), 政府性基金预算 ('gfb'), 国有资本经营预算
+ * ('state-capital-budget'), the values of a functional 项's budget — or null for the unit's own funds (事业收入,
+ * 经营收入, 事业基金, 其他收入 …), which are none of them.
  */
-export function fundBudget(code: FundCode): 'general' | 'fund' | 'state-capital' | null {
+export function fundBudget(code: FundCode): 'gpb' | 'gfb' | 'state-capital-budget' | null {
   const group = fundGroup(code);
-  if (group === 'gpb') return 'general';
-  if (group === 'gfb') return 'fund';
-  if (group === 'state-capital-budget') return 'state-capital';
-  return null;
+  return group === 'gpb' || group === 'gfb' || group === 'state-capital-budget' ? group : null;
 }

@@ -95,7 +95,7 @@ export function storedCeilings(store: BudgetStore): Ceiling[] {
   }));
 }
 
-/** The budget each functional 项 belongs to in the year's list, as a package stated it. */
+/** The budget each functional 项 belongs to in the year's list, as stored: the shipped list's and what a loaded list or package stated. */
 export function itemBudgets(store: BudgetStore, year: number): Map<string, ItemBudget> {
   if (!hasParams(store)) return new Map();
   return new Map(store.select('SELECT code, budget FROM code_item_budgets WHERE year = ? ORDER BY code', year).map((r) => [r.code as string, r.budget as ItemBudget]));
@@ -486,11 +486,8 @@ export function importParams(store: BudgetStore, pkg: ReadPackage, source: { fil
     );
     const id = Number(store.selectOne('SELECT last_insert_rowid() AS id')!.id);
     for (const list of pkg.codeLists) {
+      // Each 项's budget goes with its entry (importCodeList keeps it in code_item_budgets).
       store.importCodeList(list.kind, year, list.entries);
-      for (const [code, b] of list.budgets) {
-        if (!ITEM_BUDGETS.includes(b)) continue;
-        store.write('INSERT INTO code_item_budgets (year, code, budget) VALUES (?, ?, ?) ON CONFLICT (year, code) DO UPDATE SET budget = excluded.budget', year, code, b);
-      }
     }
     for (const f of pkg.formats) storeUserFormat(store, f);
     if (pkg.params.format !== null) chooseFormat(store, pkg.params.format);

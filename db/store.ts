@@ -11,6 +11,7 @@ import {
   LEVEL_LENGTH,
   type CodeBook,
   type CodeEntry,
+  type FunctionalBudget,
   type CodeListKind,
   type EconomicMappingEntry,
 } from '../core/codelists.js';
@@ -578,8 +579,16 @@ export class BudgetStore {
     if (book) return book;
     const base = defaultCodeBook(year);
     const byKind = new Map<CodeListKind, CodeEntry[]>(CODE_LIST_KINDS.map((k) => [k, []]));
+    // The budget of each functional 项 (code_item_budgets): the shipped list's, copied in with the lists, and what a
+    // loaded list or parameter package stated. A file without the table (an older app's, read before its upgrade)
+    // and a 项 without a row take the shipped list's.
+    const budgets = new Map<string, FunctionalBudget>(
+      this.hasTable('code_item_budgets')
+        ? this.all('SELECT code, budget FROM code_item_budgets WHERE year = ?', year).map((r) => [r.code as string, r.budget as FunctionalBudget])
+        : [],
+    );
     for (const r of this.all(
-      "SELECT kind, code, name, level, parent, budget FROM code_entries WHERE year = ? ORDER BY source = 'loaded', code",
+      "SELECT kind, code, name, level, parent FROM code_entries WHERE year = ? ORDER BY source = 'loaded', code",
       year,
     )) {
       const entry: CodeEntry = {
@@ -588,9 +597,10 @@ export class BudgetStore {
         level: r.level as CodeEntry['level'],
         parent: (r.parent as string | null) ?? null,
       };
-      // A 科目 stored without its budget (a file older than the column) takes the shipped list's.
-      const budget = (r.budget as CodeEntry['budget'] | null) ?? (r.kind === 'functional' ? base.functional.get(entry.code)?.budget : undefined);
-      if (budget) entry.budget = budget;
+      if (r.kind === 'functional') {
+        const budget = budgets.get(entry.code) ?? base.functional.get(entry.code)?.budget;
+        if (budget && entry.level === '项') entry.budget = budget;
+      }
       byKind.get(r.kind as CodeListKind)!.push(entry);
     }
     const mapping = new Map<string, EconomicMappingEntry>(base.mapping.entries().map((e) => [e.department, e]));
@@ -625,9 +635,12 @@ export class BudgetStore {
       let added = 0;
       for (const e of defaultEntries(kind)) {
         added += this.run(
-          "INSERT OR IGNORE INTO code_entries (year, kind, code, name, level, parent, budget, source) VALUES (?, ?, ?, ?, ?, ?, ?, 'default')",
-          year, kind, e.code, e.name, e.level, e.parent, e.budget ?? null,
+          "INSERT OR IGNORE INTO code_entries (year, kind, code, name, level, parent, source) VALUES (?, ?, ?, ?, ?, ?, 'default')",
+          year, kind, e.code, e.name, e.level, e.parent,
         ).changes;
+        if (e.budget && this.hasTable('code_item_budgets')) {
+          this.run('INSERT OR IGNORE INTO code_item_budgets (year, code, budget) VALUES (?, ?, ?)', year, e.code, e.budget);
+        }
       }
       this.run(
         "INSERT INTO code_list_loads (year, kind, source, loaded_at, added, changed) VALUES (?, ?, 'default', ?, ?, 0)",
@@ -677,15 +690,21 @@ export class BudgetStore {
           before.name !== e.name ||
           before.level !== e.level ||
           before.parent !== e.parent ||
-          (e.budget !== undefined && before.budget !== e.budget)
+          (e.budget !== undefined && (before.budget ?? 'gpb') !== e.budget)
         ) changed++;
-        // A list without the budget column keeps what the year's list says of each 科目's budget.
         this.run(
-          `INSERT INTO code_entries (year, kind, code, name, level, parent, budget, source) VALUES (?, ?, ?, ?, ?, ?, ?, 'loaded')
+          `INSERT INTO code_entries (year, kind, code, name, level, parent, source) VALUES (?, ?, ?, ?, ?, ?, 'loaded')
            ON CONFLICT (year, kind, code) DO UPDATE SET name = excluded.name, level = excluded.level,
-             parent = excluded.parent, budget = COALESCE(excluded.budget, code_entries.budget), source = 'loaded'`,
-          year, kind, e.code, e.name, e.level, e.parent, e.budget ?? before?.budget ?? null,
+             parent = excluded.parent, source = 'loaded'`,
+          year, kind, e.code, e.name, e.level, e.parent,
         );
+        // A 项's budget as the list states it; a list without the budget column keeps what the year's list says.
+        if (kind === 'functional' && e.budget) {
+          this.run(
+            'INSERT INTO code_item_budgets (year, code, budget) VALUES (?, ?, ?) ON CONFLICT (year, code) DO UPDATE SET budget = excluded.budget',
+            year, e.code, e.budget,
+          );
+        }
       }
       this.run(
         "INSERT INTO code_list_loads (year, kind, source, loaded_at, added, changed) VALUES (?, ?, 'loaded', ?, ?, ?)",

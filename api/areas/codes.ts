@@ -58,8 +58,8 @@ export const codesArea = defineArea('codes', {
           .entries()
           .filter((e) => !leafOnly || e.level === leaf)
           .map((e) => {
-            const budget = input.kind === 'functional' ? list.budgetOf(e.code) : 'general';
-            return { code: e.code, name: e.name, level: e.level, path: pathOf(e.parent), ...(budget !== 'general' ? { budget: FUNCTIONAL_BUDGET_LABELS[budget] } : {}) };
+            const budget = input.kind === 'functional' ? list.budgetOf(e.code) : 'gpb';
+            return { code: e.code, name: e.name, level: e.level, path: pathOf(e.parent), ...(budget !== 'gpb' ? { budget: FUNCTIONAL_BUDGET_LABELS[budget] } : {}) };
           });
         break;
       }

@@ -121,7 +121,7 @@ export const lineFundBudget: AuditRule = {
     const codeBudget = ctx.book.functional.budgetOf(line.functional);
     const paidFrom = fundBudget(line.fund);
     // The unit's own funds (事业收入 …) pay only for 一般公共预算 科目.
-    if (paidFrom === null ? codeBudget === 'general' : paidFrom === codeBudget) return [];
+    if (paidFrom === null ? codeBudget === 'gpb' : paidFrom === codeBudget) return [];
     const from = paidFrom === null ? '单位资金' : FUNCTIONAL_BUDGET_LABELS[paidFrom];
     return [
       {

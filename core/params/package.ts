@@ -6,7 +6,7 @@
 // documents' models, their readers (every problem with its path, in Chinese) and writers. Zip bytes and the
 // budget file live in submission/params-package.ts and db/params.ts.
 import { z } from 'zod';
-import { readCsv, type CodeEntry, type CodeListKind, parseCodeListCsv, type CsvProblem } from '../codelists.js';
+import { FUNCTIONAL_BUDGETS, readCsv, FUNCTIONAL_BUDGET_LABELS, type CodeEntry, type CodeListKind, type FunctionalBudget, parseCodeListCsv, type CsvProblem } from '../codelists.js';
 import { parseJson } from '../json-lines.js';
 import { FUNDS, type FundGroup } from '../funds.js';
 import { parseAmount, toExactString, type AmountUnit, type Fen } from '../money.js';
@@ -47,20 +47,10 @@ export const PARAMS_LIMITS = {
   maxNameBytes: 255,
 } as const;
 
-/** The budget a functional 项 belongs to (the `budget` column of functional.csv). */
-export type ItemBudget = 'gpb' | 'gfb' | 'state-capital-budget';
-export const ITEM_BUDGETS: readonly ItemBudget[] = ['gpb', 'gfb', 'state-capital-budget'];
-export const ITEM_BUDGET_LABELS: Record<ItemBudget, string> = {
-  gpb: '一般公共预算',
-  gfb: '政府性基金预算',
-  'state-capital-budget': '国有资本经营预算',
-};
-/** What the budget column may say: the code or the Chinese name (with or without 预算). */
-function readItemBudget(text: string): ItemBudget | null {
-  const t = text.trim();
-  for (const b of ITEM_BUDGETS) if (t === b || t === ITEM_BUDGET_LABELS[b] || t === ITEM_BUDGET_LABELS[b].replace(/预算$/, '')) return b;
-  return null;
-}
+/** The budget a functional 项 belongs to (the `budget` column of functional.csv): core/codelists.ts's. */
+export type ItemBudget = FunctionalBudget;
+export const ITEM_BUDGETS = FUNCTIONAL_BUDGETS;
+export const ITEM_BUDGET_LABELS = FUNCTIONAL_BUDGET_LABELS;
 
 // ---- manifest ------------------------------------------------------------------------------------------
 
@@ -311,26 +301,10 @@ export interface PackageCodeList {
  * state-capital-budget) for each 项.
  */
 export function parsePackageCodeList(text: string, kind: CodeListKind): { ok: true; list: PackageCodeList } | { ok: false; problems: CsvProblem[] } {
+  // The code list reader checks the budget column (functional lists only, a known budget, on 项 rows only).
   const parsed = parseCodeListCsv(text, kind);
   if (!parsed.ok) return parsed;
-  const rows = readCsv(text);
-  const header = rows[0]!.map((h) => h.trim());
-  const at = header.indexOf('budget');
-  const budgets = new Map<string, ItemBudget>();
-  const problems: CsvProblem[] = [];
-  if (at >= 0) {
-    if (kind !== 'functional') problems.push({ line: 1, field: 'budget', message: '只有支出功能分类科目表可以有 budget 列' });
-    rows.slice(1).forEach((r, i) => {
-      const text = (r[at] ?? '').trim();
-      if (text === '') return;
-      const entry = parsed.entries[i]!;
-      const b = readItemBudget(text);
-      if (!b) problems.push({ line: i + 2, field: 'budget', message: `“${text}”不是预算类别，应为 一般公共预算、政府性基金预算 或 国有资本经营预算` });
-      else if (entry.level !== '项') problems.push({ line: i + 2, field: 'budget', message: `${entry.level}级科目“${entry.code}”不填预算类别（只有项级科目填写）` });
-      else budgets.set(entry.code, b);
-    });
-  }
-  if (problems.length) return { ok: false, problems };
+  const budgets = new Map<string, ItemBudget>(parsed.entries.flatMap((e) => (e.budget ? [[e.code, e.budget] as const] : [])));
   return { ok: true, list: { kind, entries: parsed.entries, budgets } };
 }
 

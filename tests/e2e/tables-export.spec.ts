@@ -99,3 +99,19 @@ test('one project’s 绩效目标表 exports alone, and 打印 prints the table
   expect(readFileSync(printed).length).toBeGreaterThan(1000);
   await page.emulateMedia({ media: 'screen' });
 });
+
+test('T10 on screen: long task names and labels wrap inside their cells instead of running into the next one', async ({ page }) => {
+  host = await startWithFixture();
+  await showTable(page, host, 'T10');
+  const table = page.getByTestId('table-T10');
+  await expect(table).toContainText('工程建设领域审批系统建设');
+  const spilling = await table.locator('td').evaluateAll((cells) =>
+    cells.filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => (c.textContent ?? '').slice(0, 20)),
+  );
+  expect(spilling).toEqual([]);
+  // The task name wraps onto a second line in its cell.
+  const task = table.locator('td', { hasText: /^工程建设领域审批系统建设$/ });
+  const lineHeight = await task.evaluate((c) => parseFloat(getComputedStyle(c).lineHeight));
+  expect(await task.evaluate((c) => c.clientHeight)).toBeGreaterThan(lineHeight * 1.5);
+  await shot(page, '54-T10-wrapped');
+});

@@ -224,17 +224,16 @@ describe('hard rules, each triggered by one change to the seed', () => {
     expect(ruleIds(auditBudget(seed(), book))).not.toContain('line.fund-budget');
   });
 
-  it('line.fund-budget reads the year’s list: a 科目 the list puts under 政府性基金预算 takes its 款’s budget', () => {
+  it('line.fund-budget reads the year’s list: a 项 a loaded list puts under 政府性基金预算, or takes out of it', () => {
     const b = seed();
     line(b, 1).functional = '2120898';
     const loaded: CodeBook = {
       ...book,
-      functional: book.functional.merged([{ code: '2120898', name: '新设的基金项', level: '项', parent: '21208' }]),
+      functional: book.functional.merged([{ code: '2120898', name: '新设的基金项', level: '项', parent: '21208', budget: 'gfb' }]),
     };
-    expect(loaded.functional.budgetOf('2120898')).toBe('fund');
     expectFinding(auditBudget(b, loaded), 'line.fund-budget', 'hard', { line: 1, field: 'fund' }, '2120898 新设的基金项', '属于政府性基金预算');
-    // A list that says the 科目 is 一般公共预算 is believed.
-    const general: CodeBook = { ...book, functional: loaded.functional.merged([{ code: '2120898', name: '新设的基金项', level: '项', parent: '21208', budget: 'general' }]) };
+    // Without a budget in its list a 项 is 一般公共预算.
+    const general: CodeBook = { ...book, functional: loaded.functional.merged([{ code: '2120898', name: '新设的基金项', level: '项', parent: '21208' }]) };
     expect(ruleIds(auditBudget(b, general))).not.toContain('line.fund-budget');
   });
 

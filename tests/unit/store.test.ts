@@ -363,39 +363,46 @@ describe('BudgetStore: code lists', () => {
     store.close();
   });
 
-  it('keeps each functional 科目’s budget: from the shipped list, from a loaded list’s budget column, kept when a list has none', () => {
+  it('keeps each functional 项’s budget: from the shipped list, from a loaded list’s budget column, kept when a list has none', () => {
     const file = fixtureFile();
     let store = BudgetStore.open(file);
     const shipped = store.codeBook(2020).functional;
-    expect([shipped.budgetOf('2120814'), shipped.budgetOf('2230101'), shipped.budgetOf('2010350')]).toEqual(['fund', 'state-capital', 'general']);
+    expect([shipped.budgetOf('2120814'), shipped.budgetOf('2230101'), shipped.budgetOf('2010350')]).toEqual(['gfb', 'state-capital-budget', 'gpb']);
     const csv = [
       'code,name,level,parent_code,year,budget',
-      '2120898,新设的基金项,项,21208,2020,',
+      '2120898,新设的项,项,21208,2020,',
       '2010397,改列基金的项,项,20103,2020,政府性基金预算',
       '2230198,国资项,项,22301,2020,国有资本经营',
+      '2120814,农业生产发展支出,项,21208,2020,gpb',
     ].join('\n');
     const parsed = parseCodeListCsv(csv, 'functional');
     if (!parsed.ok) throw new Error(parsed.problems[0]!.message);
-    expect(store.importCodeList('functional', 2020, parsed.entries)).toEqual({ added: 3, changed: 0 });
+    expect(store.importCodeList('functional', 2020, parsed.entries)).toEqual({ added: 3, changed: 1 });
     // A list without the column changes no budget.
     expect(store.importCodeList('functional', 2020, [{ code: '2010397', name: '改列基金的项', level: '项', parent: '20103' }])).toEqual({ added: 0, changed: 0 });
     store.close();
     store = BudgetStore.open(file);
     const book = store.codeBook(2020).functional;
-    expect([book.budgetOf('2120898'), book.budgetOf('2010397'), book.budgetOf('2230198'), book.budgetOf('2010350')]).toEqual(['fund', 'fund', 'state-capital', 'general']);
+    expect(['2120898', '2010397', '2230198', '2120814', '2010350', '2120801'].map((c) => book.budgetOf(c))).toEqual(['gpb', 'gfb', 'state-capital-budget', 'gpb', 'gpb', 'gfb']);
     store.close();
-    // A file written before the column existed holds no budget: the shipped list says.
+    // A file whose lists hold no budgets (written before they were kept) has the shipped list's.
     const raw = new Database(file);
-    raw.prepare("UPDATE code_entries SET budget = NULL WHERE source = 'default'").run();
+    raw.prepare('DELETE FROM code_item_budgets').run();
     raw.close();
     store = BudgetStore.open(file);
-    expect(store.codeBook(2020).functional.budgetOf('2120814')).toBe('fund');
+    expect(store.codeBook(2020).functional.budgetOf('2120814')).toBe('gfb');
     store.close();
   });
 
-  it('reads the budget column of a code list CSV, refusing a value it does not know and the column on an economic list', () => {
-    const bad = parseCodeListCsv('code,name,level,parent_code,budget\n2120898,项,项,21208,社保基金\n', 'functional');
-    expect(bad).toEqual({ ok: false, problems: [{ line: 2, field: 'budget', message: '所属预算“社保基金”无效，应为 一般公共预算、政府性基金预算、国有资本经营预算 或留空（同上级科目）' }] });
+  it('reads the budget column of a code list CSV, refusing a value it does not know, one on a 款 and the column on an economic list', () => {
+    const bad = parseCodeListCsv('code,name,level,parent_code,budget\n2120898,项,项,21208,社保基金\n21208,款,款,212,政府性基金预算\n', 'functional');
+    expect(bad).toEqual({
+      ok: false,
+      problems: [
+        { line: 2, field: 'budget', message: '“社保基金”不是预算类别，应为 一般公共预算、政府性基金预算 或 国有资本经营预算' },
+        { line: 3, field: 'budget', message: '款级科目“21208”不填预算类别（只有项级科目填写）' },
+      ],
+    });
     const economic = parseCodeListCsv('code,name,level,parent_code,budget\n30288,款,款,302,一般公共预算\n', 'economic');
     expect(economic.ok).toBe(false);
   });
