@@ -32,7 +32,8 @@ import { consolidate } from '../core/consolidate.js';
 import { diffBudgets, type BudgetDiff } from '../core/diff.js';
 import { defaultCodeBook } from '../db/defaults.js';
 import { BudgetStore, StoreError } from '../db/store.js';
-import { refuseTablesDisagreeing, refuseUnreadableTablesPdf } from './cross-check.js';
+// The cross-checks read .xlsx (exceljs) and PDF: loaded when a package is checked, not when the service starts.
+const crossCheck = () => import('./cross-check.js');
 import { receivedParts } from './department.js';
 import { PackageError } from './errors.js';
 import { readZipEntries, type ZipEntryData } from './zip-read.js';
@@ -201,6 +202,7 @@ export async function inspectPackage(
   const book = bookFor(budget.fiscalYear);
   const tables = computeTables(budget, book);
   refuseHardFindings(budget, book, tables);
+  const { refuseTablesDisagreeing, refuseUnreadableTablesPdf } = await crossCheck();
   await refuseTablesDisagreeing(checked.entries, tables);
   refuseUnreadableTablesPdf(checked.entries, TABLES_PDF_FILE, TABLE_FILE_IDS.length);
   return {
@@ -329,6 +331,7 @@ export async function receivePackage(options: ReceiveOptions): Promise<{ unit: R
       tables = null;
     }
     {
+      const { refuseTablesDisagreeing, refuseUnreadableTablesPdf } = await crossCheck();
       if (tables) await refuseTablesDisagreeing(checked.entries, tables);
       refuseUnreadableTablesPdf(checked.entries, TABLES_PDF_FILE, TABLE_FILE_IDS.length);
     }
