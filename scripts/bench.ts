@@ -3,7 +3,7 @@
 // real paths: the command line for import, the API as the hosts call it (each size in a process of its own, so
 // its memory is its own), and the app in Chromium for what a user sees. Prints a table and writes
 // bench-results.json (one object per size).
-// Run: npm run bench [-- 2000 10000 100000] [-- --no-chromium] [-- --engine]
+// Run: npm run bench [-- 2000 10000 100000] [-- --no-chromium] [-- --engine] [-- --params]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -89,4 +89,9 @@ console.log('written: bench-results.json');
 if (args.includes('--engine')) {
   // Side note: the table engine alone on made-up lines (the earlier benchmark).
   await import('./bench-tables.js');
+}
+
+if (args.includes('--params')) {
+  // Side note: the incremental 审核 under a parameter package's rule set.
+  execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'bench-audit-params.ts'), '100000'], { stdio: 'inherit' });
 }

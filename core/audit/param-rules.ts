@@ -92,28 +92,51 @@ export function largeChanges(
   settings: Pick<AuditSettings, 'itemChangeRatio' | 'itemChangeLevel'>,
 ): LargeChange[] {
   const length = ITEM_CHANGE_CODE_LENGTH[settings.itemChangeLevel];
-  const prior = new Map<string, Fen>();
-  for (const [code, amount] of Object.entries(budget.priorYear?.functional ?? {})) if (code.length === length) prior.set(code, amount);
+  const prior = priorAt(budget.priorYear?.functional, length);
   if (prior.size === 0) return [];
   const current = new Map<string, Fen>();
   for (const [code, amount] of byFunctional) {
     const at = code.slice(0, length);
     current.set(at, (current.get(at) ?? 0n) + amount);
   }
-  const threshold = new Decimal(settings.itemChangeRatio);
+  // |current − prior| / prior ≥ num / den, compared in integers: this runs on every count of the 审核.
+  const [num, den] = fraction(settings.itemChangeRatio);
   const out: LargeChange[] = [];
   for (const code of [...new Set([...prior.keys(), ...current.keys()])].sort()) {
     const p = prior.get(code) ?? 0n;
     const c = current.get(code) ?? 0n;
     if (p === c) continue;
-    let ratio: Decimal | null = null;
-    if (p !== 0n) {
-      ratio = new Decimal((c > p ? c - p : p - c).toString()).dividedBy(p.toString());
-      if (ratio.lt(threshold)) continue;
-    }
-    out.push({ code, current: c, prior: p, ratio: ratio === null ? null : ratio.toString(), reason: budget.changeReasons?.[code]?.trim() ?? '' });
+    const diff = c > p ? c - p : p - c;
+    if (p !== 0n && diff * den < num * p) continue;
+    out.push({ code, current: c, prior: p, ratio: p === 0n ? null : ratioText(diff, p), reason: budget.changeReasons?.[code]?.trim() ?? '' });
   }
   return out;
+}
+
+/** Last year's figures at one level of the code. */
+function priorAt(functional: Record<string, Fen> | undefined, length: number): ReadonlyMap<string, Fen> {
+  const out = new Map<string, Fen>();
+  for (const [code, amount] of Object.entries(functional ?? {})) if (code.length === length) out.set(code, amount);
+  return out;
+}
+
+/** A non-negative decimal string as numerator and denominator. */
+function fraction(decimal: string): [bigint, bigint] {
+  const [whole = '0', frac = ''] = new Decimal(decimal).toFixed().split('.');
+  return [BigInt(whole + frac), 10n ** BigInt(frac.length)];
+}
+
+/** diff / prior as a decimal string; the last few are kept (the same few codes are asked for edit after edit). */
+const RATIO_TEXTS = new Map<string, string>();
+function ratioText(diff: Fen, prior: Fen): string {
+  const key = `${diff}/${prior}`;
+  let text = RATIO_TEXTS.get(key);
+  if (text === undefined) {
+    if (RATIO_TEXTS.size > 20_000) RATIO_TEXTS.clear();
+    text = new Decimal(diff.toString()).dividedBy(prior.toString()).toString();
+    RATIO_TEXTS.set(key, text);
+  }
+  return text;
 }
 
 function percentText(ratio: string): string {
@@ -129,6 +152,13 @@ export const itemLargeChange: AuditRule = {
     const out: FindingDraft[] = [];
     for (const c of largeChanges(ctx.budget, ctx.lineSums().byFunctional, ctx.settings)) {
       if (c.reason !== '') continue;
+      // The same finding edit after edit is worded once (the rule runs on every count of the 审核).
+      const key = `${c.code}|${c.current}|${c.prior}|${ctx.settings.itemChangeRatio}|${ctx.budget.amountUnit}|${ctx.book.functional.name(c.code)}`;
+      const kept = LARGE_CHANGE_DRAFTS.get(key);
+      if (kept) {
+        out.push(kept);
+        continue;
+      }
       const name = ctx.book.functional.name(c.code);
       const what = `功能分类 ${c.code}${name ? ` ${name}` : ''}`;
       let change: string;
@@ -138,14 +168,19 @@ export const itemLargeChange: AuditRule = {
         const direction = c.current > c.prior ? '增加' : '减少';
         change = `本年 ${ctx.money(c.current)}，较上年 ${ctx.money(c.prior)} ${direction} ${ctx.money(c.current > c.prior ? c.current - c.prior : c.prior - c.current)}（${percentText(c.ratio!)}）`;
       }
-      out.push({
+      const draft: FindingDraft = {
         place: { row: c.code, field: 'changeReason' },
         message: `${what}${change}，变动达到 ${percentText(ctx.settings.itemChangeRatio)}，请填写变动原因`,
-      });
+      };
+      if (LARGE_CHANGE_DRAFTS.size > 20_000) LARGE_CHANGE_DRAFTS.clear();
+      LARGE_CHANGE_DRAFTS.set(key, draft);
+      out.push(draft);
     }
     return out;
   },
 };
+
+const LARGE_CHANGE_DRAFTS = new Map<string, FindingDraft>();
 
 // ---- placeholders left in text --------------------------------------------------------------------------
 
