@@ -5,9 +5,10 @@
 // department of 100 units has 10,000 rows) shows only the rows in view, under its header, which stays put;
 // the host lays the table out once with the one print layout and keeps it until the table changes. Search in
 // the table (code or name) jumps to the row. Short tables and tables whose cells span rows are shown whole.
-import { Fragment, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { AmountUnitCode, FormatsInfo, LineField, NameBook, LineRow, TableRow, TableView, TablesReport } from '../api/contract.js';
 import type { TableFind, TableIndex, TableIndexEntry, TableWindow } from '../api/browse.js';
+import { TableExport } from './TableExport.js';
 import { ApiCallError, call, errorMessage } from './api.js';
 import { convertExact, formatExact } from './amounts.js';
 import type { ShowToast } from './toast.js';
@@ -299,7 +300,12 @@ export function TablesView({ revision, displayUnit, budgetUnit, selected, onSele
           </div>
         ) : null}
       </aside>
-      <SheetView key={`${shown.id}|${consolidated ? 'c' : 'o'}`} source={source} onDrill={(table, row, column) => void drill(table, row, column)} />
+      <SheetView
+        key={`${shown.id}|${consolidated ? 'c' : 'o'}`}
+        source={source}
+        onDrill={(table, row, column) => void drill(table, row, column)}
+        actions={<TableExport table={shown.id} title={shown.title} displayUnit={displayUnit} ownOnly={ownOnly} toast={toast} />}
+      />
       {behind ? (
         <section className="behind-panel" data-testid="lines-behind">
           <header>
@@ -362,7 +368,7 @@ function shortTitle(title: string): string {
 type Seen = Map<string, string>;
 
 /** One table: its title block, its header and its rows (a window of them when it is long), and search in it. */
-function SheetView({ source, onDrill }: { source: Source; onDrill(table: string, row: string, column: string): void }) {
+function SheetView({ source, onDrill, actions }: { source: Source; onDrill(table: string, row: string, column: string): void; actions?: ReactNode }) {
   const [frame, setFrame] = useState<TableWindow | null>(null);
   const [whole, setWhole] = useState<TableRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -477,32 +483,35 @@ function SheetView({ source, onDrill }: { source: Source; onDrill(table: string,
 
   return (
     <section className="table-paper" ref={paper} data-testid={`table-${frame.id}`} data-rows={frame.rowCount}>
-      {searchable ? (
-        <div className="table-search">
-          <input
-            type="search"
-            value={query}
-            placeholder="在本表中查找：编码或名称，回车查找下一个"
-            aria-label="在本表中查找"
-            data-testid="table-search"
-            onChange={(e) => {
-              setQuery(e.target.value);
-              setFound(null);
-            }}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter') {
-                e.preventDefault();
-                void search();
-              }
-            }}
-          />
-          {found ? (
-            <span className="muted" data-testid="table-search-result">
-              {found.result.total === 0 ? `没有找到“${found.query}”` : `第 ${found.at + 1} / ${found.result.total} 处`}
-            </span>
-          ) : null}
-        </div>
-      ) : null}
+      <div className="table-tools">
+        {actions}
+        {searchable ? (
+          <div className="table-search">
+            <input
+              type="search"
+              value={query}
+              placeholder="在本表中查找：编码或名称，回车查找下一个"
+              aria-label="在本表中查找"
+              data-testid="table-search"
+              onChange={(e) => {
+                setQuery(e.target.value);
+                setFound(null);
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') {
+                  e.preventDefault();
+                  void search();
+                }
+              }}
+            />
+            {found ? (
+              <span className="muted" data-testid="table-search-result">
+                {found.result.total === 0 ? `没有找到“${found.query}”` : `第 ${found.at + 1} / ${found.result.total} 处`}
+              </span>
+            ) : null}
+          </div>
+        ) : null}
+      </div>
       <h2 className="table-title">{frame.title}</h2>
       {frame.subtitle.length || frame.unitLabel ? (
         <div className="table-caption">

@@ -3,7 +3,7 @@
 // .xlsx in the package as read back. A package whose hashes were recomputed after a table was swapped or left
 // old is refused, naming the table and the cell.
 import ExcelJS from 'exceljs';
-import { tableFileName } from '../core/manifest.js';
+import { tableIdOfFile } from '../core/manifest.js';
 import type { ReportTable } from '../core/tables/report.js';
 import { PackageError } from './errors.js';
 import type { ZipEntryData } from './zip-read.js';
@@ -38,11 +38,17 @@ function where(key: string): string {
 }
 
 export async function refuseTablesDisagreeing(entries: ReadonlyMap<string, ZipEntryData>, tables: readonly ReportTable[]): Promise<void> {
+  // A table's file is named by its id, with or without its title (T03.xlsx, T03_<title>.xlsx).
+  const byTable = new Map<string, [string, ZipEntryData]>();
+  for (const [name, entry] of entries) {
+    const id = tableIdOfFile(name);
+    if (id) byTable.set(id, [name, entry]);
+  }
   for (const id of CHECKED_TABLES) {
     const table = tables.find((t) => t.id === id);
-    const file = tableFileName(id);
-    const entry = entries.get(file);
-    if (!table || !entry) continue;
+    const packaged = byTable.get(id);
+    if (!table || !packaged) continue;
+    const [file, entry] = packaged;
     const expected = await figures(await tableWorkbook(table, new Date(0)), file);
     const found = await figures(entry.bytes, file);
     const differences: string[] = [];

@@ -318,14 +318,17 @@ export async function receivePackage(options: ReceiveOptions): Promise<{ unit: R
   try {
     // The tables in the package must be those of its budget.json (read back from the .xlsx). Reading them is
     // asynchronous, so it runs before the transaction; anything else wrong is reported by the checks below.
-    if (store.hasBudget() && !store.isLocked() && store.fiscalYear() === manifest.fiscalYear) {
-      let tables: ReportTable[] | null = null;
-      try {
+    let tables: ReportTable[] | null = null;
+    try {
+      // A file of an older app, a locked file or another year: the transaction below says so.
+      if (store.hasBudget() && !store.isLocked() && store.fiscalYear() === manifest.fiscalYear) {
         const budget = checkBudget(checked, (y) => store.codeBook(y));
         tables = computeTables(budget, store.codeBook(budget.fiscalYear));
-      } catch {
-        tables = null;
       }
+    } catch {
+      tables = null;
+    }
+    {
       if (tables) await refuseTablesDisagreeing(checked.entries, tables);
       refuseUnreadableTablesPdf(checked.entries, TABLES_PDF_FILE, TABLE_FILE_IDS.length);
     }

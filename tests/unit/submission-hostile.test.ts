@@ -352,13 +352,13 @@ const cases: Case[] = [
   {
     name: 'T01.xlsx replaced by T02.xlsx (manifest size and checksum recomputed)',
     code: 'budget',
-    message: /T01\.xlsx（.*）与 budget\.json 算出的表不一致[\s\S]*第 \d+ 行第 \d+ 列：数据包中为/,
-    build: () => zip(withFile('T01.xlsx', goodEntries.find((e) => e.name === 'T02.xlsx')!.bytes)),
+    message: /T01(_[^.]*)?\.xlsx（.*）与 budget\.json 算出的表不一致[\s\S]*第 \d+ 行第 \d+ 列：数据包中为/,
+    build: () => zip(withFile(tableFile('T01'), goodEntries.find((e) => e.name === tableFile('T02'))!.bytes)),
   },
   {
     name: 'budget.json changed (totals kept), the tables left old, checksums recomputed',
     code: 'budget',
-    message: /T0\d\.xlsx（.*）与 budget\.json 算出的表不一致/,
+    message: /T0\d(_[^.]*)?\.xlsx（.*）与 budget\.json 算出的表不一致/,
     build: () =>
       zip(
         withBudget((d) => {
