@@ -1,3 +1,4 @@
+/// <reference path="./echarts-bundle.d.ts" />
 // The 预算说明's charts as PNG images for the .docx and the PDF: Apache ECharts renders each chart's option
 // (core/document/charts.ts, the same option the app's 预算说明 tab draws) to SVG on the host, without a browser,
 // and resvg (WebAssembly, no native module, no network) rasterises the SVG with the app's own CJK font, so a
