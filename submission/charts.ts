@@ -1,3 +1,4 @@
+/// <reference path="./echarts-bundle.d.ts" />
 // The 预算说明's charts as PNG images for the .docx and the PDF: Apache ECharts renders each chart's option
 // (core/document/charts.ts, the same option the app's 预算说明 tab draws) to SVG on the host, without a browser,
 // and resvg (WebAssembly, no native module, no network) rasterises the SVG with the app's own CJK font, so a
@@ -5,15 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { initWasm, Resvg } from '@resvg/resvg-wasm';
-import { BarChart, PieChart } from 'echarts/charts';
-import { GridComponent, LegendComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { SVGRenderer } from 'echarts/renderers';
+// The prebuilt bundle (submission/echarts-bundle.d.ts): one file to load instead of hundreds.
+import * as echarts from 'echarts/dist/echarts.esm.min';
 import { chartOption, chartSize, type DocChart } from '../core/document/charts.js';
 import type { BudgetDocument } from '../core/document/draft.js';
 import { defaultPdfFonts, type PdfFonts } from './pdf.js';
-
-echarts.use([BarChart, PieChart, GridComponent, LegendComponent, SVGRenderer]);
 
 const require = createRequire(import.meta.url);
 
@@ -50,13 +47,28 @@ export function chartSvg(chart: DocChart): string {
   }
 }
 
+/**
+ * Charts drawn lately, by what they show (the chart and the font): the same chart is the same image, so a
+ * document made again without a change of its figures (a second download, the 上报 package after it) does not
+ * draw its charts again. Rasterising is the slow part (about a second per chart on a busy office PC).
+ */
+const recent = new Map<string, ChartImage>();
+const RECENT_LIMIT = 24;
+
 /** Every chart of the document as a PNG, by chart id (rendered once, for both the .docx and the PDF). */
 export async function chartImages(doc: BudgetDocument, fonts: PdfFonts = defaultPdfFonts()): Promise<Map<string, ChartImage>> {
   const out = new Map<string, ChartImage>();
   if (doc.charts.length === 0) return out;
-  await ready();
-  const fontBuffers = [new Uint8Array(readFileSync(fonts.regular))];
+  let fontBuffers: Uint8Array[] | null = null;
   for (const chart of doc.charts) {
+    const key = JSON.stringify([chart, fonts.regular, CHART_SCALE]);
+    const known = recent.get(key);
+    if (known) {
+      out.set(chart.id, known);
+      continue;
+    }
+    await ready();
+    fontBuffers ??= [new Uint8Array(readFileSync(fonts.regular))];
     const { width, height } = chartSize(chart);
     const resvg = new Resvg(chartSvg(chart), {
       fitTo: { mode: 'zoom', value: CHART_SCALE },
@@ -65,8 +77,11 @@ export async function chartImages(doc: BudgetDocument, fonts: PdfFonts = default
     });
     try {
       const image = resvg.render();
-      out.set(chart.id, { png: Buffer.from(image.asPng()), width, height });
+      const drawn = { png: Buffer.from(image.asPng()), width, height };
       image.free();
+      out.set(chart.id, drawn);
+      recent.set(key, drawn);
+      if (recent.size > RECENT_LIMIT) recent.delete(recent.keys().next().value!);
     } finally {
       resvg.free();
     }
