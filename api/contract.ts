@@ -7,6 +7,7 @@ import { MAX_FISCAL_YEAR, MIN_FISCAL_YEAR } from '../core/budget-fields.js';
 import { WIZARD_API, type WizardOutputs } from './wizard.js';
 import { SUBMISSION_API, type SubmissionOutputs } from './submission.js';
 import { DOCUMENT_API, type DocumentOutputs } from './document.js';
+import { PARAMS_API, type ParamsOutputs } from './params.js';
 import { BROWSE_API, type BrowseOutputs } from './browse.js';
 import type {
   ApiError,
@@ -139,6 +140,20 @@ export const API = {
       })
       .strict(),
   },
+  /**
+   * 批量修改: sets one field of every given line to the same value (as typed, like lines.update), all or
+   * nothing, in one undo step.
+   */
+  'lines.updateMany': {
+    input: z
+      .object({
+        ids: z.array(lineId).min(1).max(100_000),
+        field: z.enum(LINE_FIELDS),
+        value: text(2000),
+        unit: amountUnit.optional(),
+      })
+      .strict(),
+  },
   /** Adds a line; fields not given are copied from line `like` (or sensible defaults); amount defaults to 0. */
   'lines.add': { input: z.object({ like: lineId.optional(), values: lineDraft.optional() }).strict() },
   /** Adds a copy of each given line. */
@@ -211,6 +226,8 @@ export const API = {
   ...SUBMISSION_API,
   /** 预算说明: the drafted document, its typed parts, 上年数, .docx / PDF (api/document.ts). */
   ...DOCUMENT_API,
+  /** 年度参数包: 控制数, 审核 rules and their levels, reasons for large changes (api/params.ts). */
+  ...PARAMS_API,
   /** The long views: one table a window of rows at a time, search in it, 审核 by rule (api/browse.ts). */
   ...BROWSE_API,
 } as const;
@@ -228,7 +245,7 @@ export function isApiMethod(name: unknown): name is ApiMethod {
 // The view types live in views.ts; re-exported here so callers keep one import.
 export type * from './views.js';
 
-export interface ApiOutputs extends WizardOutputs, SubmissionOutputs, DocumentOutputs, BrowseOutputs {
+export interface ApiOutputs extends WizardOutputs, SubmissionOutputs, DocumentOutputs, ParamsOutputs, BrowseOutputs {
   'backups.list': BackupList;
   'backups.restore': BudgetInfo;
   'budget.info': BudgetInfo;
@@ -241,6 +258,7 @@ export interface ApiOutputs extends WizardOutputs, SubmissionOutputs, DocumentOu
   'lines.list': LinesList;
   'lines.page': LinesPage;
   'lines.update': ChangeSet;
+  'lines.updateMany': ChangeSet;
   'lines.add': ChangeSet;
   'lines.duplicate': ChangeSet;
   'lines.delete': ChangeSet;

@@ -29,6 +29,10 @@ export const PRIOR_ITEM_LABELS: Record<(typeof PRIOR_ITEM_FIELDS)[number], strin
 
 const amountText = text(64);
 
+/** Largest last-year file the page may upload (as the 上报 receive dialog). */
+export const PRIOR_UPLOAD_MAX_BYTES = 32 * 1024 * 1024;
+const PRIOR_UPLOAD_MAX_BASE64 = Math.ceil(PRIOR_UPLOAD_MAX_BYTES / 3) * 4;
+
 export const DOCUMENT_API = {
   /** The drafted 预算说明: paragraphs (figures and user parts marked), figures, the editable fields, 上年数. */
   'document.view': { input: empty },
@@ -46,9 +50,32 @@ export const DOCUMENT_API = {
         items: z
           .object(Object.fromEntries(PRIOR_ITEM_FIELDS.map((k) => [k, amountText.optional()])) as Record<(typeof PRIOR_ITEM_FIELDS)[number], z.ZodOptional<z.ZodString>>)
           .strict(),
+        /** 上年数 by 功能分类 code to set ('' removes one); codes not named keep their figure. */
+        functional: z.record(text(40), amountText).optional(),
       })
       .strict(),
   },
+  /**
+   * 导入上年数据: last year's exchange file or 上报 package (the same steps as `prior import`); its figures replace
+   * the 上年数. One undo step.
+   */
+  'document.importPrior': {
+    input: z
+      .object({
+        upload: z
+          .object({
+            fileName: text(255).min(1),
+            base64: z
+              .string()
+              .max(PRIOR_UPLOAD_MAX_BASE64, { message: `文件过大：最多 ${PRIOR_UPLOAD_MAX_BYTES / 1024 / 1024} MB` })
+              .regex(/^[A-Za-z0-9+/]*={0,2}$/, { message: '文件内容不是有效的 base64 编码' }),
+          })
+          .strict(),
+      })
+      .strict(),
+  },
+  /** Last year's figure and the 增减 per 功能分类 类/款/项 (for the grid's 上年数 / 增减 column and the 上年数 editor). */
+  'document.priorFunctional': { input: empty },
   /** The whole document as a file (base64), for the browser host's download and the desktop's save. */
   'document.file': { input: z.object({ format: z.enum(['docx', 'pdf']) }).strict() },
 } as const;
@@ -64,6 +91,17 @@ export interface DocParagraphView {
   kind: string;
   section: string;
   runs: DocRunView[];
+  /** kind 'chart': the chart drawn here (DocumentView.charts). */
+  chart?: string;
+}
+
+/** A chart of the document: its caption, its size in CSS pixels and its Apache ECharts option (plain JSON). */
+export interface DocChartView {
+  id: string;
+  title: string;
+  width: number;
+  height: number;
+  option: Record<string, unknown>;
 }
 
 export interface DocFigureView {
@@ -88,6 +126,7 @@ export interface DocFieldView {
 export interface DocumentView {
   title: string;
   paragraphs: DocParagraphView[];
+  charts: DocChartView[];
   figures: DocFigureView[];
   fields: DocFieldView[];
   disagreements: { figure: string; label: string; typed: string; computed: string; unit: string }[];
@@ -98,9 +137,34 @@ export interface DocumentView {
   fiscalYear: number;
 }
 
+/** One 功能分类 类/款/项 with this year's amount (the engine's subtotal), last year's and the 增减. */
+export interface PriorFunctionalRow {
+  code: string;
+  level: '类' | '款' | '项';
+  name: string;
+  /** This year's amount, exact, in the budget's unit ('0' when no line is booked on it). */
+  current: string;
+  /** Last year's, exact; null when not known. */
+  prior: string | null;
+  /** current − prior, exact and signed; null when last year's is not known. */
+  change: string | null;
+  /** The change as a percentage of last year's, rounded half-up to 0.01 and signed; null when unknown or last year's is 0. */
+  rate: string | null;
+}
+
+export interface PriorFunctionalView {
+  unit: string;
+  /** The year the 上年数 are of. */
+  priorYear: number;
+  /** Rows for every code this year's lines use and every code last year's figures hold, in code order. */
+  rows: PriorFunctionalRow[];
+}
+
 export interface DocumentOutputs {
   'document.view': DocumentView;
   'document.saveTexts': DocumentView;
   'document.savePrior': DocumentView;
+  'document.importPrior': { view: DocumentView; message: string };
+  'document.priorFunctional': PriorFunctionalView;
   'document.file': { fileName: string; base64: string; mimeType: string };
 }

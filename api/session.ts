@@ -12,11 +12,14 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { CodeBook } from '../core/codelists.js';
 import { lineSnapshot } from '../core/diff.js';
+import { safeNameComponent } from '../core/manifest.js';
 import type { LineFields } from '../core/validate.js';
 import { fundLabel } from '../core/funds.js';
 import { UNIT_KIND_LABELS, functionalClass, functionalSection, type Budget, type BudgetLine } from '../core/model.js';
 import { toExactString, type AmountUnit, type Fen } from '../core/money.js';
-import { AUDIT_RULES, IncrementalAudit, auditBudget, type Finding as CoreFinding } from '../core/audit/index.js';
+import { IncrementalAudit, auditBudget, type Finding as CoreFinding } from '../core/audit/index.js';
+import type { AuditConfig } from '../core/audit/rule-set.js';
+import { auditConfigFor } from '../db/params.js';
 import { TableEngine, type ChangedCell } from '../core/tables/index.js';
 import { BudgetStore, StoreError, sqliteFailure } from '../db/store.js';
 import { acquireWriterLock, type WriterLock } from '../db/writer-lock.js';
@@ -86,8 +89,9 @@ export function sameLine(a: BudgetLine, b: BudgetLine): boolean {
   );
 }
 
+/** A department name as part of a file name: the package's rules (core/manifest.ts), at most 80 characters. */
 export function safeFileName(name: string): string {
-  return name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').trim().slice(0, 80) || '部门预算';
+  return safeNameComponent(safeNameComponent(name).slice(0, 80)) || '部门预算';
 }
 
 export class Session {
@@ -106,6 +110,8 @@ export class Session {
   auditCache: { findings: CoreFinding[]; summary: AuditSummary } | null = null;
   /** 审核 counts kept edit by edit (the full list is worked out only when asked for: audit.run). */
   audit: IncrementalAudit | null = null;
+  /** The rule set of the open file (levels, parameters, 控制数, rules as data: db/params.ts). */
+  auditConfig: AuditConfig | null = null;
   /** Unit and project names by code, for the names a reply carries; dropped when units or projects change. */
   nameMaps: { units: Map<string, string>; projects: Map<string, string> } | null = null;
   readonly budgetsDir: string;
@@ -190,10 +196,12 @@ export class Session {
     for (const l of budget.lines) this.lines.set(l.id, l);
     // The engine keeps its own copy of the arrays it may change, and shares the line objects (never changed
     // in place: an edit makes a new object).
-    const engine = new TableEngine({ ...budget, lines: [...budget.lines], units: [...budget.units] }, this.book, chosenFormat(store), { sharedLines: true });
+    const format = chosenFormat(store);
+    const engine = new TableEngine({ ...budget, lines: [...budget.lines], units: [...budget.units] }, this.book, format, { sharedLines: true });
     this.engine = engine;
-    // 审核 counts by rule and unit: a finding pointing at a line belongs to the line's unit.
-    this.audit = new IncrementalAudit(budget, this.book, () => this.lines.values(), () => engine.sharedTables(), AUDIT_RULES, {}, (id) => this.lines.get(id)?.unit);
+    // 审核 under the file's rule set; counts by rule and unit: a finding pointing at a line belongs to the line's unit.
+    const config = (this.auditConfig = auditConfigFor(store, format));
+    this.audit = new IncrementalAudit(budget, this.book, () => this.lines.values(), () => engine.sharedTables(), config.rules, config.settings, (id) => this.lines.get(id)?.unit);
     this.stacks = stepsFromJson(store.getMeta(UNDO_META_KEY));
   }
 
@@ -253,11 +261,16 @@ export class Session {
     if (this.auditCache) return this.auditCache;
     const { budget, book, engine } = this.requireBudget();
     const current: Budget = { ...budget, lines: [...this.lines.values()].sort((a, b) => a.id - b.id) };
-    const findings = auditBudget(current, book, engine.sharedTables());
+    const findings = auditBudget(current, book, engine.sharedTables(), this.auditConfig ?? {});
     let errors = 0;
     for (const f of findings) if (f.severity === 'hard') errors++;
     this.auditCache = { findings, summary: { errors, warnings: findings.length - errors } };
     return this.auditCache;
+  }
+
+  /** A rule's description in the file's rule set (a rule written as data has one there only). */
+  ruleDescription(id: string): string {
+    return this.auditConfig?.entries.find((e) => e.id === id)?.description ?? '';
   }
 
   auditSummary(): AuditSummary {
@@ -351,7 +364,7 @@ export class Session {
 
   /** Records a new step (clearing redo) and writes the stack into the file; called inside the action's transaction. */
   record(step: EditStep): void {
-    if (step.changes.length === 0) return;
+    if (step.changes.length === 0 && !step.document) return;
     pushStep(this.stacks, step);
     this.saveStacks();
   }

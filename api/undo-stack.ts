@@ -1,6 +1,7 @@
 // The app's undo history: each step is the list of line changes an action made ({before, after}). It is kept
 // in the budget file's meta (so it survives a reload or a restart) as JSON, amounts as decimal strings of 分.
 import type { BudgetLine } from '../core/model.js';
+import { decodeDocumentChange, encodeDocumentChange, type DocumentChange, type StoredDocumentChange } from './document-undo.js';
 
 export { UNDO_META_KEY } from '../db/import.js';
 const UNDO_LIMIT = 200;
@@ -12,10 +13,11 @@ export interface LineChange {
   after: BudgetLine | null;
 }
 
-/** One undoable step: the line changes it made, in order. */
+/** One undoable step: the line changes it made, in order (and the 预算说明 texts or 上年数 it changed). */
 export interface EditStep {
   label: string;
   changes: LineChange[];
+  document?: DocumentChange;
 }
 
 export interface Stacks {
@@ -36,7 +38,11 @@ export function stepsToJson(stacks: Stacks): string {
   const enc = (s: EditStep) => {
     let json = STEP_JSON.get(s);
     if (json === undefined) {
-      json = JSON.stringify({ label: s.label, changes: s.changes.map((c) => ({ before: toStored(c.before), after: toStored(c.after) })) });
+      json = JSON.stringify({
+        label: s.label,
+        changes: s.changes.map((c) => ({ before: toStored(c.before), after: toStored(c.after) })),
+        ...(s.document ? { document: encodeDocumentChange(s.document) } : {}),
+      });
       STEP_JSON.set(s, json);
     }
     return json;
@@ -47,10 +53,14 @@ export function stepsToJson(stacks: Stacks): string {
 export function stepsFromJson(text: string | null): Stacks {
   if (!text) return emptyStacks();
   try {
-    const raw = JSON.parse(text) as { undo: { label: string; changes: { before: StoredLine | null; after: StoredLine | null }[] }[]; redo: typeof raw.undo };
+    const raw = JSON.parse(text) as {
+      undo: { label: string; changes: { before: StoredLine | null; after: StoredLine | null }[]; document?: StoredDocumentChange }[];
+      redo: typeof raw.undo;
+    };
     const dec = (s: (typeof raw.undo)[number]): EditStep => ({
       label: s.label,
       changes: s.changes.map((c) => ({ before: fromStored(c.before), after: fromStored(c.after) })),
+      ...(s.document ? { document: decodeDocumentChange(s.document) } : {}),
     });
     return { undo: raw.undo.map(dec), redo: raw.redo.map(dec) };
   } catch {

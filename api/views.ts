@@ -121,6 +121,8 @@ export interface CodeOption {
   level?: string;
   /** The names of its parents, top first (类 › 款 for a 项), so that entries of the same name can be told apart. */
   path?: string;
+  /** A functional 项 outside 一般公共预算: the budget it belongs to (政府性基金预算, 国有资本经营预算). */
+  budget?: string;
 }
 
 /** A code list loaded into the budget file (codes.import). */

@@ -22,6 +22,20 @@ export interface CommandIO {
   err(text: string): void;
 }
 
+/** C0 controls but tab and newline, DEL, C1 controls, and the bidirectional embeddings, overrides and isolates. */
+const TERMINAL_UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text as a terminal may show it: a control character (ESC, BEL …) or a bidirectional override inside a file
+ * name or a value is written escaped (`\x1b`, `\u202e`), so it cannot clear the screen, ring or reorder text.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(TERMINAL_UNSAFE, (ch) => {
+    const code = ch.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
 export function parseCommandArgs(argv: readonly string[], valueOptions: readonly string[], flagOptions: readonly string[]): CommandArgs {
   const out: CommandArgs = { positional: [], values: new Map(), flags: new Set() };
   for (let i = 0; i < argv.length; i++) {

@@ -1,4 +1,5 @@
 // Entry point of `npm run budget -- …`; the commands are in run.ts.
+import { terminalSafe } from './args.js';
 import { run } from './run.js';
 
 // A reader that stops early (`… | head`) is not an error of ours.
@@ -9,7 +10,8 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const code = await run(process.argv.slice(2), {
-  out: (text) => process.stdout.write(text),
+  // Reports shown on a terminal are escaped like messages; piped into a file they stay as they are.
+  out: (text) => process.stdout.write(process.stdout.isTTY ? terminalSafe(text) : text),
   err: (text) => process.stderr.write(text),
 });
 process.exitCode = code;

@@ -12,15 +12,17 @@ import { CommandUsageError, EXIT_FINDINGS, EXIT_OK, outputFormat, parseCommandAr
 import { PackageError } from '../submission/errors.js';
 import { exportPackage } from '../submission/export.js';
 import { inspectPackage, receivePackage } from '../submission/receive.js';
+import { operatorName } from '../submission/department.js';
 
 /** The command line's IO (stdout, stderr). */
 export type PackageCliIO = CommandIO;
 
-export const PACKAGE_USAGE = `  package --db <预算文件> --out <文件夹> [--notes <说明文件.json>] [--own-only]
-      生成上报数据包（.zip，含 budget.json、T01–T11.xlsx、tables.pdf 和 manifest.json），写入 --out 指定的
+export const PACKAGE_USAGE = `  package --db <预算文件> --out <文件夹> [--notes <说明文件.json>] [--own-only] [--by <操作人>]
+      生成上报数据包（.zip，含 budget.json、各表 .xlsx（如 T03_部门支出总体情况表.xlsx）、tables.pdf 和 manifest.json），写入 --out 指定的
       文件夹（如 U 盘）。有审核错误时不生成；每个审核提示都要有情况说明：说明文件是 JSON 对象，
       键为提示的编号（缺少说明时会列出），值为说明文字。已接收下级单位数据包时上报汇总后的预算
-      （--own-only 只上报本部门自身的）。生成并校验后预算即锁定，修改前须用 unlock 解锁。
+      （--own-only 只上报本部门自身的）。生成并校验后预算即锁定，修改前须用 unlock 解锁；上报时间和操作人
+      （默认为当前系统用户）记录在预算文件中。
   receive <数据包.zip> --db <部门预算文件> [--check-only] [--allow-older] [--format text|json]
       检查并接收下级单位的上报数据包，存入部门预算文件；同一单位再次接收时替换旧包并列出变化。
       --check-only 只检查不接收。
@@ -76,7 +78,7 @@ export async function runPackageCommand(argv: string[], io: PackageCliIO): Promi
       io.out(PACKAGE_USAGE);
       return EXIT_OK;
     }
-    const a = parseCommandArgs(argv, ['db', 'out', 'notes'], ['own-only']);
+    const a = parseCommandArgs(argv, ['db', 'out', 'notes', 'by'], ['own-only']);
     if (a.positional.length > 0) throw new CommandUsageError(`命令 package 多出了参数“${a.positional[0]}”`);
     const dbPath = requiredPath(a, 'db', '预算文件');
     if (!existsSync(dbPath)) throw new CommandUsageError(`找不到预算文件“${dbPath}”`);
@@ -84,7 +86,7 @@ export async function runPackageCommand(argv: string[], io: PackageCliIO): Promi
     const notesFile = a.values.get('notes');
     const notes = notesFile ? readNotesFile(resolve(notesFile)) : [];
     try {
-      const r = await exportPackage({ dbPath, outDir, notes, ownOnly: a.flags.has('own-only') });
+      const r = await exportPackage({ dbPath, outDir, notes, ownOnly: a.flags.has('own-only'), by: a.values.get('by') ?? operatorName() });
       io.out(`已生成上报数据包：${r.file}\n`);
       io.out(`  ${r.manifest.fiscalYear} 年 ${r.manifest.department.code} ${r.manifest.department.name}，支出总计 ${r.manifest.totals.expenditure} ${r.manifest.totals.unit}\n`);
       io.out(`  ${r.manifest.files.length + 1} 个文件已逐一校验；审核提示 ${r.manifest.audit.soft} 个，均已附情况说明。\n`);

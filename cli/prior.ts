@@ -8,7 +8,8 @@ import { CommandUsageError, EXIT_OK, parseCommandArgs, reportCommandError, requi
 
 export const PRIOR_USAGE = `  prior import <上年交换文件.json|上年数据包.zip> --db <预算文件>
       从上年的预算交换文件或上报数据包取上年数（收支总计、基本/项目支出、功能分类类款项、经济分类款、
-      “三公”经费分项、机关运行经费），替换预算文件中的上年数；文件有问题时预算文件不作改动。
+      “三公”经费分项、机关运行经费），替换预算文件中的上年数；上年填写的变动原因作为本年填写的起点。
+      文件有问题时预算文件不作改动。
 `;
 
 export async function runPriorCommand(argv: string[], io: CommandIO): Promise<number> {
@@ -35,14 +36,20 @@ export async function runPriorCommand(argv: string[], io: CommandIO): Promise<nu
       // Loaded here: the package reader is not needed by the other commands.
       const { readPriorSource } = await import('../submission/prior-import.js');
       const { budget, priorYear, kind } = await readPriorSource(bytes, store.fiscalYear(), (y) => store.codeBook(y));
-      // A file of an older app is upgraded only together with the figures it takes.
-      store.upgradeWith(() => store.setPriorYear(priorYear));
+      // A file of an older app is upgraded only together with the figures it takes. Last year's reasons for
+      // large changes come along as this year's starting texts.
+      const { carryChangeReasons } = await import('../db/params.js');
+      const carried = store.upgradeWith(() => {
+        store.setPriorYear(priorYear);
+        return carryChangeReasons(store, budget.changeReasons ?? {});
+      });
       const unit = store.loadBudget().amountUnit;
       const money = (v: bigint | undefined) => `${toExactString(v ?? 0n, unit)}${unit}`;
       io.out(
         `已从${kind === 'package' ? '上报数据包' : '交换文件'}取 ${budget.fiscalYear} 年“${budget.department.name}”的上年数：` +
           `收支总计 ${money(priorYear.total)}，“三公”经费 ${money(priorYear.threePublic)}，` +
-          `功能分类 ${Object.keys(priorYear.functional ?? {}).length} 个科目，经济分类 ${Object.keys(priorYear.economic ?? {}).length} 个科目 → ${db}\n`,
+          `功能分类 ${Object.keys(priorYear.functional ?? {}).length} 个科目，经济分类 ${Object.keys(priorYear.economic ?? {}).length} 个科目` +
+          `${carried > 0 ? `，上年变动原因 ${carried} 条（作为本年填写的起点）` : ''} → ${db}\n`,
       );
       return EXIT_OK;
     } finally {

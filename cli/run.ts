@@ -6,6 +6,7 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:
 import { dirname, resolve } from 'node:path';
 import { CODE_LIST_KIND_LABELS, parseCodeListCsv, type CodeBook, type CodeListKind } from '../core/codelists.js';
 import { parseExchange, serializeExchange } from '../core/exchange.js';
+import { decodeUtf8Text } from '../core/json-lines.js';
 import type { Budget } from '../core/model.js';
 import { formatProblem, type Problem } from '../core/problems.js';
 import { SHIPPED_FORMATS } from '../core/tables/definitions.js';
@@ -34,11 +35,13 @@ import {
   outputFormat,
   parseCommandArgs,
   reportCommandError,
+  terminalSafe,
   type CommandArgs,
   type CommandIO,
 } from './args.js';
 import { LINES_USAGE, runLinesCommand } from './lines.js';
 import { PRIOR_USAGE, runPriorCommand } from './prior.js';
+import { PARAMS_USAGE, runParamsCommand } from './params.js';
 import { budgetForTables, LOCK_USAGE, runDiffCommand, runStatusCommand, runUnlockCommand } from './lock.js';
 
 export type CliIO = CommandIO;
@@ -57,7 +60,7 @@ export const USAGE = `部门预算编制 命令行工具
       把预算文件中的预算导出为交换文件（文件名为 - 时输出到屏幕）。
   codes import <科目表.csv> --kind functional|economic [--year <年度>] --db <预算文件>
       把某年度的科目表载入预算文件（不存在时新建），新增科目并更正名称。
-      CSV 表头为 code,name,level,parent_code。年度默认为预算文件中预算的年度。
+      CSV 表头为 code,name,level,parent_code（功能分类表可加 budget 列：一般公共预算、政府性基金预算、国有资本经营预算）。年度默认为预算文件中预算的年度。
   report <表号|all> --db <预算文件> [--format text|json] [--format-id <公开表格式>] [--own-only]
       计算并输出公开表格（表号如 T03，全国格式为 N1…N9），默认 text。部门预算文件中已接收下级单位数据包时
       输出汇总后的表格（每个单位一行，另有部门合计），--own-only 只算本部门自身的预算。
@@ -71,7 +74,7 @@ export const USAGE = `部门预算编制 命令行工具
       选定预算的公开表格式。
   check --db <预算文件> [--format text|json] [--own-only]
       审核预算（已接收下级单位数据包时审核汇总后的预算），列出发现的问题。
-${PACKAGE_USAGE}${LOCK_USAGE}${LINES_USAGE}${PRIOR_USAGE}
+${PACKAGE_USAGE}${LOCK_USAGE}${LINES_USAGE}${PRIOR_USAGE}${PARAMS_USAGE}
 退出码：0 成功；1 审核发现硬性问题（lines import-xlsx：部分行未能读取，其余已导入）；2 参数、文件或内容有误（未作改动）；3 程序内部错误。
 `;
 
@@ -107,11 +110,15 @@ function dbPath(p: Parsed): string {
 function readInputFile(file: string, what: string): string {
   if (!existsSync(file)) throw new CommandUsageError(`找不到${what}“${file}”`);
   if (statSync(file).isDirectory()) throw new CommandUsageError(`“${file}”是文件夹，不是${what}`);
+  let bytes: Buffer;
   try {
-    return readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (err) {
     throw new CommandUsageError(`无法读取${what}“${file}”：${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
+  const decoded = decodeUtf8Text(bytes);
+  if (!decoded.ok) throw new CommandUsageError(`${what}“${file}”${decoded.message}，未导入`);
+  return decoded.text;
 }
 
 function withStore<T>(file: string, options: OpenOptions, fn: (store: BudgetStore) => T): T {
@@ -293,13 +300,14 @@ async function reportCommand(p: Parsed, io: CliIO): Promise<number> {
 async function checkCommand(p: Parsed, io: CliIO): Promise<number> {
   allowOnly(p, 'check', ['db', 'format', 'own-only'], 0);
   const fmt = outputFormat(p);
-  const [audit, tables] = await Promise.all([import('../core/audit/index.js'), import('../core/tables/index.js')]);
+  const [audit, tables, { auditConfigFor }] = await Promise.all([import('../core/audit/index.js'), import('../core/tables/index.js'), import('../db/params.js')]);
   const db = dbPath(p);
   const findings = withStore(db, {}, (store) => {
     loadStoredBudget(store);
     const { budget, book } = budgetForTables(store, p.flags.has('own-only'), io);
-    // With the tables, the rules that compare published tables run too.
-    return audit.auditBudget(budget, book, tables.computeTables(budget, book));
+    // With the tables, the rules that compare published tables run too; with the file's rule set (levels,
+    // parameters and 控制数 of the parameter package).
+    return audit.auditBudget(budget, book, tables.computeTables(budget, book), auditConfigFor(store));
   });
   const hard = findings.filter((f) => f.severity === 'hard').length;
   const soft = findings.length - hard;
@@ -361,10 +369,15 @@ function formatsCommand(p: Parsed, io: CliIO): number {
 }
 
 /** Runs one command line; returns the exit code. Never throws. */
-export async function run(argv: string[], io: CliIO): Promise<number> {
+export async function run(argv: string[], terminal: CliIO): Promise<number> {
+  // Messages name files and values from outside: their control characters are shown escaped.
+  const io: CliIO = { out: terminal.out, err: (text) => terminal.err(terminalSafe(text)) };
   // A command that changes the budget file takes its writer lock first: a window (or another command) that has
   // it open would otherwise write its own older lines back over the change.
-  const db = WRITING_COMMANDS.has(argv[0] ?? '') || (argv[0] === 'lines' && argv[1] === 'import-xlsx') ? dbArgument(argv) : null;
+  const db =
+    WRITING_COMMANDS.has(argv[0] ?? '') || (argv[0] === 'lines' && argv[1] === 'import-xlsx') || (argv[0] === 'params' && (argv[1] === 'import' || argv[1] === 'ceilings'))
+      ? dbArgument(argv)
+      : null;
   if (!db) return runCommand(argv, io);
   let lock: WriterLock;
   try {
@@ -393,6 +406,7 @@ async function runCommand(argv: string[], io: CliIO): Promise<number> {
   if (argv[0] === 'diff') return runDiffCommand(argv.slice(1), io);
   if (argv[0] === 'lines') return runLinesCommand(argv.slice(1), io);
   if (argv[0] === 'prior') return runPriorCommand(argv.slice(1), io);
+  if (argv[0] === 'params') return runParamsCommand(argv.slice(1), io);
   try {
     const p = parseArgs(argv);
     const command = p.positional.shift();

@@ -17,3 +17,15 @@ export const PROJECT_FIELD_LABELS = {
   priorTotalAmount: '上年度项目总金额',
   priorYearAmount: '项目上年度金额',
 } as const;
+
+/**
+ * The longest text accepted in a field, in characters: names, codes and short fields (a name prints in one
+ * table cell), and paragraphs (remarks, a project's 申报 texts, the 预算说明). A longer value is refused at import.
+ */
+export const MAX_SHORT_TEXT_CHARS = 200;
+export const MAX_LONG_TEXT_CHARS = 100_000;
+/** Fields holding a name, code or other short value; every other text field may hold paragraphs. */
+export const SHORT_TEXT_FIELDS: ReadonlySet<string> = new Set([
+  'code', 'name', 'unit', 'functional', 'economic', 'project', 'fund', 'kind', 'category', 'level1', 'level2',
+  'leader', 'contact', 'phone', 'start', 'end', 'format', 'amountUnit',
+]);

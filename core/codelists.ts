@@ -18,11 +18,34 @@ export const LEVEL_LENGTH: Record<CodeListKind, Partial<Record<CodeLevel, number
   'government-economic': { 类: 3, 款: 5 },
 };
 
+/**
+ * Which budget a functional 科目 belongs to: 一般公共预算, 政府性基金预算 or 国有资本经营预算. A line must be paid
+ * from funds of that budget (审核 `line.fund-budget`).
+ */
+export type FunctionalBudget = 'general' | 'fund' | 'state-capital';
+
+export const FUNCTIONAL_BUDGET_LABELS: Record<FunctionalBudget, string> = {
+  general: '一般公共预算',
+  fund: '政府性基金预算',
+  'state-capital': '国有资本经营预算',
+};
+
+/** The `budget` column of a functional code list: the budget's Chinese name (or its short form). */
+export function readFunctionalBudget(text: string): FunctionalBudget | null {
+  const t = text.normalize('NFKC').trim();
+  for (const [key, label] of Object.entries(FUNCTIONAL_BUDGET_LABELS) as [FunctionalBudget, string][]) {
+    if (t === key || t === label || t === label.replace(/预算$/, '')) return key;
+  }
+  return null;
+}
+
 export interface CodeEntry {
   code: string;
   name: string;
   level: CodeLevel;
   parent: string | null;
+  /** Functional lists: the budget the 科目 belongs to; absent, it belongs where its parent does. */
+  budget?: FunctionalBudget;
 }
 
 export class CodeList {
@@ -52,6 +75,14 @@ export class CodeList {
 
   name(code: string): string {
     return this.byCode.get(code)?.name ?? '';
+  }
+
+  /** The budget a functional 科目 belongs to: its own, else its 款's or 类's, else 一般公共预算. */
+  budgetOf(code: string): FunctionalBudget {
+    for (let e = this.byCode.get(code); e; e = e.parent ? this.byCode.get(e.parent) : undefined) {
+      if (e.budget) return e.budget;
+    }
+    return 'general';
   }
 
   /** Entries in code order. */
@@ -163,7 +194,8 @@ export function readCsv(text: string): string[][] {
 const LEVELS: readonly CodeLevel[] = ['类', '款', '项'];
 
 /**
- * Parses a code list CSV with the reference files' columns: code,name,level,parent_code[,year].
+ * Parses a code list CSV with the reference files' columns: code,name,level,parent_code, then optionally
+ * year and (functional lists) budget — 一般公共预算 / 政府性基金预算 / 国有资本经营预算, empty: as its parent.
  * Every row is checked; the result lists every problem with its line, or the entries.
  */
 export function parseCodeListCsv(
@@ -177,8 +209,12 @@ export function parseCodeListCsv(
   if (!header || expected.some((h, i) => header[i] !== h)) {
     return {
       ok: false,
-      problems: [{ line: 1, message: `表头应为 ${expected.join(',')}（可再加 year 列），实际为“${(rows[0] ?? []).join(',')}”` }],
+      problems: [{ line: 1, message: `表头应为 ${expected.join(',')}（可再加 year、budget 列），实际为“${(rows[0] ?? []).join(',')}”` }],
     };
+  }
+  const budgetColumn = header.indexOf('budget');
+  if (budgetColumn >= 0 && kind !== 'functional') {
+    return { ok: false, problems: [{ line: 1, field: 'budget', message: 'budget 列（所属预算）只用于支出功能分类科目表' }] };
   }
   const entries: CodeEntry[] = [];
   const seen = new Set<string>();
@@ -204,7 +240,14 @@ export function parseCodeListCsv(
     }
     if (seen.has(code)) problems.push({ line, field: 'code', message: `科目编码“${code}”重复` });
     seen.add(code);
-    entries.push({ code, name, level: level as CodeLevel, parent: parent === '' ? null : parent });
+    const entry: CodeEntry = { code, name, level: level as CodeLevel, parent: parent === '' ? null : parent };
+    const budgetText = budgetColumn >= 0 ? (r[budgetColumn] ?? '').trim() : '';
+    if (budgetText !== '') {
+      const budget = readFunctionalBudget(budgetText);
+      if (budget) entry.budget = budget;
+      else problems.push({ line, field: 'budget', message: `所属预算“${budgetText}”无效，应为 ${Object.values(FUNCTIONAL_BUDGET_LABELS).join('、')} 或留空（同上级科目）` });
+    }
+    entries.push(entry);
   });
   if (rows.length < 2) problems.push({ line: 1, message: '文件中没有科目' });
   return problems.length ? { ok: false, problems } : { ok: true, entries };

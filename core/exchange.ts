@@ -17,6 +17,7 @@ import {
   type ExpenditureKind,
   type Indicator,
   type IncomeLine,
+  type ChangeReasons,
   type NarrativeTexts,
   type PriorYear,
   THREE_PUBLIC_ITEMS,
@@ -31,7 +32,7 @@ import {
 import { AMOUNT_UNITS, isAmountUnit, parseAmount, toExactString, type AmountUnit, type Fen } from './money.js';
 import type { Problem } from './problems.js';
 import { MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, PROJECT_FIELD_LABELS } from './budget-fields.js';
-import { economicCodeProblem, functionalCodeProblem, isIsoDate, lineProblems, type LineFields } from './validate.js';
+import { economicCodeProblem, functionalCodeProblem, isIsoDate, lineProblems, textLengthProblem, type LineFields } from './validate.js';
 import { JsonSyntaxError, LocatedJsonReader, TYPE_NAMES, jsonSyntaxMessage, withoutBom, type JsonNode, type ObjectNode } from './json-lines.js';
 
 export type { Problem } from './problems.js';
@@ -48,7 +49,7 @@ export type ParseExchangeResult =
 
 const TOP_FIELDS = [
   'format', 'fiscalYear', 'amountUnit', 'department', 'units', 'lines', 'income', 'projects', 'procurement',
-  'departmentPerformance', 'priorYear', 'narrative',
+  'departmentPerformance', 'priorYear', 'narrative', 'changeReasons',
 ] as const;
 const DEPARTMENT_FIELDS = ['code', 'name'] as const;
 const UNIT_FIELDS = ['code', 'name', 'kind'] as const;
@@ -174,6 +175,11 @@ class ExchangeChecker {
     }
     if (nonEmpty && node.value.trim() === '') {
       this.problem(path, node.line, `${what}不能为空`);
+      return undefined;
+    }
+    const tooLong = textLengthProblem(/[A-Za-z]+$/.exec(path)?.[0] ?? '', what, node.value);
+    if (tooLong) {
+      this.problem(path, node.line, tooLong);
       return undefined;
     }
     return node.value;
@@ -504,6 +510,27 @@ export function parseExchange(text: string, bookFor: (year: number) => CodeBook)
     }
   }
 
+  // Reasons for large changes against last year, by functional code.
+  let changeReasons: ChangeReasons | undefined;
+  const reasonsNode = c.optional(doc, 'changeReasons');
+  if (reasonsNode) {
+    const path = '$.changeReasons';
+    if (reasonsNode.type !== 'object') {
+      c.problem(path, reasonsNode.line, `变动原因应为对象（{"功能分类编码": "原因"}），实际是${TYPE_NAMES[reasonsNode.type]}`);
+    } else {
+      for (const d of reasonsNode.duplicates) c.problem(`${path}.${d.key}`, d.line, `功能分类“${d.key}”的变动原因重复出现`);
+      changeReasons = {};
+      for (const [key, value] of reasonsNode.entries) {
+        if (!/^\d{3}(\d{2}){0,2}$/.test(key)) {
+          c.problem(`${path}.${key}`, value.line, `“${key}”不是功能分类的类、款或项编码`);
+          continue;
+        }
+        const text = c.text(value, `${path}.${key}`, `功能分类“${key}”的变动原因`);
+        if (text !== undefined) changeReasons[key] = text;
+      }
+    }
+  }
+
   if (c.problems.length > 0 || fiscalYear === undefined || amountUnit === undefined || department === undefined) {
     return { ok: false, problems: c.problems };
   }
@@ -533,6 +560,7 @@ export function parseExchange(text: string, bookFor: (year: number) => CodeBook)
       departmentPerformance,
       priorYear,
       ...(narrative && Object.keys(narrative).length > 0 ? { narrative } : {}),
+      ...(changeReasons && Object.keys(changeReasons).length > 0 ? { changeReasons } : {}),
     },
     warnings,
   };
@@ -775,6 +803,10 @@ export function toExchange(budget: Budget): Record<string, unknown> {
   if (budget.narrative && Object.keys(budget.narrative).length > 0) {
     const n = budget.narrative;
     doc.narrative = Object.fromEntries(Object.keys(n).sort().map((k) => [k, n[k]!]));
+  }
+  if (budget.changeReasons && Object.keys(budget.changeReasons).length > 0) {
+    const r = budget.changeReasons;
+    doc.changeReasons = Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]!]));
   }
   return doc;
 }

@@ -48,3 +48,15 @@ export function fundLabel(code: FundCode): string {
   if (f.group === 'gfb') return `政府性基金·${f.label}`;
   return f.label;
 }
+
+/**
+ * The budget a fund is part of: 一般公共预算 ('general'), 政府性基金预算 ('fund'), 国有资本经营预算
+ * ('state-capital'); null for the unit's own funds (事业收入, 经营收入, 事业基金, 其他收入 …), which are none of them.
+ */
+export function fundBudget(code: FundCode): 'general' | 'fund' | 'state-capital' | null {
+  const group = fundGroup(code);
+  if (group === 'gpb') return 'general';
+  if (group === 'gfb') return 'fund';
+  if (group === 'state-capital-budget') return 'state-capital';
+  return null;
+}

@@ -25,6 +25,71 @@ export function jsonSyntaxMessage(err: JsonSyntaxError): string {
   return `不是有效的 JSON（第 ${err.line} 行第 ${err.column} 列）：${err.reason}`;
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The byte offset (from 0) of the first byte that does not begin a well-formed UTF-8 sequence — a stray
+ * continuation byte, a truncated or overlong sequence, an encoded surrogate (ED A0–BF) or a code point past
+ * U+10FFFF — or -1 when every byte is well-formed.
+ */
+export function invalidUtf8Offset(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      if (b === 0xe0) lo = 0xa0;
+      if (b === 0xed) hi = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      if (b === 0xf0) lo = 0x90;
+      if (b === 0xf4) hi = 0x8f;
+    } else return i;
+    if (i + need >= bytes.length) return i;
+    const second = bytes[i + 1]!;
+    if (second < lo || second > hi) return i;
+    for (let k = 2; k <= need; k++) {
+      const c = bytes[i + k]!;
+      if (c < 0x80 || c > 0xbf) return i;
+    }
+    i += need + 1;
+  }
+  return -1;
+}
+
+/**
+ * Text of a file's bytes, read as UTF-8 (a byte-order mark kept for withoutBom), or why not: a Chinese sentence
+ * naming the byte offset of the first byte that is not UTF-8. Nothing is replaced by "�".
+ */
+export function decodeUtf8Text(bytes: Uint8Array): { ok: true; text: string } | { ok: false; offset: number; message: string } {
+  try {
+    return { ok: true, text: strictUtf8.decode(bytes) };
+  } catch {
+    const offset = Math.max(0, invalidUtf8Offset(bytes));
+    const hex = bytes.length > offset ? `0x${bytes[offset]!.toString(16).toUpperCase().padStart(2, '0')}` : '';
+    return {
+      ok: false,
+      offset,
+      message: `不是有效的 UTF-8 文本：第 ${offset} 字节（从 0 起，值 ${hex}）不是 UTF-8 编码（文件可能是 GBK 等其他编码，请另存为 UTF-8 后再试）`,
+    };
+  }
+}
+
+/** A lone surrogate (half of a UTF-16 pair), which no Unicode text contains. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function hasLoneSurrogate(text: string): boolean {
+  return LONE_SURROGATE.test(text);
+}
+
 export function withoutBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
@@ -186,12 +251,18 @@ export class LocatedJsonReader {
       const ch = this.src.charCodeAt(this.pos);
       if (ch === 0x22) {
         this.pos++;
+        let value: string;
         try {
-          return JSON.parse(this.src.slice(start, this.pos)) as string;
+          value = JSON.parse(this.src.slice(start, this.pos)) as string;
         } catch {
           this.pos = start;
           this.fail('文本中有无效的转义序列');
         }
+        if (hasLoneSurrogate(value)) {
+          this.pos = start;
+          this.fail('文本中有不成对的代理项（如单独的 \\uD800），不是有效的 Unicode 文本');
+        }
+        return value;
       }
       if (ch === 0x5c) this.pos += 2;
       else if (ch < 0x20) this.fail('文本中不能直接包含换行或控制字符（文本可能缺少结尾的双引号）');

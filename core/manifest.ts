@@ -20,20 +20,24 @@ export const MANIFEST_FILE = 'manifest.json';
 export const BUDGET_FILE = 'budget.json';
 export const TABLES_PDF_FILE = 'tables.pdf';
 export const TABLE_FILE_IDS = ['T01', 'T02', 'T03', 'T04', 'T05', 'T06', 'T07', 'T08', 'T09', 'T10', 'T11'] as const;
-export function tableFileName(id: string): string {
-  return `${id}.xlsx`;
+/**
+ * A table's file in the package, named by its id and printed title: `T03_部门支出总体情况表.xlsx`. Packages
+ * written before this version named it `T03.xlsx`; both are received.
+ */
+export function tableFileName(id: string, title?: string): string {
+  const named = title ? `${id}_${title}.xlsx` : '';
+  return named && isFat32SafeName(named) ? named : `${id}.xlsx`;
+}
+/** The table a package file holds, by its name (`T03.xlsx` or `T03_<title>.xlsx`); null for any other file. */
+export function tableIdOfFile(name: string): string | null {
+  const m = /^(T\d{2})(?:_[^/\\]+)?\.xlsx$/.exec(name);
+  return m && (TABLE_FILE_IDS as readonly string[]).includes(m[1]!) ? m[1]! : null;
 }
 /** The whole disclosure document (预算说明 and tables), as Word and as PDF. */
 export const DOCUMENT_DOCX_FILE = 'document.docx';
 export const DOCUMENT_PDF_FILE = 'document.pdf';
-/** Every file a package of this format holds besides the manifest, in archive order. */
-export const PACKAGE_CONTENT_FILES: readonly string[] = [
-  BUDGET_FILE,
-  ...TABLE_FILE_IDS.map(tableFileName),
-  TABLES_PDF_FILE,
-  DOCUMENT_DOCX_FILE,
-  DOCUMENT_PDF_FILE,
-];
+/** Every file a package of this format holds besides the manifest and the table files (one per TABLE_FILE_IDS). */
+export const PACKAGE_CONTENT_FILES: readonly string[] = [BUDGET_FILE, TABLES_PDF_FILE, DOCUMENT_DOCX_FILE, DOCUMENT_PDF_FILE];
 /** Files of PACKAGE_CONTENT_FILES a package may lack: packages written before the document was part of them. */
 export const PACKAGE_OPTIONAL_FILES: readonly string[] = [DOCUMENT_DOCX_FILE, DOCUMENT_PDF_FILE];
 
@@ -226,6 +230,11 @@ export function describeFinding(f: { rule: string; place: FindingPlace; message:
 // eslint-disable-next-line no-control-regex
 const FORBIDDEN_IN_NAME = /[\\/:*?"<>|\u0000-\u001f\u007f]/g;
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
+/**
+ * Direction marks, embeddings, overrides and isolates: a right-to-left override in a name would show
+ * `报告\u202Efdp.exe` as “报告exe.pdf”. Removed from every name used in a file name.
+ */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 export const MAX_FILE_NAME_BYTES = 200;
 
 function utf8Length(s: string): number {
@@ -247,7 +256,7 @@ export function truncateUtf8(s: string, maxBytes: number): string {
 
 /** One component of a file name, made safe on FAT32/NTFS: forbidden characters become "_", no trailing dot or space. */
 export function safeNameComponent(text: string): string {
-  let s = text.normalize('NFC').replace(FORBIDDEN_IN_NAME, '_').trim();
+  let s = text.normalize('NFC').replace(BIDI_CONTROLS, '').replace(FORBIDDEN_IN_NAME, '_').trim();
   s = s.replace(/[. ]+$/u, '');
   if (WINDOWS_RESERVED.test(s)) s = `_${s}`;
   return s;
@@ -292,6 +301,7 @@ export function isFat32SafeName(name: string): boolean {
   return (
     name.length > 0 &&
     !/[\\/:*?"<>|\u0000-\u001f\u007f]/.test(name) &&
+    !new RegExp(BIDI_CONTROLS.source).test(name) &&
     !/[. ]$/.test(name) &&
     utf8Length(name) <= MAX_FILE_NAME_BYTES
   );

@@ -160,7 +160,15 @@ export interface Budget {
   priorYear: PriorYear | null;
   /** User-typed text of the 预算说明; absent in older files. */
   narrative?: NarrativeTexts;
+  /**
+   * Why a functional 项 (类, 款) changes against last year by the parameter package's threshold or more, by code
+   * (item.large-change); absent in older files. Feeds the 预算说明 and next year's budget as a starting text.
+   */
+  changeReasons?: ChangeReasons;
 }
+
+/** Reasons for large changes against last year, by functional code. */
+export type ChangeReasons = Record<string, string>;
 
 /** Economic classes that make up 人员经费 under basic expenditure; every other basic class is 公用经费. */
 export const WAGES_CLASS = '301';

@@ -6,7 +6,7 @@ import type { CodeBook, CodeList } from './codelists.js';
 import { isFundCode } from './funds.js';
 import { PROJECT_CATEGORY_LABELS, UNIT_KINDS, type Budget, type BudgetLine, type IncomeLine, type Procurement, type Project } from './model.js';
 import { isAmountUnit } from './money.js';
-import { MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, PROJECT_FIELD_LABELS } from './budget-fields.js';
+import { MAX_FISCAL_YEAR, MAX_LONG_TEXT_CHARS, MAX_SHORT_TEXT_CHARS, MIN_FISCAL_YEAR, PROJECT_FIELD_LABELS, SHORT_TEXT_FIELDS } from './budget-fields.js';
 
 /** A problem of a budget: the field it concerns (a path such as `lines[3].amount`) and a Chinese sentence. */
 export interface ValidationProblem {
@@ -22,6 +22,16 @@ export function isIsoDate(value: string): boolean {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
   return day <= days;
+}
+
+/**
+ * Why a text is too long for its field (`key` is the field's name in the exchange format), or null. Counted in
+ * characters; a 200 MB remark would otherwise be stored and only fail later, when a package is read back.
+ */
+export function textLengthProblem(key: string, what: string, value: string): string | null {
+  const max = SHORT_TEXT_FIELDS.has(key) ? MAX_SHORT_TEXT_CHARS : MAX_LONG_TEXT_CHARS;
+  if (value.length <= max) return null;
+  return `${what}过长（${value.length} 个字符，上限 ${max} 个字符）`;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -75,6 +85,8 @@ export function lineProblems(
     out.push({ field: 'project', message: `基本支出行不能指定项目（project 应为 null），实际为“${line.project}”` });
   }
   if (!isFundCode(line.fund)) out.push({ field: 'fund', message: `资金来源“${String(line.fund)}”不是已知的资金来源编码` });
+  const remarkTooLong = typeof line.remark === 'string' ? textLengthProblem('remark', '备注', line.remark) : null;
+  if (remarkTooLong) out.push({ field: 'remark', message: remarkTooLong });
   if (typeof line.amount !== 'bigint') out.push({ field: 'amount', message: '金额无效' });
   else if (line.amount < 0n) out.push({ field: 'amount', message: '金额不能为负数' });
   return out;
@@ -104,6 +116,10 @@ export function projectProblems(p: Project, ctx: { book: CodeBook; unitCodes: Re
     else if (v < 0n) out.push({ field, message: `${label}不能为负数` });
   }
   if (!Array.isArray(p.indicators)) out.push({ field: 'indicators', message: '绩效指标应为列表' });
+  for (const [key, value] of Object.entries(p)) {
+    const why = typeof value === 'string' ? textLengthProblem(key, key, value) : null;
+    if (why) out.push({ field: key, message: why });
+  }
   return out;
 }
 

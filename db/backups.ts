@@ -12,7 +12,7 @@ export const BACKUPS_KEPT = 10;
 /** A file open longer than this since its newest backup gets a new one. */
 export const DAILY_MS = 24 * 60 * 60 * 1000;
 
-export type BackupReason = 'import' | 'receive' | 'unlock' | 'daily' | 'restore' | 'open';
+export type BackupReason = 'import' | 'receive' | 'unlock' | 'daily' | 'restore' | 'open' | 'params';
 
 export const BACKUP_REASON_LABELS: Record<BackupReason, string> = {
   import: '导入前',
@@ -21,6 +21,7 @@ export const BACKUP_REASON_LABELS: Record<BackupReason, string> = {
   daily: '每日备份',
   restore: '恢复备份前',
   open: '打开时',
+  params: '导入年度参数包前',
 };
 
 export interface BackupInfo {

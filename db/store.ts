@@ -461,6 +461,8 @@ export class BudgetStore {
       })),
     );
     const narrativeRows = this.all('SELECT key, value FROM narrative_texts ORDER BY key');
+    // A file of an older app read before its upgrade (upgrade: false) has no reasons yet.
+    const reasonRows = this.hasTable('change_reasons') ? this.all('SELECT code, reason FROM change_reasons WHERE reason IS NOT NULL ORDER BY code') : [];
     return {
       ...head,
       units: this.units(),
@@ -491,6 +493,7 @@ export class BudgetStore {
         : null,
       priorYear,
       ...(narrativeRows.length > 0 ? { narrative: Object.fromEntries(narrativeRows.map((r) => [r.key as string, r.value as string])) } : {}),
+      ...(reasonRows.length > 0 ? { changeReasons: Object.fromEntries(reasonRows.map((r) => [r.code as string, r.reason as string])) } : {}),
     };
   }
 
@@ -525,6 +528,9 @@ export class BudgetStore {
       ]) {
         this.run(`DELETE FROM ${table}`);
       }
+      // Reasons for large changes belong to the budget (a file before their migration has none to clear).
+      const reasons = this.hasTable('change_reasons');
+      if (reasons) this.run('DELETE FROM change_reasons');
       this.run(
         'INSERT INTO budget (id, fiscal_year, amount_unit, department_code, department_name) VALUES (1, ?, ?, ?, ?)',
         budget.fiscalYear,
@@ -542,6 +548,7 @@ export class BudgetStore {
       this.writeDepartmentPerformance(budget.departmentPerformance);
       this.writePriorYear(budget.priorYear);
       for (const [key, value] of Object.entries(budget.narrative ?? {})) this.run('INSERT INTO narrative_texts (key, value) VALUES (?, ?)', key, value);
+      if (reasons) for (const [code, reason] of Object.entries(budget.changeReasons ?? {})) this.run('INSERT INTO change_reasons (code, reason) VALUES (?, ?)', code, reason);
     });
   }
 
@@ -572,15 +579,19 @@ export class BudgetStore {
     const base = defaultCodeBook(year);
     const byKind = new Map<CodeListKind, CodeEntry[]>(CODE_LIST_KINDS.map((k) => [k, []]));
     for (const r of this.all(
-      "SELECT kind, code, name, level, parent FROM code_entries WHERE year = ? ORDER BY source = 'loaded', code",
+      "SELECT kind, code, name, level, parent, budget FROM code_entries WHERE year = ? ORDER BY source = 'loaded', code",
       year,
     )) {
-      byKind.get(r.kind as CodeListKind)!.push({
+      const entry: CodeEntry = {
         code: r.code as string,
         name: r.name as string,
         level: r.level as CodeEntry['level'],
         parent: (r.parent as string | null) ?? null,
-      });
+      };
+      // A 科目 stored without its budget (a file older than the column) takes the shipped list's.
+      const budget = (r.budget as CodeEntry['budget'] | null) ?? (r.kind === 'functional' ? base.functional.get(entry.code)?.budget : undefined);
+      if (budget) entry.budget = budget;
+      byKind.get(r.kind as CodeListKind)!.push(entry);
     }
     const mapping = new Map<string, EconomicMappingEntry>(base.mapping.entries().map((e) => [e.department, e]));
     for (const r of this.all('SELECT department, administrative, institution FROM economic_mapping WHERE year = ?', year)) {
@@ -614,8 +625,8 @@ export class BudgetStore {
       let added = 0;
       for (const e of defaultEntries(kind)) {
         added += this.run(
-          "INSERT OR IGNORE INTO code_entries (year, kind, code, name, level, parent, source) VALUES (?, ?, ?, ?, ?, ?, 'default')",
-          year, kind, e.code, e.name, e.level, e.parent,
+          "INSERT OR IGNORE INTO code_entries (year, kind, code, name, level, parent, budget, source) VALUES (?, ?, ?, ?, ?, ?, ?, 'default')",
+          year, kind, e.code, e.name, e.level, e.parent, e.budget ?? null,
         ).changes;
       }
       this.run(
@@ -662,12 +673,18 @@ export class BudgetStore {
       for (const e of incoming.values()) {
         const before = current.get(e.code);
         if (!before) added++;
-        else if (before.name !== e.name || before.level !== e.level || before.parent !== e.parent) changed++;
+        else if (
+          before.name !== e.name ||
+          before.level !== e.level ||
+          before.parent !== e.parent ||
+          (e.budget !== undefined && before.budget !== e.budget)
+        ) changed++;
+        // A list without the budget column keeps what the year's list says of each 科目's budget.
         this.run(
-          `INSERT INTO code_entries (year, kind, code, name, level, parent, source) VALUES (?, ?, ?, ?, ?, ?, 'loaded')
+          `INSERT INTO code_entries (year, kind, code, name, level, parent, budget, source) VALUES (?, ?, ?, ?, ?, ?, ?, 'loaded')
            ON CONFLICT (year, kind, code) DO UPDATE SET name = excluded.name, level = excluded.level,
-             parent = excluded.parent, source = 'loaded'`,
-          year, kind, e.code, e.name, e.level, e.parent,
+             parent = excluded.parent, budget = COALESCE(excluded.budget, code_entries.budget), source = 'loaded'`,
+          year, kind, e.code, e.name, e.level, e.parent, e.budget ?? before?.budget ?? null,
         );
       }
       this.run(
@@ -677,6 +694,37 @@ export class BudgetStore {
       this.books.delete(year);
       return { added, changed };
     });
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // For the storage modules beside this one (db/params.ts): the same cached statements and error handling,
+  // bigint integers, the lock triggers' refusal as a StoreError.
+
+  select(sql: string, ...params: unknown[]): Row[] {
+    return this.all(sql, ...params);
+  }
+
+  selectOne(sql: string, ...params: unknown[]): Row | undefined {
+    return this.get(sql, ...params);
+  }
+
+  write(sql: string, ...params: unknown[]): number {
+    return this.run(sql, ...params).changes;
+  }
+
+  /** Whether the file has a table (a file of an older app opened with upgrade: false lacks the newer ones). */
+  hasTable(name: string): boolean {
+    return this.get("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = ?", name) !== undefined;
+  }
+
+  /** Refuses (StoreError) while the budget is locked or a package is being written from it. */
+  assertWritable(): void {
+    this.assertUnlocked();
+  }
+
+  /** Code books read again from the file (after a change of what they hold beside the code lists). */
+  forgetCodeBooks(): void {
+    this.books.clear();
   }
 
   // -------------------------------------------------------------------------------------------------

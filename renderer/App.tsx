@@ -13,18 +13,22 @@ import { CodeListDialog } from './CodeListDialog.js';
 import { BackupDialog } from './BackupDialog.js';
 import { ToastHost, useToasts } from './toast.js';
 import { decideShellCommand, decideUndoKey, readFocus } from './shell-commands.js';
-import { PerformancePane } from './wizard/PerformancePane.js';
+import { PerformancePane, type ProjectTarget } from './wizard/PerformancePane.js';
 import { LockScope, SUBMISSION_TAB, useSubmission } from './submission/useSubmission.js';
 import { DocumentPane } from './document/DocumentPane.js';
 import { trackSave, useSaveState } from './save-state.js';
+import { ParamsPane } from './params/ParamsPane.js';
+import { ImportParamsDialog } from './params/ImportParamsDialog.js';
+import { CeilingStatus } from './params/CeilingStatus.js';
 
-type Tab = 'lines' | 'tables' | 'performance' | 'document' | 'audit' | typeof SUBMISSION_TAB.id;
+type Tab = 'lines' | 'tables' | 'performance' | 'document' | 'audit' | 'params' | typeof SUBMISSION_TAB.id;
 const TABS: { id: Tab; label: string }[] = [
   { id: 'lines', label: '预算明细' },
   { id: 'tables', label: '预算公开表' },
   { id: 'performance', label: '绩效目标' },
   { id: 'document', label: '预算说明' },
   { id: 'audit', label: '审核' },
+  { id: 'params', label: '控制数与参数' },
   SUBMISSION_TAB,
 ];
 
@@ -33,7 +37,7 @@ export function App() {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [tab, setTab] = useState<Tab>('lines');
   const [displayUnit, setDisplayUnit] = useState<AmountUnitCode>('万元');
-  const [dialog, setDialog] = useState<'new' | 'open' | 'codes' | 'backups' | null>(null);
+  const [dialog, setDialog] = useState<'new' | 'open' | 'codes' | 'backups' | 'params' | null>(null);
   /** The file chosen in the desktop host's save dialog for 新建预算. */
   const [newPath, setNewPath] = useState<string | undefined>(undefined);
   /** Bumped after every change so the tables and audit views refetch when shown. */
@@ -183,6 +187,17 @@ export function App() {
     setTab('tables');
   }, []);
 
+  /** A project's 审核 finding opens its wizard at the field (in 绩效目标). */
+  const [wizardAt, setWizardAt] = useState<{ target: ProjectTarget; key: number } | null>(null);
+  const goToProject = useCallback((target: ProjectTarget) => {
+    setWizardAt({ target, key: Date.now() });
+    setTab('performance');
+  }, []);
+  useEffect(() => {
+    // Coming back to 绩效目标 later shows its list, not the finding again.
+    if (tab !== 'performance') setWizardAt(null);
+  }, [tab]);
+
   const goToLine = useCallback((lineId: number, field?: LineField) => {
     setTab('lines');
     // The grid is kept mounted; selecting waits for the tab switch to lay it out.
@@ -239,6 +254,7 @@ export function App() {
           <button type="button" onClick={() => importInput.current?.click()}>导入交换文件</button>
           <button type="button" disabled={!open} onClick={() => void doExport()}>导出交换文件</button>
           <button type="button" disabled={!open} onClick={() => setDialog('codes')}>导入科目代码表…</button>
+          <button type="button" disabled={!open || submission.locked} onClick={() => setDialog('params')}>导入年度参数包…</button>
           <button type="button" disabled={!open} onClick={() => setDialog('backups')}>恢复备份…</button>
           <span className="sep" />
           <span className="sep" />
@@ -324,14 +340,27 @@ export function App() {
             ) : null}
             {tab === 'audit' ? (
               <section className="pane">
-                <AuditPanel revision={revision} onPickLine={goToLine} onPickTable={goToTable} toast={showToast} />
+                <AuditPanel revision={revision} onPickLine={goToLine} onPickTable={goToTable} onPickParams={() => setTab('params')} onPickProject={goToProject} toast={showToast} />
+              </section>
+            ) : null}
+            {tab === 'params' ? (
+              <section className="pane">
+                <ParamsPane
+                  revision={revision}
+                  budgetUnit={info.amountUnit}
+                  displayUnit={displayUnit}
+                  readOnly={submission.locked}
+                  onChanged={() => void loadInfo()}
+                  onImport={() => setDialog('params')}
+                  toast={showToast}
+                />
               </section>
             ) : null}
             {tab === SUBMISSION_TAB.id ? <section className="pane">{submission.pane}</section> : null}
             {tab === 'performance' ? (
               <section className="pane">
                 <LockScope locked={submission.locked}>
-                  <PerformancePane toast={showToast} onChanged={projectsChanged} />
+                  <PerformancePane toast={showToast} onChanged={projectsChanged} open={wizardAt} />
                 </LockScope>
               </section>
             ) : null}
@@ -354,6 +383,7 @@ export function App() {
             <span className="stat muted">单位：{unitLabel}</span>
             <span className="stat muted">{info.lineCount} 行</span>
             {submission.statusText}
+            <CeilingStatus revision={revision} budgetUnit={info.amountUnit} displayUnit={displayUnit} onOpen={() => setTab('params')} />
             <span className="spacer" />
             <button type="button" className="audit-state" data-testid="audit-state" onClick={() => setTab('audit')}>
               审核：
@@ -394,6 +424,19 @@ export function App() {
             setRevision((v) => v + 1);
             void loadInfo();
             showToast(r.message, 'success');
+          }}
+        />
+      ) : null}
+      {dialog === 'params' && info?.open ? (
+        <ImportParamsDialog
+          onClose={() => setDialog(null)}
+          onImported={(message) => {
+            setDialog(null);
+            // Code lists, the format and the 审核 rules may all have changed: everything is read again.
+            setGeneration((g) => g + 1);
+            setRevision((v) => v + 1);
+            void loadInfo();
+            showToast(message, 'success');
           }}
         />
       ) : null}

@@ -12,12 +12,17 @@ import type { AuditGroup, AuditGroups } from '../api/browse.js';
 import { call, errorMessage } from './api.js';
 import type { ShowToast } from './toast.js';
 import { BlockCache, useRowWindow } from './virtual.js';
+import type { ProjectTarget } from './wizard/PerformancePane.js';
 
 interface Props {
   revision: number;
   onPickLine(id: number, field?: LineField): void;
   /** Shows a table of 预算公开表 ("T03", "T11:P05"). */
   onPickTable(id: string): void;
+  /** Shows 控制数与参数 (a 控制数 exceeded, a reason for a large change to write). */
+  onPickParams?(): void;
+  /** Opens a project's 绩效 wizard at the field a finding concerns. */
+  onPickProject(target: ProjectTarget): void;
   toast: ShowToast;
 }
 
@@ -42,7 +47,7 @@ const groupId = (g: Pick<AuditGroup, 'severity' | 'rule'>) => `${g.severity}|${g
 
 type Item = { kind: 'head'; group: AuditGroup } | { kind: 'finding'; group: AuditGroup; index: number };
 
-export function AuditPanel({ revision, onPickLine, onPickTable, toast }: Props) {
+export function AuditPanel({ revision, onPickLine, onPickTable, onPickParams, onPickProject, toast }: Props) {
   const [data, setData] = useState<AuditGroups | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [unit, setUnit] = useState(ALL_UNITS);
@@ -109,12 +114,13 @@ export function AuditPanel({ revision, onPickLine, onPickTable, toast }: Props) 
   if (!data) return <div className="empty-state">正在审核…</div>;
 
   const pick = (f: Finding) => {
-    if (f.place.line !== undefined) {
+    if ((f.place.field === 'ceiling' || f.place.field === 'changeReason') && f.place.line === undefined && onPickParams) onPickParams();
+    else if (f.place.line !== undefined) {
       const field = (LINE_FIELDS as readonly string[]).includes(f.place.field ?? '') ? (f.place.field as LineField) : undefined;
       onPickLine(f.place.line, field);
     } else if (f.place.project) {
-      onPickTable(`T11:${f.place.project}`);
-      toast(`项目 ${f.place.project}：请在“绩效目标”中修改（${f.ruleDescription || f.rule}）`, 'info');
+      // A project's finding (its T11 绩效目标表): the wizard opens at the step and field concerned.
+      onPickProject({ project: f.place.project, rule: f.rule, field: f.place.field ?? null, indicator: f.place.indicator ?? null });
     } else if (f.place.table) onPickTable(f.place.table);
   };
   const counts = { error: 0, warning: 0 };

@@ -71,7 +71,7 @@ export function CodeListDialog({
     >
       <p className="muted">
         载入财政部门发布的当年科目代码表：新增的科目加入，名称有变的科目按新表更正，已有的科目不会删除。文件为 CSV，
-        首行为 code,name,level,parent_code（编码、名称、级次 类/款/项、上级编码）。
+        首行为 code,name,level,parent_code（编码、名称、级次 类/款/项、上级编码）；功能分类表可再加 budget 列（所属预算：一般公共预算、政府性基金预算、国有资本经营预算，留空为同上级科目）。
       </p>
       <div className="form-grid">
         <label>

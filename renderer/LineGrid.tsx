@@ -9,6 +9,8 @@ import type {
   CellClassParams,
   CellKeyDownEvent,
   ColDef,
+  IRowNode,
+  TextMatcherParams,
   GetRowIdParams,
   GridApi,
   GridReadyEvent,
@@ -31,8 +33,10 @@ import {
 } from '../api/contract.js';
 import { call, errorMessage } from './api.js';
 import { loadLinePages } from './line-data.js';
-import { convertExact, formatExact } from './amounts.js';
-import { CodePickerEditor, pickerSuppressKeys, typeAhead, type PickerParams } from './editors.js';
+import { compareExact, convertExact, formatExact, sumExact } from './amounts.js';
+import { BulkEditDialog } from './BulkEditDialog.js';
+import { CodePickerEditor, pickerSuppressKeys, type PickerParams } from './editors.js';
+import { createKeyboardBuffer } from './keyboard-buffer.js';
 import { parseClipboardTable, toClipboardTable } from './clipboard.js';
 import { gridTheme, styleNonce } from './theme.js';
 import type { ShowToast } from './toast.js';
@@ -95,6 +99,53 @@ function mergeNames(into: NameBook, from: Partial<NameBook>): void {
 
 const EMPTY_NAMES = (): NameBook => ({ units: {}, functional: {}, economic: {}, projects: {}, funds: {} });
 
+/** The text a line's cell shows (what the filters match and the column sorts by). */
+function shownText(row: GridRow, field: LineField, names: NameBook, units: { budget: AmountUnitCode; display: AmountUnitCode }): string {
+  const l = row.line;
+  if (!l) return '';
+  const typed = row.pending?.[field];
+  if (typed !== undefined) return typed;
+  const named = (code: string | null, book: Record<string, string>) => (code ? `${code} ${book[code] ?? ''}`.trim() : '');
+  switch (field) {
+    case 'unit':
+      return named(l.unit, names.units);
+    case 'functional':
+      return named(l.functional, names.functional);
+    case 'economic':
+      return named(l.economic, names.economic);
+    case 'kind':
+      return KIND_TEXT[l.kind] ?? '';
+    case 'project':
+      return named(l.project, names.projects);
+    case 'fund':
+      return names.funds[l.fund] ?? '';
+    case 'amount':
+      return formatExact(convertExact(l.amount, units.budget, units.display), 2);
+    case 'remark':
+      return l.remark ?? '';
+  }
+}
+
+/** A per-column text filter: 小计 and 合计 rows always pass (they follow the lines the filters show). */
+function columnTextMatcher(p: TextMatcherParams): boolean {
+  if ((p.data as GridRow | undefined)?.type !== 'line') return true;
+  // Amounts are matched with or without thousands separators.
+  const v = String(p.value ?? '').replace(/,/g, '');
+  const f = (p.filterText ?? '').replace(/,/g, '');
+  switch (p.filterOption) {
+    case 'contains':
+      return v.includes(f);
+    case 'notContains':
+      return !v.includes(f);
+    case 'equals':
+      return v === f;
+    case 'startsWith':
+      return v.startsWith(f);
+    default:
+      return true;
+  }
+}
+
 interface Props {
   generation: number;
   budgetUnit: AmountUnitCode;
@@ -122,9 +173,22 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
   const [loading, setLoading] = useState(true);
   const [rowCount, setRowCount] = useState(0);
   const [selectedCount, setSelectedCount] = useState(0);
+  /** 批量修改 dialog: the lines it changes and the field it starts on. */
+  const [bulk, setBulk] = useState<{ ids: number[]; field: LineField } | null>(null);
+  /** The search box over every column's shown text (all words must appear). */
+  const [search, setSearch] = useState('');
+  const searchRef = useRef('');
+  const searchBox = useRef<HTMLInputElement>(null);
+  /** A filter is on: the lines it shows, and the 小计/合计 of just those lines by row key. */
+  const filtered = useRef<{ active: boolean; shown: number; sums: Map<string, string> }>({ active: false, shown: 0, sums: new Map() });
+  const [shownCount, setShownCount] = useState<number | null>(null);
+  /** The user sorted by a column: lines are listed flat, without 小计 rows. */
+  const userSort = useRef(false);
   const [rowData, setRowData] = useState<GridRow[] | null>(null);
   const [pinned, setPinned] = useState<GridRow[]>([]);
   const nonce = useMemo(() => styleNonce(), []);
+  /** Keys typed while an editor opens or a line moves wait here (renderer/keyboard-buffer.ts). */
+  const keyboard = useMemo(() => createKeyboardBuffer(() => apiRef.current), []);
 
   // ---- loading and applying changes -------------------------------------------------------------------
 
@@ -184,6 +248,85 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
   useEffect(() => {
     void load();
   }, [load, generation]);
+
+  // ---- filter and sort ------------------------------------------------------------------------------------
+
+  /** Whether a line shows every word of the search box in one of its cells. */
+  const matchesSearch = (row: GridRow): boolean => {
+    const words = searchRef.current.toLowerCase().split(/\s+/).filter(Boolean);
+    if (words.length === 0) return true;
+    const u = units.current;
+    const text = LINE_FIELDS.map((f) => shownText(row, f, names.current, u)).join(' ').toLowerCase();
+    const plain = text.replace(/,/g, '');
+    return words.every((w) => text.includes(w) || plain.includes(w.replace(/,/g, '')));
+  };
+
+  /**
+   * After the filters ran: which 小计 rows have lines shown under them, and their sums over just those lines
+   * (exact, in the budget's unit). When that changes the grid filters once more, so 小计 rows follow.
+   */
+  const refilter = useCallback(() => {
+    const api = apiRef.current;
+    if (!api) return;
+    const before = filtered.current;
+    const active = searchRef.current.trim() !== '' || api.isColumnFilterPresent();
+    const next: typeof before = { active, shown: 0, sums: new Map() };
+    if (active) {
+      const amounts = new Map<string, string[]>();
+      const add = (key: string, amount: string) => {
+        const list = amounts.get(key);
+        if (list) list.push(amount);
+        else amounts.set(key, [amount]);
+      };
+      api.forEachNodeAfterFilter((node: IRowNode<GridRow>) => {
+        const d = node.data;
+        if (d?.type !== 'line' || !d.line) return;
+        next.shown++;
+        add('TOTAL', d.amount);
+        const f = d.line.functional;
+        for (const n of [3, 5, 7]) if (f.length >= n) add(`S${f.slice(0, n)}`, d.amount);
+      });
+      for (const [key, list] of amounts) next.sums.set(key, sumExact(list));
+    }
+    filtered.current = next;
+    setShownCount(active ? next.shown : null);
+    const sameRows = before.active === next.active && before.sums.size === next.sums.size && [...next.sums.keys()].every((k) => before.sums.has(k));
+    if (!sameRows) api.onFilterChanged();
+    api.refreshCells({ columns: ['unit', 'amount'], force: true });
+  }, []);
+
+  const isExternalFilterPresent = useCallback(() => searchRef.current.trim() !== '' || userSort.current || filtered.current.active, []);
+  const doesExternalFilterPass = useCallback((node: IRowNode<GridRow>) => {
+    const d = node.data;
+    if (!d || d.type === 'total') return true;
+    if (d.type === 'line') return matchesSearch(d);
+    // 小计 rows: none while the lines are sorted by another column; under a filter, those with lines shown.
+    if (userSort.current) return false;
+    return !filtered.current.active || filtered.current.sums.has(d.key);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const onSortChanged = useCallback(() => {
+    const api = apiRef.current;
+    if (!api) return;
+    const sorted = api.getColumnState().filter((c) => c.sort);
+    if (sorted.length === 0) {
+      // Back to the budget's own order (by 功能分类, with 小计 rows).
+      api.applyColumnState({ state: [{ colId: 'order', sort: 'asc' }] });
+      return;
+    }
+    const byUser = sorted.some((c) => c.colId !== 'order');
+    if (byUser !== userSort.current) {
+      userSort.current = byUser;
+      api.onFilterChanged();
+    }
+  }, []);
+
+  const onSearch = (text: string) => {
+    setSearch(text);
+    searchRef.current = text;
+    apiRef.current?.onFilterChanged();
+  };
 
   const applyChanges = useCallback((cs: ChangeSet, follow?: Follow) => {
     const api = apiRef.current;
@@ -257,6 +400,8 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
       }
     }
     setRowCount((n) => n + cs.added.length - cs.removed.length);
+    // The grid filters the changed rows again itself; the 小计 of what the filter shows follow them.
+    if (filtered.current.active) refilter();
   }, []);
 
   // ---- edits ------------------------------------------------------------------------------------------
@@ -365,6 +510,61 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
     });
   };
 
+  /** The value a line holds in a field, as the grid would send it typed (codes, amount in the display unit). */
+  const typedValue = (line: LineRow, field: LineField): string => {
+    switch (field) {
+      case 'amount':
+        return convertExact(line.amount, units.current.budget, units.current.display);
+      case 'kind':
+        return KIND_TEXT[line.kind] ?? line.kind;
+      case 'project':
+        return line.project ?? '';
+      case 'remark':
+        return line.remark ?? '';
+      default:
+        return line[field];
+    }
+  };
+
+  /**
+   * Ctrl+D (向下填充): with several lines selected, the first one's cell (in the column of the cursor) is copied
+   * to the others; with none, the cell above the cursor is copied into it. One undo step.
+   */
+  const fillDown = () => {
+    const api = apiRef.current;
+    const f = focusedLine();
+    if (!api || !f) return;
+    if (locked.current) return toast(READ_ONLY_MESSAGE, 'info');
+    const selected = api
+      .getSelectedNodes()
+      .filter((n) => n.data?.line && n.rowIndex !== null)
+      .sort((a, b) => a.rowIndex! - b.rowIndex!);
+    let source: LineRow | undefined;
+    let targets: number[];
+    if (selected.length >= 2) {
+      source = selected[0]!.data!.line;
+      targets = selected.slice(1).map((n) => n.data!.line!.id);
+    } else {
+      const focus = api.getFocusedCell();
+      const above = focus && focus.rowIndex > 0 ? api.getDisplayedRowAtIndex(focus.rowIndex - 1)?.data : undefined;
+      if (!above?.line) return toast('光标上一行不是预算行，无法向下填充', 'info');
+      source = above.line;
+      targets = [f.id];
+    }
+    const value = typedValue(source!, f.field);
+    void mutate(() => call('lines.updateMany', { ids: targets, field: f.field, value, unit: units.current.display }));
+  };
+
+  const openBulk = () => {
+    const ids = selectedIds();
+    if (!ids.length) return toast('请先选择要批量修改的行（单击、Shift 或 Ctrl + 单击行）', 'info');
+    setBulk({ ids, field: focusedLine()?.field ?? 'economic' });
+  };
+
+  /** The keyboard handler (set up once) reaches the current actions through this. */
+  const actions = useRef({ addLine, fillDown });
+  actions.current = { addLine, fillDown };
+
   // ---- selecting a line from elsewhere (审核, tables) ------------------------------------------------------
 
   const selectLineNow = (id: number, field?: LineField) => {
@@ -392,24 +592,42 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
     const editing = () => (apiRef.current?.getEditingCells().length ?? 0) > 0;
     const inGrid = (t: EventTarget | null) => t instanceof Node && !!el.querySelector('.ag-root-wrapper')?.contains(t);
     const onKeyDown = (e: KeyboardEvent) => {
-      // A picker is opening but its text box is not there yet: keep what is typed for it.
-      const editingColumn = apiRef.current?.getEditingCells()[0]?.column?.getColId();
-      if (editingColumn && PICKER_FIELDS.has(editingColumn) && e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey && !(e.target instanceof HTMLInputElement)) {
-        typeAhead.keys += e.key;
-        e.preventDefault();
-        e.stopPropagation();
-        return;
-      }
+      const api = apiRef.current;
+      if (!api) return;
+      // Keys typed while a cell's editor is still opening wait for it (renderer/keyboard-buffer.ts).
+      if (keyboard.keyDown(e)) return;
+      if (!inGrid(e.target)) return;
       // An input method (Chinese) announces itself with key "Process": open the editor at once so the
       // composed text lands in it, as typing a letter would.
-      if ((e.key === 'Process' || e.keyCode === 229) && !editing() && inGrid(e.target)) {
-        const api = apiRef.current;
-        const cell = api?.getFocusedCell();
-        const node = cell && !cell.rowPinned ? api?.getDisplayedRowAtIndex(cell.rowIndex) : null;
-        if (api && cell && node?.data?.type === 'line') api.startEditingCell({ rowIndex: cell.rowIndex, colKey: cell.column });
+      if ((e.key === 'Process' || e.keyCode === 229) && !editing()) {
+        const cell = api.getFocusedCell();
+        const node = cell && !cell.rowPinned ? api.getDisplayedRowAtIndex(cell.rowIndex) : null;
+        if (cell && node?.data?.type === 'line') api.startEditingCell({ rowIndex: cell.rowIndex, colKey: cell.column });
         return;
       }
-      if (e.key !== 'Delete' || editing() || !inGrid(e.target)) return;
+      // Spreadsheet shortcuts: Insert or Ctrl+Enter adds a line below the cursor, Ctrl+D fills down,
+      // Ctrl+F goes to the search box.
+      const ctrl = e.ctrlKey || e.metaKey;
+      if (!editing() && (e.key === 'Insert' || (ctrl && e.key === 'Enter'))) {
+        e.preventDefault();
+        e.stopPropagation();
+        if (locked.current) toast(READ_ONLY_MESSAGE, 'info');
+        else actions.current.addLine();
+        return;
+      }
+      if (!editing() && ctrl && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'd') {
+        e.preventDefault();
+        e.stopPropagation();
+        actions.current.fillDown();
+        return;
+      }
+      if (ctrl && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'f') {
+        e.preventDefault();
+        e.stopPropagation();
+        searchBox.current?.focus();
+        return;
+      }
+      if (e.key !== 'Delete' || editing()) return;
       const f = focusedLine();
       if (!f) return;
       e.preventDefault();
@@ -489,15 +707,18 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
       e.clipboardData?.setData('text/plain', text);
       e.preventDefault();
     };
+    const onFocusIn = (e: FocusEvent) => keyboard.focusIn(e);
     el.addEventListener('keydown', onKeyDown, true);
+    el.addEventListener('focusin', onFocusIn);
     el.addEventListener('paste', onPaste, true);
     el.addEventListener('copy', onCopy, true);
     return () => {
       el.removeEventListener('keydown', onKeyDown, true);
+      el.removeEventListener('focusin', onFocusIn);
       el.removeEventListener('paste', onPaste, true);
       el.removeEventListener('copy', onCopy, true);
     };
-  }, [commit, mutate]);
+  }, [commit, mutate, keyboard]);
 
   // ---- columns ----------------------------------------------------------------------------------------
 
@@ -514,7 +735,9 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
       // (or the refusal restores it), so a settled cell never holds a value the file does not.
       p.data.pending = { ...(p.data.pending ?? {}), [field]: value };
       const below = p.node && p.node.rowIndex !== null ? apiRef.current?.getDisplayedRowAtIndex(p.node.rowIndex + 1)?.data?.key : undefined;
-      void commit(id, field, value, below);
+      const saved = commit(id, field, value, below);
+      // A new 功能分类 may move the line: the next keys wait for the cursor to follow it.
+      if (field === 'functional') keyboard.hold(saved);
       return true;
     };
     const pendingOr = (field: LineField, get: (p: ValueGetterParams<GridRow>) => unknown) => (p: ValueGetterParams<GridRow>) => {
@@ -547,7 +770,7 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
         valueGetter: pendingOr('unit', (p: ValueGetterParams<GridRow>) => p.data?.line?.unit ?? ''),
         valueFormatter: (p: ValueFormatterParams<GridRow>) => {
           const d = p.data;
-          if (d?.type === 'total') return '合计';
+          if (d?.type === 'total') return filtered.current.active ? '筛选合计' : '合计';
           if (d?.type === 'subtotal') return `${d.sub!.level}级小计`;
           return names.current.units[p.value as string] ?? String(p.value ?? '');
         },
@@ -608,8 +831,13 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
         headerName: `金额（${displayUnit}）`,
         width: 150,
         type: 'rightAligned',
-        valueGetter: pendingOr('amount', (p: ValueGetterParams<GridRow>) =>
-          p.data ? convertExact(p.data.amount, units.current.budget, units.current.display) : ''),
+        valueGetter: pendingOr('amount', (p: ValueGetterParams<GridRow>) => {
+          const d = p.data;
+          if (!d) return '';
+          // Under a filter, 小计 and 合计 add up the lines it shows.
+          const exact = d.type !== 'line' && filtered.current.active ? (filtered.current.sums.get(d.key) ?? '0') : d.amount;
+          return convertExact(exact, units.current.budget, units.current.display);
+        }),
         valueFormatter: (p: ValueFormatterParams<GridRow>) => formatExact(p.value as string, 2),
         cellEditor: 'agTextCellEditor',
         cellEditorParams: { maxLength: 40 },
@@ -629,6 +857,21 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
     ];
     for (const c of cols) {
       if (c.colId === 'order') continue;
+      const field = c.colId as LineField;
+      // Sort by clicking the header (by the shown text; amounts by value), filter by the shown text.
+      c.sortable = true;
+      c.comparator =
+        field === 'amount'
+          ? (a: string, b: string) => compareExact(String(a ?? ''), String(b ?? ''))
+          : (_a: unknown, _b: unknown, na: IRowNode<GridRow>, nb: IRowNode<GridRow>) =>
+              (na.data ? shownText(na.data, field, names.current, units.current) : '').localeCompare(
+                nb.data ? shownText(nb.data, field, names.current, units.current) : '',
+                'zh-CN',
+              );
+      c.filter = 'agTextColumnFilter';
+      c.floatingFilter = true;
+      c.filterValueGetter = (p: ValueGetterParams<GridRow>) => (p.data?.type === 'line' ? shownText(p.data, field, names.current, units.current) : p.data?.key ?? '');
+      c.filterParams = { filterOptions: ['contains', 'notContains', 'equals', 'startsWith'], maxNumConditions: 1, textMatcher: columnTextMatcher };
       c.editable = readOnly ? false : isLine;
       c.cellClassRules = {
         ...(c.cellClassRules ?? {}),
@@ -637,14 +880,14 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
       };
     }
     return cols;
-  }, [commit, displayUnit, readOnly]);
+  }, [commit, displayUnit, readOnly, keyboard]);
 
   useEffect(() => {
     apiRef.current?.refreshCells({ columns: ['amount'], force: true });
   }, [displayUnit]);
 
   const defaultColDef = useMemo<ColDef<GridRow>>(
-    () => ({ sortable: false, resizable: true, suppressMovable: true, filter: false, suppressHeaderMenuButton: true }),
+    () => ({ sortable: false, resizable: true, suppressMovable: true, filter: false, suppressHeaderMenuButton: true, suppressHeaderFilterButton: true }),
     [],
   );
 
@@ -667,14 +910,29 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
         <button type="button" data-action="add-line" disabled={readOnly} onClick={addLine}>＋ 新增行</button>
         <button type="button" data-action="duplicate-line" disabled={readOnly} onClick={duplicate}>复制行</button>
         <button type="button" data-action="delete-line" disabled={readOnly} onClick={remove}>删除行{selectedCount > 1 ? `（${selectedCount}）` : ''}</button>
+        <button type="button" data-action="bulk-edit" disabled={readOnly} onClick={openBulk}>批量修改{selectedCount > 1 ? `（${selectedCount}）` : ''}</button>
         {tools}
+        <input
+          ref={searchBox}
+          type="search"
+          className="grid-search"
+          data-testid="grid-search"
+          aria-label="筛选预算行"
+          placeholder="筛选：任意列的文字"
+          title="按任意列显示的文字筛选预算行（Ctrl+F），多个词用空格分开"
+          value={search}
+          onChange={(e) => onSearch(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') onSearch('');
+          }}
+        />
         <span className="hint">
           {readOnly
             ? '预算已上报锁定，只能查看 · Ctrl+C 复制 · 可导出明细模板'
-            : '直接输入或按 F2 编辑 · Enter 下移 · Tab 右移 · Delete 清除 · Ctrl+V 粘贴 Excel/WPS 数据 · Ctrl+Z 撤销'}
+            : '直接输入或 F2 编辑 · Enter 下移 · Tab 右移 · Delete 清除 · Insert 或 Ctrl+Enter 插入行 · Ctrl+D 向下填充 · Ctrl+V 粘贴 · Ctrl+Z 撤销 · 单击列标题排序'}
         </span>
         <span className="spacer" />
-        <span className="muted">共 {rowCount} 行</span>
+        <span className="muted" data-testid="grid-count">{shownCount !== null ? `筛选出 ${shownCount} 行 / 共 ${rowCount} 行` : `共 ${rowCount} 行`}</span>
       </div>
       {message ? (
         <div className={`grid-message ${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="grid-message">
@@ -709,13 +967,15 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
             tooltipShowDelay={600}
             animateRows={false}
             deltaSort
+            isExternalFilterPresent={isExternalFilterPresent}
+            doesExternalFilterPass={doesExternalFilterPass}
+            onFilterChanged={refilter}
+            onSortChanged={onSortChanged}
             rowBuffer={20}
             suppressDragLeaveHidesColumns
             loading={loading}
             onCellKeyDown={onCellKeyDown}
-            onCellEditingStopped={() => {
-              typeAhead.keys = '';
-            }}
+            onCellEditingStopped={() => keyboard.editingStopped()}
             onGridReady={(e: GridReadyEvent<GridRow>) => {
               apiRef.current = e.api;
             }}
@@ -724,6 +984,20 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
           />
         ) : null}
       </div>
+      {bulk ? (
+        <BulkEditDialog
+          ids={bulk.ids}
+          displayUnit={displayUnit}
+          initialField={bulk.field}
+          onClose={() => setBulk(null)}
+          onDone={(cs, field) => {
+            setBulk(null);
+            applyChanges(cs);
+            onChanges(cs);
+            toast(`已批量修改${LINE_FIELD_LABELS[field]}：${cs.changed.length} 行（可撤销）`, 'success');
+          }}
+        />
+      ) : null}
     </div>
   );
 });
@@ -734,4 +1008,19 @@ const LOCALE_TEXT = {
   page: '页',
   to: '至',
   of: '共',
+  filterOoo: '筛选…',
+  contains: '包含',
+  notContains: '不包含',
+  equals: '等于',
+  startsWith: '开头是',
+  applyFilter: '应用',
+  resetFilter: '重置',
+  clearFilter: '清除',
+  cancelFilter: '取消',
+  textFilter: '文本筛选',
+  ariaFilterInput: '筛选条件',
+  ariaFilterValue: '筛选值',
+  ariaFilteringOperator: '筛选方式',
+  ariaColumnFiltersApplied: '已筛选',
+  ariaSortableColumn: '按 Enter 排序',
 };

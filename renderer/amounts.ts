@@ -41,3 +41,17 @@ export function isZero(exact: string): boolean {
 export function subtractExact(a: string, b: string): string {
   return new Decimal(a).minus(b).toFixed();
 }
+
+/** Exact sum of decimal strings (the lines a filter shows under a subtotal). */
+export function sumExact(values: Iterable<string>): string {
+  let total = new Decimal(0);
+  for (const v of values) total = total.plus(v);
+  return total.toFixed();
+}
+
+/** Orders two exact decimal strings; text that is no number (still being typed) sorts after numbers. */
+export function compareExact(a: string, b: string): number {
+  const isNumber = (x: string) => /^-?\d+(\.\d+)?$/.test(x);
+  if (!isNumber(a) || !isNumber(b)) return isNumber(a) ? -1 : isNumber(b) ? 1 : a < b ? -1 : a > b ? 1 : 0;
+  return new Decimal(a).comparedTo(b);
+}

@@ -31,13 +31,6 @@ const PLACEHOLDER: Record<PickerKind, string> = {
   fund: '输入资金来源名称',
 };
 
-/**
- * Keys typed after the grid opened the picker but before its text box exists (React mounts it a moment
- * later). The grid's container collects them here and the picker starts with them, so fast typing such as
- * "30205" loses no digit.
- */
-export const typeAhead = { keys: '' };
-
 /** Printable characters that started the edit replace the value, as in a spreadsheet. */
 function typedStart(eventKey: string | null | undefined): string | null {
   return eventKey && eventKey.length === 1 ? eventKey : null;
@@ -49,11 +42,9 @@ export function CodePickerEditor(props: CustomCellEditorProps & PickerParams) {
   const showCodes = pickerKind !== 'fund';
   const current = initialValue ? formatValue(initialValue) || '无' : '';
   const typed = typedStart(eventKey);
-  const [query, setQuery] = useState(() => {
-    const start = (typed ?? '') + typeAhead.keys;
-    typeAhead.keys = '';
-    return start;
-  });
+  // The key that opened the picker; what was typed before its text box existed comes from the grid's
+  // keyboard buffer (renderer/keyboard-buffer.ts) when the box takes the focus.
+  const [query, setQuery] = useState(typed ?? '');
   const [options, setOptions] = useState<CodeOption[]>([]);
   const [active, setActive] = useState(0);
   const [moved, setMoved] = useState(false);
@@ -168,6 +159,7 @@ export function CodePickerEditor(props: CustomCellEditorProps & PickerParams) {
               {o.path ? <span className="path">{o.path} › </span> : null}
               {o.name}
             </span>
+            {o.budget ? <span className="budget">{o.budget}</span> : null}
             {o.level ? <span className="level">{o.level}</span> : null}
           </li>
         ))}

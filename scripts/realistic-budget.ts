@@ -58,7 +58,10 @@ export function realisticBudget(lineCount: number, seed = 20240101): Budget {
   const random = generator(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const book = defaultCodeBook(REALISTIC_YEAR);
-  const allFunctional = book.functional.entries().filter((e) => e.level === '项').map((e) => e.code);
+  const items = book.functional.entries().filter((e) => e.level === '项');
+  // 一般公共预算 项 for the general funds; 政府性基金 lines go on the 政府性基金预算 项 (审核 line.fund-budget).
+  const allFunctional = items.filter((e) => book.functional.budgetOf(e.code) === 'general').map((e) => e.code);
+  const fundFunctional = items.filter((e) => book.functional.budgetOf(e.code) === 'fund').map((e) => e.code);
   const economic = book.economic.entries().filter((e) => e.level === '款').map((e) => e.code);
   // About 400 项 spread over the whole list, the way a department with many kinds of units uses it.
   const stride = Math.max(1, Math.floor(allFunctional.length / 400));
@@ -127,7 +130,7 @@ export function realisticBudget(lineCount: number, seed = 20240101): Budget {
     lines.push({
       id,
       unit: unit.code,
-      functional: project?.functional && random() < 0.7 ? project.functional : pick(unitFunctional[u]!),
+      functional: fund === 'gfb.current' ? pick(fundFunctional) : project?.functional && random() < 0.7 ? project.functional : pick(unitFunctional[u]!),
       economic: pick(economic),
       kind: project ? 'project' : 'basic',
       project: project ? project.code : null,

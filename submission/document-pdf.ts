@@ -2,6 +2,7 @@
 // exactly as tables.pdf prints them (pdf.ts, from the same printed grid), with the app's CJK font embedded.
 import { paragraphText, type BudgetDocument, type DocParagraph } from '../core/document/draft.js';
 import { printedTable } from '../core/tables/layout.js';
+import type { ChartImage } from './charts.js';
 import { drawTables, numberPages, openPdf, put, type FontName, type Measurer, type PdfFonts } from './pdf.js';
 import type { DocumentOutputOptions } from './docx.js';
 
@@ -28,7 +29,12 @@ const STYLES: Record<DocParagraph['kind'], Style> = {
   subheading: { font: 'bold', size: 12, align: 'left', indent: 2, before: 2, after: 0, line: 1.75 },
   body: { font: 'regular', size: 12, align: 'left', indent: 2, before: 0, after: 4, line: 1.75 },
   signature: { font: 'regular', size: 12, align: 'right', indent: 0, before: 24, after: 0, line: 1.75 },
+  /** The caption under a chart. */
+  chart: { font: 'bold', size: 10.5, align: 'center', indent: 0, before: 4, after: 12, line: 1.5 },
 };
+
+/** A chart is drawn this wide (points), centred; its height keeps the chart's proportions. */
+const CHART_WIDTH = 400;
 
 class NarrativePrinter {
   private y = MARGIN.top;
@@ -42,6 +48,19 @@ class NarrativePrinter {
   newPage(): void {
     this.doc.addPage({ size: 'A4', layout: 'portrait', margin: 0 });
     this.y = MARGIN.top;
+  }
+
+  /** A chart's image with its caption under it, moved to the next page together when they do not fit. */
+  chart(p: DocParagraph, image: ChartImage | undefined): void {
+    if (image) {
+      const height = (image.height * CHART_WIDTH) / image.width;
+      const captionHeight = STYLES.chart.size * STYLES.chart.line + STYLES.chart.before + STYLES.chart.after;
+      this.y += 6;
+      if (this.y + height + captionHeight > PORTRAIT.height - MARGIN.bottom) this.newPage();
+      this.doc.image(image.png, MARGIN.left + (this.width - CHART_WIDTH) / 2, this.y, { width: CHART_WIDTH, height });
+      this.y += height;
+    }
+    this.paragraph(p);
   }
 
   paragraph(p: DocParagraph): void {
@@ -65,6 +84,8 @@ class NarrativePrinter {
 
 /** The PDF of the whole document: narrative (a new page for the contents and for each part), then the tables. */
 export async function documentPdf(doc: BudgetDocument, options: DocumentOutputOptions & { fonts?: PdfFonts }): Promise<Buffer> {
+  // ECharts and resvg load on first use.
+  const charts = options.charts ?? (await (await import('./charts.js')).chartImages(doc, options.fonts));
   const { doc: pdf, m, done } = openPdf({ created: options.created, title: doc.title, fonts: options.fonts });
   const printer = new NarrativePrinter(pdf, m);
   printer.newPage();
@@ -75,7 +96,8 @@ export async function documentPdf(doc: BudgetDocument, options: DocumentOutputOp
       printer.newPage();
       if (p.kind === 'part') pdf.outline.addItem(paragraphText(p).startsWith('附件') ? paragraphText(p) : `${paragraphText(p)}`);
     }
-    printer.paragraph(p);
+    if (p.kind === 'chart') printer.chart(p, charts.get(p.chart ?? ''));
+    else printer.paragraph(p);
     previous = p;
   }
   drawTables(

@@ -13,6 +13,7 @@ import {
   PageOrientation,
   Paragraph,
   Footer,
+  ImageRun,
   Table,
   TableCell,
   TableLayoutType,
@@ -24,6 +25,7 @@ import {
 } from 'docx';
 import { paragraphText, type BudgetDocument, type DocParagraph } from '../core/document/draft.js';
 import { printedTable, type GridBlock, type PrintedTable, type PrintOptions } from '../core/tables/layout.js';
+import type { ChartImage } from './charts.js';
 
 const BODY_FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '宋体' };
 const HEADING_FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '黑体' };
@@ -69,15 +71,41 @@ function narrativeParagraph(p: DocParagraph): Paragraph | null {
   }
 }
 
-function narrativeChildren(doc: BudgetDocument): Paragraph[] {
+/** Width of a chart on the portrait page, in CSS pixels (the text block is about 600 px wide). */
+const CHART_WIDTH_PX = 560;
+
+/** A chart: its image (kept with its caption) and the caption below it. */
+function chartParagraphs(p: DocParagraph, image: ChartImage | undefined): Paragraph[] {
+  const caption = new Paragraph({
+    alignment: AlignmentType.CENTER,
+    spacing: { before: 60, after: 240 },
+    children: [new TextRun({ text: paragraphText(p), size: 21, font: HEADING_FONT })],
+  });
+  if (!image) return [caption];
+  const height = Math.round((image.height * CHART_WIDTH_PX) / image.width);
+  return [
+    new Paragraph({
+      alignment: AlignmentType.CENTER,
+      keepNext: true,
+      spacing: { before: 200 },
+      children: [new ImageRun({ type: 'png', data: image.png, transformation: { width: CHART_WIDTH_PX, height }, altText: { name: p.chart ?? 'chart', title: paragraphText(p), description: paragraphText(p) } })],
+    }),
+    caption,
+  ];
+}
+
+function narrativeChildren(doc: BudgetDocument, charts: ReadonlyMap<string, ChartImage>): Paragraph[] {
   const out: Paragraph[] = [];
   let previous: DocParagraph | null = null;
   for (const p of doc.paragraphs) {
     // Each part (and the contents after the title page) starts on a new page, as the published document does.
     const newPage = (p.kind === 'part' && previous?.kind !== 'part') || (p.kind === 'toc' && previous !== null);
     if (newPage) out.push(new Paragraph({ children: [new PageBreak()] }));
-    const para = narrativeParagraph(p);
-    if (para) out.push(para);
+    if (p.kind === 'chart') out.push(...chartParagraphs(p, charts.get(p.chart ?? '')));
+    else {
+      const para = narrativeParagraph(p);
+      if (para) out.push(para);
+    }
     previous = p;
   }
   return out;
@@ -137,6 +165,8 @@ function blockChildren(table: PrintedTable, block: GridBlock, usable: number): (
 
 export interface DocumentOutputOptions extends PrintOptions {
   created: Date;
+  /** The charts as images (chartImages), when the caller renders them once for both files. */
+  charts?: ReadonlyMap<string, ChartImage>;
 }
 
 /** The .docx of the whole document: narrative, then each table (each T11 project) on a new landscape page. */
@@ -159,7 +189,7 @@ export async function documentDocx(doc: BudgetDocument, options: DocumentOutputO
         },
       },
       footers: footer(),
-      children: narrativeChildren(doc),
+      children: narrativeChildren(doc, options.charts ?? (await (await import('./charts.js')).chartImages(doc))),
     },
     {
       properties: {

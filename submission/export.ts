@@ -1,10 +1,11 @@
-// 导出上报数据包: one .zip on the USB stick with budget.json (exchange format), T01–T11.xlsx, tables.pdf and
+// 导出上报数据包: one .zip on the USB stick with budget.json (exchange format), T01_<title>.xlsx … T11_<title>.xlsx, tables.pdf and
 // manifest.json (sizes, SHA-256, totals, the 审核 result with the user's 说明 for each soft finding).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { auditBudget } from '../core/audit/index.js';
+import { auditConfigFor } from '../db/params.js';
 import { serializeExchange } from '../core/exchange.js';
 import { templateChoicesFromWizardState, WIZARD_STATE_META_KEY, type TemplateChoices } from '../core/indicators.js';
 import {
@@ -27,7 +28,8 @@ import {
   type PackageManifest,
 } from '../core/manifest.js';
 import type { Budget } from '../core/model.js';
-import { computeTables } from '../core/tables/index.js';
+import type { Fen } from '../core/money.js';
+import { TableEngine } from '../core/tables/index.js';
 import type { ReportTable } from '../core/tables/report.js';
 import { BudgetStore, type SubmissionRecord } from '../db/store.js';
 import { loadConsolidatedBudget } from './department.js';
@@ -56,6 +58,8 @@ export interface ExportOptions {
   ownOnly?: boolean;
   /** Record the submission and lock the budget once the package is verified (default true: that is 上报). */
   lock?: boolean;
+  /** Who submits (操作人), recorded with the submission as with an unlock. */
+  by?: string | null;
   /** Told as each step begins, so a UI can show where the export is. */
   onStep?: (step: ExportStep) => void;
 }
@@ -96,7 +100,15 @@ export async function buildPackage(
   budget: Budget,
   tables: readonly ReportTable[],
   findings: ReturnType<typeof auditBudget>,
-  options: { notes?: readonly FindingNote[]; now: Date; fonts?: PdfFonts; templateChoices?: TemplateChoices; onStep?: (step: ExportStep) => void },
+  options: {
+    notes?: readonly FindingNote[];
+    now: Date;
+    fonts?: PdfFonts;
+    templateChoices?: TemplateChoices;
+    onStep?: (step: ExportStep) => void;
+    /** The engine's functional subtotals (the document's chart by 功能分类 类). */
+    functional?: ReadonlyMap<string, Fen>;
+  },
 ): Promise<{ name: string; bytes: Buffer; manifest: PackageManifest }> {
   const check = attachNotes(findings, options.notes ?? []);
   if (check.hard.length > 0) {
@@ -120,16 +132,19 @@ export async function buildPackage(
   for (const id of TABLE_FILE_IDS) {
     const table = tables.find((t) => t.id === id);
     if (!table) throw new PackageError('budget', `无法生成表 ${id}：报表计算结果中没有这张表`);
-    contents.push({ name: tableFileName(id), bytes: await tableWorkbook(table, now, { templateChoices: options.templateChoices }), compress: false });
+    contents.push({ name: tableFileName(id, table.title), bytes: await tableWorkbook(table, now, { templateChoices: options.templateChoices }), compress: false });
   }
   options.onStep?.('pdf');
   const title = `${budget.department.name}${budget.fiscalYear}年部门预算表`;
   const ordered = TABLE_FILE_IDS.map((id) => tables.find((t) => t.id === id)!);
   contents.push({ name: TABLES_PDF_FILE, bytes: await tablesPdf(ordered, { created: now, title, fonts: options.fonts, templateChoices: options.templateChoices }), compress: true });
   // The whole disclosure document (预算说明 drafted from these tables, then the tables) as .docx and PDF.
-  const document = draftDocument(budget, tables);
-  contents.push({ name: DOCUMENT_DOCX_FILE, bytes: await documentDocx(document, { created: now, templateChoices: options.templateChoices }), compress: false });
-  contents.push({ name: DOCUMENT_PDF_FILE, bytes: await documentPdf(document, { created: now, fonts: options.fonts, templateChoices: options.templateChoices }), compress: true });
+  const document = draftDocument(budget, tables, options.functional ? { functional: options.functional } : {});
+  // ECharts and resvg load here, not with every command that imports this module.
+  const { chartImages } = await import('./charts.js');
+  const charts = await chartImages(document, options.fonts);
+  contents.push({ name: DOCUMENT_DOCX_FILE, bytes: await documentDocx(document, { created: now, templateChoices: options.templateChoices, charts }), compress: false });
+  contents.push({ name: DOCUMENT_PDF_FILE, bytes: await documentPdf(document, { created: now, fonts: options.fonts, templateChoices: options.templateChoices, charts }), compress: true });
 
   const files: ManifestFile[] = contents.map((c) => ({ name: c.name, size: c.bytes.length, sha256: sha256(c.bytes) }));
   const manifest: PackageManifest = {
@@ -173,6 +188,7 @@ export async function exportPackage(options: ExportOptions): Promise<ExportResul
   const store = BudgetStore.open(options.dbPath);
   let budget: Budget;
   let tables: ReportTable[];
+  let functional: ReadonlyMap<string, Fen>;
   let findings: ReturnType<typeof auditBudget>;
   let consolidated: boolean;
   let templateChoices: TemplateChoices;
@@ -190,12 +206,15 @@ export async function exportPackage(options: ExportOptions): Promise<ExportResul
     budget = loaded.budget;
     consolidated = loaded.consolidated;
     const book = loaded.book;
-    tables = computeTables(budget, book);
-    findings = auditBudget(budget, book, tables);
+    const engine = new TableEngine(budget, book);
+    tables = engine.tables();
+    functional = engine.functionalSubtotals();
+    // The file's rule set: levels and 控制数 from the parameter package count for 上报 too.
+    findings = auditBudget(budget, book, tables, auditConfigFor(store));
   } finally {
     store.close();
   }
-  const built = await buildPackage(budget, tables, findings, { notes: options.notes ?? [], now, fonts: options.fonts, templateChoices, onStep });
+  const built = await buildPackage(budget, tables, findings, { notes: options.notes ?? [], now, fonts: options.fonts, templateChoices, onStep, functional });
 
   // Two packages made in the same minute get _2, _3 … rather than replacing each other.
   let name = built.name;
@@ -239,6 +258,7 @@ export async function exportPackage(options: ExportOptions): Promise<ExportResul
           file,
           lineIds: consolidated ? null : budget.lines.map((l) => l.id),
           at: now,
+          by: options.by ?? null,
         });
       });
     } finally {

@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { auditBudget } from '../core/audit/index.js';
 import type { CodeBook } from '../core/codelists.js';
 import { parseExchange } from '../core/exchange.js';
+import { decodeUtf8Text } from '../core/json-lines.js';
 import {
   budgetTotals,
   BUDGET_FILE,
@@ -14,7 +15,11 @@ import {
   MANIFEST_FILE,
   PACKAGE_CONTENT_FILES,
   PACKAGE_OPTIONAL_FILES,
+  TABLE_FILE_IDS,
+  tableFileName,
+  tableIdOfFile,
   PACKAGE_LIMITS,
+  TABLES_PDF_FILE,
   parseManifest,
   totalsDifferences,
   type PackageManifest,
@@ -27,6 +32,7 @@ import { consolidate } from '../core/consolidate.js';
 import { diffBudgets, type BudgetDiff } from '../core/diff.js';
 import { defaultCodeBook } from '../db/defaults.js';
 import { BudgetStore, StoreError } from '../db/store.js';
+import { refuseTablesDisagreeing, refuseUnreadableTablesPdf } from './cross-check.js';
 import { receivedParts } from './department.js';
 import { PackageError } from './errors.js';
 import { readZipEntries, type ZipEntryData } from './zip-read.js';
@@ -36,14 +42,10 @@ export interface CheckedArchive {
   entries: Map<string, ZipEntryData>;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 function decodeUtf8(bytes: Uint8Array, what: string): string {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    throw new PackageError(what === MANIFEST_FILE ? 'manifest' : 'budget', `数据包中的 ${what} 不是有效的 UTF-8 文本`);
-  }
+  const decoded = decodeUtf8Text(bytes);
+  if (!decoded.ok) throw new PackageError(what === MANIFEST_FILE ? 'manifest' : 'budget', `数据包中的 ${what} ${decoded.message}`);
+  return decoded.text;
 }
 
 /**
@@ -71,26 +73,46 @@ export async function checkArchive(archive: Buffer): Promise<CheckedArchive> {
     if (listed.has(f.name)) throw new PackageError('manifest', `数据包清单中文件“${f.name}”出现了两次`);
     listed.set(f.name, f);
   }
-  const missingInManifest = PACKAGE_CONTENT_FILES.filter((n) => !listed.has(n) && !PACKAGE_OPTIONAL_FILES.includes(n));
+  // One file per table, named T03_<title>.xlsx (or T03.xlsx by earlier versions).
+  const tableFiles = new Map<string, string>();
+  const unknownListed: string[] = [];
+  for (const n of listed.keys()) {
+    const table = tableIdOfFile(n);
+    if (table !== null && !tableFiles.has(table)) tableFiles.set(table, n);
+    else if (table !== null || !PACKAGE_CONTENT_FILES.includes(n)) unknownListed.push(n);
+  }
+  const missingInManifest = [
+    ...PACKAGE_CONTENT_FILES.filter((n) => !listed.has(n) && !PACKAGE_OPTIONAL_FILES.includes(n)),
+    ...TABLE_FILE_IDS.filter((id) => !tableFiles.has(id)).map((id) => tableFileName(id)),
+  ];
   if (missingInManifest.length > 0) {
     throw new PackageError('manifest', `数据包清单中缺少必需的文件：${missingInManifest.join('、')}`);
   }
-  const unknownListed = [...listed.keys()].filter((n) => !PACKAGE_CONTENT_FILES.includes(n));
   if (unknownListed.length > 0) {
     throw new PackageError('manifest', `数据包清单中有本格式不包含的文件：${unknownListed.join('、')}`);
   }
-  const missing = [...listed.keys()].filter((n) => !entries.has(n));
-  if (missing.length > 0) throw new PackageError('entries', `数据包不完整，缺少文件：${missing.join('、')}`);
-  const extra = [...entries.keys()].filter((n) => n !== MANIFEST_FILE && !listed.has(n));
-  if (extra.length > 0) throw new PackageError('entries', `数据包中有清单未列出的文件：${extra.join('、')}，已拒绝`);
-  for (const f of manifest.files) {
+  verifyListedFiles(entries, manifest.files, MANIFEST_FILE, '数据包');
+  return { manifest, entries };
+}
+
+/**
+ * The entries of an archive against the files its manifest lists (names unique in the list, checked before):
+ * every listed file present with its size and SHA-256, nothing else besides the manifest. `what` names the
+ * kind of package in the messages (数据包, 参数包).
+ */
+export function verifyListedFiles(entries: ReadonlyMap<string, ZipEntryData>, files: readonly { name: string; size: number; sha256: string }[], manifestName: string, what: string): void {
+  const listed = new Set(files.map((f) => f.name));
+  const missing = [...listed].filter((n) => !entries.has(n));
+  if (missing.length > 0) throw new PackageError('entries', `${what}不完整，缺少文件：${missing.join('、')}`);
+  const extra = [...entries.keys()].filter((n) => n !== manifestName && !listed.has(n));
+  if (extra.length > 0) throw new PackageError('entries', `${what}中有清单未列出的文件：${extra.join('、')}，已拒绝`);
+  for (const f of files) {
     const e = entries.get(f.name)!;
     if (e.bytes.length !== f.size) {
-      throw new PackageError('corrupt', `数据包中的 ${f.name} 大小不符（清单 ${f.size} 字节，实际 ${e.bytes.length} 字节），文件已被截断或改动`);
+      throw new PackageError('corrupt', `${what}中的 ${f.name} 大小不符（清单 ${f.size} 字节，实际 ${e.bytes.length} 字节），文件已被截断或改动`);
     }
-    if (e.sha256 !== f.sha256) throw new PackageError('corrupt', `数据包中的 ${f.name} 校验值不符，文件已损坏或被改动`);
+    if (e.sha256 !== f.sha256) throw new PackageError('corrupt', `${what}中的 ${f.name} 校验值不符，文件已损坏或被改动`);
   }
-  return { manifest, entries };
 }
 
 /** Reads budget.json and checks that it says what the manifest says. */
@@ -179,6 +201,8 @@ export async function inspectPackage(
   const book = bookFor(budget.fiscalYear);
   const tables = computeTables(budget, book);
   refuseHardFindings(budget, book, tables);
+  await refuseTablesDisagreeing(checked.entries, tables);
+  refuseUnreadableTablesPdf(checked.entries, TABLES_PDF_FILE, TABLE_FILE_IDS.length);
   return {
     fileName: basename(zipPath),
     sha256: createHash('sha256').update(archive).digest('hex'),
@@ -239,6 +263,33 @@ function refuseUnmergeable(store: BudgetStore, manifest: PackageManifest, budget
   }
 }
 
+/**
+ * A package the department itself exported cannot be received as one of its units. Code and name are both
+ * compared: a unit's code may equal the department's (a 部门本级 unit often shares it).
+ */
+function refuseOwnPackage(department: Budget, manifest: PackageManifest): void {
+  const own = department.department;
+  if (own.code === manifest.department.code && own.name.trim() === manifest.department.name.trim()) {
+    throw new PackageError(
+      'budget',
+      `数据包的上报单位“${manifest.department.code} ${manifest.department.name}”就是本部门自己，不能把本部门的数据包接收为下级单位，未接收`,
+    );
+  }
+}
+
+/** Clock skew between the unit's PC and this one is allowed up to a day; a later creation time is refused. */
+export const CREATED_AT_SKEW_MS = 24 * 60 * 60 * 1000;
+
+function refuseFutureCreatedAt(manifest: PackageManifest, now: Date): void {
+  const created = Date.parse(manifest.createdAt);
+  if (created - now.getTime() > CREATED_AT_SKEW_MS) {
+    throw new PackageError(
+      'manifest',
+      `数据包清单中的生成时间 ${manifest.createdAt} 晚于本机当前时间 ${now.toISOString()} 超过一天，生成时间不可信（请核对生成数据包的电脑的日期），未接收`,
+    );
+  }
+}
+
 function storeError(err: unknown): never {
   if (err instanceof PackageError) throw err;
   if (err instanceof StoreError) throw new PackageError('database', `无法使用部门数据库：${err.message}`);
@@ -265,6 +316,22 @@ export async function receivePackage(options: ReceiveOptions): Promise<{ unit: R
     storeError(err);
   }
   try {
+    // The tables in the package must be those of its budget.json (read back from the .xlsx). Reading them is
+    // asynchronous, so it runs before the transaction; anything else wrong is reported by the checks below.
+    let tables: ReportTable[] | null = null;
+    try {
+      // A file of an older app, a locked file or another year: the transaction below says so.
+      if (store.hasBudget() && !store.isLocked() && store.fiscalYear() === manifest.fiscalYear) {
+        const budget = checkBudget(checked, (y) => store.codeBook(y));
+        tables = computeTables(budget, store.codeBook(budget.fiscalYear));
+      }
+    } catch {
+      tables = null;
+    }
+    {
+      if (tables) await refuseTablesDisagreeing(checked.entries, tables);
+      refuseUnreadableTablesPdf(checked.entries, TABLES_PDF_FILE, TABLE_FILE_IDS.length);
+    }
     // The department's file as it was before this package stays in a backup.
     if (store.hasBudget()) {
       try {
@@ -282,6 +349,8 @@ export async function receivePackage(options: ReceiveOptions): Promise<{ unit: R
       }
       const year = store.fiscalYear();
       if (manifest.fiscalYear !== year) throw fiscalYearError(manifest, year);
+      refuseOwnPackage(store.loadBudget(), manifest);
+      refuseFutureCreatedAt(manifest, now);
       const budget = checkBudget(checked, (y) => store.codeBook(y));
       const book = store.codeBook(year);
       const tables = computeTables(budget, book);

@@ -16,7 +16,7 @@ export interface ZipEntryData {
   sha256: string;
 }
 
-export type ZipLimits = typeof PACKAGE_LIMITS;
+export type ZipLimits = { readonly [K in keyof typeof PACKAGE_LIMITS]: number };
 
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
@@ -27,6 +27,9 @@ const FLAG_STRONG_ENCRYPTION = 0x0040;
 const FLAG_UTF8 = 0x0800;
 const UNICODE_PATH_EXTRA = 0x7075;
 const DOS_DIRECTORY = 0x10;
+const FLAG_DATA_DESCRIPTOR = 0x0008;
+const LOCAL_HEADER_SIGNATURE = 0x04034b50;
+const DATA_DESCRIPTOR_SIGNATURE = 0x08074b50;
 
 function corrupt(message: string): PackageError {
   return new PackageError('corrupt', message);
@@ -39,6 +42,11 @@ function corrupt(message: string): PackageError {
 export async function readZipEntries(archive: Buffer, limits: ZipLimits = PACKAGE_LIMITS): Promise<ZipEntryData[]> {
   if (archive.length > limits.maxArchiveBytes) {
     throw new PackageError('too-large', `数据包文件过大（${archive.length} 字节，上限 ${limits.maxArchiveBytes} 字节）`);
+  }
+  // A zip written by this program starts with the first entry's local header. Anything before it (a
+  // self-extractor stub, a script) is content no check below would see: refused.
+  if (archive.length >= 4 && archive.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE && archive.indexOf(Buffer.from('PK\x03\x04', 'latin1')) > 0) {
+    throw corrupt(`数据包不是有效的 zip 文件：文件开头（第 0 字节）不是 zip 文件头，前面附加了其他内容（${archive.indexOf(Buffer.from('PK\x03\x04', 'latin1'))} 字节），已拒绝`);
   }
   let zip: yauzl.ZipFile;
   try {
@@ -57,6 +65,8 @@ export async function readZipEntries(archive: Buffer, limits: ZipLimits = PACKAG
     if (zip.entryCount > limits.maxEntries) {
       throw new PackageError('too-large', `数据包中的条目过多（${zip.entryCount} 个，上限 ${limits.maxEntries} 个），已拒绝`);
     }
+    // Where the central directory starts (yauzl's cursor before the first record is read).
+    const centralStart = (zip as unknown as { readEntryCursor: number }).readEntryCursor;
     // First every central directory record, checked without expanding anything; then the contents.
     const records: { entry: yauzl.Entry; name: string; shown: string }[] = [];
     const seen = new Set<string>();
@@ -117,6 +127,7 @@ export async function readZipEntries(archive: Buffer, limits: ZipLimits = PACKAG
 
     const out: ZipEntryData[] = [];
     let actualTotal = 0;
+    const spans: { start: number; end: number }[] = [];
     for (const { entry, name, shown } of records) {
       const rawName = entry.fileName as unknown as Buffer;
       let local: yauzl.LocalFileHeader;
@@ -137,6 +148,7 @@ export async function readZipEntries(archive: Buffer, limits: ZipLimits = PACKAG
         throw corrupt(`数据包条目${shown}的目录记录与文件头中的压缩方式不一致：数据包已损坏或被改动，已拒绝`);
       }
 
+      spans.push({ start: entry.relativeOffsetOfLocalHeader, end: entryEnd(archive, local.fileDataStart + entry.compressedSize, local.generalPurposeBitFlag) });
       const bytes = await readEntryBytes(zip, entry, shown, limits, limits.maxTotalBytes - actualTotal);
       actualTotal += bytes.length;
       if ((crc32(bytes) >>> 0) !== (entry.crc32 >>> 0)) {
@@ -144,6 +156,7 @@ export async function readZipEntries(archive: Buffer, limits: ZipLimits = PACKAG
       }
       out.push({ name, bytes, sha256: createHash('sha256').update(bytes).digest('hex') });
     }
+    refuseUnlisted(spans, centralStart);
     return out;
   } finally {
     try {
@@ -151,6 +164,29 @@ export async function readZipEntries(archive: Buffer, limits: ZipLimits = PACKAG
     } catch {
       // already closed after an error
     }
+  }
+}
+
+/** Where an entry ends: after its data, and after its data descriptor when its flags say it has one. */
+function entryEnd(archive: Buffer, dataEnd: number, flags: number): number {
+  if ((flags & FLAG_DATA_DESCRIPTOR) === 0) return dataEnd;
+  const signed = dataEnd + 4 <= archive.length && archive.readUInt32LE(dataEnd) === DATA_DESCRIPTOR_SIGNATURE;
+  return dataEnd + (signed ? 16 : 12);
+}
+
+/**
+ * The entries the central directory lists must fill the archive up to the directory, one after another:
+ * a gap is content no record points at (a hidden local entry another zip reader may show), refused.
+ */
+function refuseUnlisted(spans: { start: number; end: number }[], centralStart: number): void {
+  let at = 0;
+  for (const s of [...spans].sort((a, b) => a.start - b.start)) {
+    if (s.start < at) throw corrupt(`数据包中的条目在第 ${s.start} 字节处相互重叠：数据包已损坏或被改动，已拒绝`);
+    if (s.start > at) break;
+    at = s.end;
+  }
+  if (at !== centralStart) {
+    throw corrupt(`数据包第 ${at} 字节起有目录中未列出的内容（到第 ${centralStart} 字节的目录为止），可能藏有目录外的条目：数据包已损坏或被改动，已拒绝`);
   }
 }
 

@@ -6,7 +6,7 @@
 // the next look lays the table out again (an edit itself costs nothing here). One project's form of T11 is
 // laid out alone. 审核's groups are the counts the session keeps edit by edit (core/audit/incremental.ts); the
 // places of one group come from running that one rule, kept until the counts move.
-import { auditBudget, auditRule, AUDIT_RULES, AuditContext, DEFAULT_AUDIT_SETTINGS, type IncrementalAudit, type Finding as CoreFinding } from '../../core/audit/index.js';
+import { auditBudget, auditRule, AUDIT_RULES, AuditContext, DEFAULT_AUDIT_SETTINGS, type AuditRule, type AuditSettings, type IncrementalAudit, type Finding as CoreFinding } from '../../core/audit/index.js';
 import { findingUnit, splitGroupKey } from '../../core/audit/groups.js';
 import type { CodeBook } from '../../core/codelists.js';
 import { templateChoicesFromWizardState, WIZARD_STATE_META_KEY, type TemplateChoices } from '../../core/indicators.js';
@@ -36,6 +36,10 @@ export interface BrowseSession {
   line(id: number): BudgetLine | undefined;
   /** The 审核 counts kept edit by edit; null while no budget is open. */
   audit: IncrementalAudit | null;
+  /** The file's rule set (年度参数包): the rules that run, their settings and descriptions. */
+  rules: readonly AuditRule[];
+  settings: AuditSettings;
+  ruleDescription(id: string): string;
 }
 
 type Input<M extends keyof BrowseOutputs> = ApiParsedInput<M>;
@@ -52,6 +56,9 @@ function browseView(s: Session): BrowseSession {
     lines: () => s.lines.values(),
     line: (id) => s.lines.get(id),
     audit: s.audit,
+    rules: s.auditConfig?.rules ?? AUDIT_RULES,
+    settings: s.auditConfig?.settings ?? DEFAULT_AUDIT_SETTINGS,
+    ruleDescription: (id) => s.ruleDescription(id) || (auditRule(id)?.description ?? ''),
   };
 }
 
@@ -155,11 +162,11 @@ function find(s: BrowseSession, input: Input<'reports.find'>): BrowseOutputs['re
 
 const DEPARTMENT_LEVEL = '部门（不属于某一单位）';
 
-function toFinding(f: CoreFinding): Finding {
+function toFinding(s: BrowseSession, f: CoreFinding): Finding {
   return {
     severity: f.severity === 'hard' ? 'error' : 'warning',
     rule: f.rule,
-    ruleDescription: auditRule(f.rule)?.description ?? '',
+    ruleDescription: s.ruleDescription(f.rule),
     message: f.message,
     place: { ...f.place },
   };
@@ -170,10 +177,9 @@ function requireAudit(s: BrowseSession): IncrementalAudit {
   return s.audit;
 }
 
-const RULE_ORDER = new Map(AUDIT_RULES.map((r, i) => [r.id, i]));
-
 function groups(s: BrowseSession, input: Input<'audit.groups'>): BrowseOutputs['audit.groups'] {
   const audit = requireAudit(s);
+  const ruleOrder = new Map(s.rules.map((r, i) => [r.id, i]));
   const counts = audit.groups();
   const byGroup = new Map<string, AuditGroup>();
   const byUnit = new Map<string, number>();
@@ -188,7 +194,7 @@ function groups(s: BrowseSession, input: Input<'audit.groups'>): BrowseOutputs['
     const sev = severity === 'hard' ? 'error' : 'warning';
     const g = byGroup.get(sev + '\u0001' + rule);
     if (g) g.count += n;
-    else byGroup.set(sev + '\u0001' + rule, { rule, severity: sev, description: auditRule(rule)?.description ?? '', count: n });
+    else byGroup.set(sev + '\u0001' + rule, { rule, severity: sev, description: s.ruleDescription(rule), count: n });
   }
   const unitNames = new Map(s.budget.units.map((u) => [u.code, u.name]));
   const order = new Map(s.budget.units.map((u, i) => [u.code, i]));
@@ -199,7 +205,7 @@ function groups(s: BrowseSession, input: Input<'audit.groups'>): BrowseOutputs['
     return code === '' ? -1 : (order.get(code) ?? Number.MAX_SAFE_INTEGER);
   }
   const list = [...byGroup.values()].sort(
-    (a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) || (RULE_ORDER.get(a.rule) ?? 1e9) - (RULE_ORDER.get(b.rule) ?? 1e9),
+    (a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) || (ruleOrder.get(a.rule) ?? 1e9) - (ruleOrder.get(b.rule) ?? 1e9),
   );
   return { summary: { errors, warnings }, groups: list, units };
 }
@@ -212,7 +218,7 @@ const PLACES = new WeakMap<IncrementalAudit, KeptPlaces>();
 
 function places(s: BrowseSession, input: Input<'audit.places'>): BrowseOutputs['audit.places'] {
   const audit = requireAudit(s);
-  const rule = AUDIT_RULES.find((r) => r.id === input.rule);
+  const rule = s.rules.find((r) => r.id === input.rule);
   if (!rule) throw new ApiRefusal(`没有审核规则“${input.rule}”`);
   const key = [audit.version(), input.rule, input.severity, input.unit ?? '\u0002'].join('\u0001');
   let kept = PLACES.get(audit);
@@ -222,16 +228,16 @@ function places(s: BrowseSession, input: Input<'audit.places'>): BrowseOutputs['
     const tables = s.engine.sharedTables();
     const current: Budget = { ...s.budget, lines };
     const severity = input.severity === 'error' ? 'hard' : 'soft';
-    let findings = auditBudget(current, s.book, tables, { rules: [rule] }).filter((f) => f.severity === severity);
+    let findings = auditBudget(current, s.book, tables, { rules: [rule], settings: s.settings }).filter((f) => f.severity === severity);
     if (input.unit !== undefined) {
-      const context = new AuditContext({ ...s.budget, lines: [] }, s.book, tables, DEFAULT_AUDIT_SETTINGS);
+      const context = new AuditContext({ ...s.budget, lines: [] }, s.book, tables, s.settings);
       const lineUnit = (id: number) => s.line(id)?.unit;
       findings = findings.filter((f) => findingUnit(f.place, context, lineUnit) === input.unit);
     }
     kept = { key, findings };
     PLACES.set(audit, kept);
   }
-  return { total: kept.findings.length, offset: input.offset, findings: kept.findings.slice(input.offset, input.offset + input.limit).map(toFinding) };
+  return { total: kept.findings.length, offset: input.offset, findings: kept.findings.slice(input.offset, input.offset + input.limit).map((f) => toFinding(s, f)) };
 }
 
 export const browseArea = defineAreaOver('browse', browseView, {

@@ -1,5 +1,5 @@
 // Lookups: 科目 search as you type, loading a year's official code list, and the project list.
-import { CODE_LIST_KIND_LABELS, parseCodeListCsv, type CsvProblem } from '../../core/codelists.js';
+import { CODE_LIST_KIND_LABELS, FUNCTIONAL_BUDGET_LABELS, parseCodeListCsv, type CsvProblem } from '../../core/codelists.js';
 import { FUNDS, fundLabel } from '../../core/funds.js';
 import { PROJECT_CATEGORY_LABELS, UNIT_KIND_LABELS } from '../../core/model.js';
 import type { ApiOutputs, ApiParsedInput } from '../contract.js';
@@ -57,7 +57,10 @@ export const codesArea = defineArea('codes', {
         options = list
           .entries()
           .filter((e) => !leafOnly || e.level === leaf)
-          .map((e) => ({ code: e.code, name: e.name, level: e.level, path: pathOf(e.parent) }));
+          .map((e) => {
+            const budget = input.kind === 'functional' ? list.budgetOf(e.code) : 'general';
+            return { code: e.code, name: e.name, level: e.level, path: pathOf(e.parent), ...(budget !== 'general' ? { budget: FUNCTIONAL_BUDGET_LABELS[budget] } : {}) };
+          });
         break;
       }
       case 'unit':

@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseExchange, serializeExchange } from '../../core/exchange.js';
+import { decodeUtf8Text } from '../../core/json-lines.js';
 import type { Budget, Unit } from '../../core/model.js';
 import { toExactString } from '../../core/money.js';
 import { formatProblem } from '../../core/problems.js';
@@ -162,11 +163,15 @@ export const filesArea = defineArea('files', {
   'exchange.import': (s, input: ApiParsedInput<'exchange.import'>): BudgetInfo => {
     let text: string;
     if (input.path !== undefined) {
+      let bytes: Buffer;
       try {
-        text = readFileSync(resolve(input.path), 'utf8');
+        bytes = readFileSync(resolve(input.path));
       } catch {
         throw new ApiRefusal(`无法读取交换文件“${input.path}”`);
       }
+      const decoded = decodeUtf8Text(bytes);
+      if (!decoded.ok) throw new ApiRefusal(`交换文件“${input.path}”${decoded.message}，未导入`);
+      text = decoded.text;
     } else text = input.text ?? '';
     const bookStore = s.store;
     const parsed = parseExchange(text, (year) => (bookStore ? bookStore.codeBook(year) : defaultCodeBook(year)));

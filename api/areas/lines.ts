@@ -116,6 +116,29 @@ export const linesArea = defineArea('lines', {
     });
   },
 
+  /** 批量修改: one field of several lines set to one value, all or nothing, one undo step. */
+  'lines.updateMany': (s, input: ApiParsedInput<'lines.updateMany'>): ChangeSet => {
+    s.requireBudget();
+    const lines = [...new Set(input.ids)].map((id) => {
+      const l = s.lines.get(id);
+      if (!l) throw new ApiRefusal(`预算行 #${id} 不存在（可能已被删除）`);
+      return l;
+    });
+    const label = LINE_FIELD_LABELS[input.field];
+    const text = input.field === 'amount' && input.value.trim() === '' ? '0' : input.value;
+    const read = readField(input.field, text, s.inputContext(input.unit));
+    if (!read.ok) throw new ApiRefusal(`${label}：${read.reason}`);
+    const edits = lines.map((l, i) => {
+      const { fields, problem } = patched(lineFields(l), [read.value]);
+      if (problem) throw new ApiRefusal(`所选第 ${i + 1} 行不能这样修改（${problem}），所有行均未修改`);
+      return { id: l.id, fields };
+    });
+    return s.act((store) => {
+      const changes = edits.map((e) => store.updateLine(e.id, e.fields)).filter((r) => !sameLine(r.before, r.after));
+      return changes.length ? { label: `批量修改${label}（${changes.length} 行）`, changes } : null;
+    });
+  },
+
   'lines.add': (s, input: ApiParsedInput<'lines.add'>): ChangeSet => {
     const { budget } = s.requireBudget();
     const like = input.like !== undefined ? s.lines.get(input.like) : undefined;

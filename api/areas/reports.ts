@@ -91,7 +91,7 @@ export const reportsArea = defineArea('reports', {
       findings: findings.map((f) => ({
         severity: f.severity === 'hard' ? 'error' : 'warning',
         rule: f.rule,
-        ruleDescription: auditRule(f.rule)?.description ?? '',
+        ruleDescription: s.ruleDescription(f.rule) || (auditRule(f.rule)?.description ?? ''),
         message: f.message,
         place: { ...f.place },
       })),

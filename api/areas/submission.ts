@@ -155,6 +155,7 @@ function startExport(session: SubmissionSession, input: Input<'submission.export
         dbPath,
         outDir,
         notes,
+        by: operatorName(),
         fileSystem: state.fileSystem,
         onStep: (step) => {
           job.step = step;

@@ -7,6 +7,7 @@ import { ApiRefusal } from '../errors.js';
 import { defineArea } from '../handlers.js';
 import { lineFields, sameLine, type Session } from '../session.js';
 import { UNDO_META_KEY, emptyStacks, stepsFromJson, stepsToJson, type LineChange } from '../undo-stack.js';
+import { adoptDocumentSide, documentHolds, writeDocumentSide } from '../document-undo.js';
 
 /** Writes one change to the store in the given direction; returns what is stored afterwards. */
 function replay(store: BudgetStore, from: BudgetLine | null, to: BudgetLine | null): { before: BudgetLine | null; after: BudgetLine | null } {
@@ -44,12 +45,21 @@ function undoOrRedo(s: Session, direction: 'undo' | 'redo'): ApiOutputs['edit.un
     }
     simulated.set(id, next);
   }
+  // A 预算说明 step (texts, 上年数) likewise starts from what the file holds.
+  const doc = step.document;
+  const [docFrom, docTo] = direction === 'undo' ? (['after', 'before'] as const) : (['before', 'after'] as const);
+  if (doc && !documentHolds(s.requireBudget().budget, store, doc, docFrom)) {
+    s.stacks = emptyStacks();
+    s.saveStacks();
+    throw new ApiRefusal(`无法${direction === 'undo' ? '撤销' : '重做'}“${step.label}”：预算说明已在别处被修改，与撤销记录不一致。已清空撤销记录，预算未作任何改动`);
+  }
   let applied: LineChange[];
   try {
     applied = store.transaction(() => {
       const out: LineChange[] = order.map((c) =>
         direction === 'undo' ? replay(store, c.after, c.before) : replay(store, c.before, c.after),
       );
+      if (doc) writeDocumentSide(store, doc, docTo);
       from.pop();
       to.push(step);
       store.setMeta(UNDO_META_KEY, stepsToJson(s.stacks));
@@ -61,6 +71,11 @@ function undoOrRedo(s: Session, direction: 'undo' | 'redo'): ApiOutputs['edit.un
     const why = sqliteFailure(err) ?? (err instanceof StoreError ? err : null);
     if (why) throw new ApiRefusal(`无法${direction === 'undo' ? '撤销' : '重做'}“${step.label}”，未作改动：${why.message}`);
     throw err;
+  }
+  if (doc) {
+    const { budget, engine } = s.requireBudget();
+    adoptDocumentSide(budget, engine, doc, docTo);
+    s.budgetPartsChanged();
   }
   const verb = direction === 'undo' ? '已撤销' : '已重做';
   return { ...s.absorb(applied, `${verb}：${step.label}`), done: true };

@@ -14,7 +14,7 @@ import { ApiRefusal } from '../errors.js';
 import { DETAIL_FIELDS, GOAL_FIELDS, type ReadTargetResult, type WizardDepartment, type WizardList, type WizardProject, type WizardProjectSummary, type WizardStep, type WizardSuggestion } from '../wizard.js';
 import { type ProjectDraftState, type WizardSession, draftOf, isStep, readMeta, writeMeta } from './wizard/state.js';
 import { departmentTemplate, projectTemplate } from './wizard/templates.js';
-import { TARGET_ERROR_CODES, targetView } from './wizard/targets.js';
+import { TARGET_ERROR_CODES, severityOf, targetView, type SeverityOf } from './wizard/targets.js';
 import { STATUS_LABELS, departmentFindings, linesOf, projectFindings, statusOf, stepStates } from './wizard/findings.js';
 import { departmentView, projectView } from './wizard/views.js';
 import { indicatorRules, readBasics, readIndicators, refuse, storeRefusal, textValue } from './wizard/input.js';
@@ -53,6 +53,7 @@ function wizardSession(s: Session): WizardSession {
       engine.setDepartmentPerformance(performance);
       s.budgetPartsChanged();
     },
+    ...(s.auditConfig ? { config: s.auditConfig } : {}),
   };
 }
 
@@ -277,12 +278,12 @@ function suggest(s: WizardSession, input: ApiParsedInput<'wizard.suggest'>): Wiz
   return out;
 }
 
-function readTargetText(input: ApiParsedInput<'wizard.readTarget'>): ReadTargetResult {
+function readTargetText(input: ApiParsedInput<'wizard.readTarget'>, severity: SeverityOf): ReadTargetResult {
   const context: TargetContext = {};
   if (input.level1 !== undefined) context.level1 = input.level1;
   if (input.level2 !== undefined) context.level2 = input.level2;
   if (input.name !== undefined) context.name = input.name;
-  const view = targetView(input.text, context);
+  const view = targetView(input.text, context, severity);
   // Typed into the parts editor, "100%" becomes "=100%": a missing comparator is not a reason to refuse.
   const blocking = view.warnings.find((w) => TARGET_ERROR_CODES.has(w.code) && w.code !== 'implicit-comparator');
   let refusal: string | null = blocking?.message ?? null;
@@ -355,7 +356,7 @@ export const wizardArea = defineAreaOver('wizard', wizardSession, {
   'wizard.setTemplate': setTemplate,
   'wizard.setDepartmentTemplate': setDepartmentTemplate,
   'wizard.suggest': suggest,
-  'wizard.readTarget': (_s: WizardSession, input: ApiParsedInput<'wizard.readTarget'>) => readTargetText(input),
+  'wizard.readTarget': (s: WizardSession, input: ApiParsedInput<'wizard.readTarget'>) => readTargetText(input, severityOf(s.config)),
   'wizard.complete': complete,
   'wizard.deleteProject': deleteProject,
   'wizard.department': (s: WizardSession) => departmentView(s, readMeta(s.store)),

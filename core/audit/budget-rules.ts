@@ -1,7 +1,8 @@
 // Hard rules that need only the budget and its code book: references, amounts and the identities that the
 // line items themselves must satisfy.
+import { FUNCTIONAL_BUDGET_LABELS } from '../codelists.js';
 import { economicCodeProblem, functionalCodeProblem } from '../validate.js';
-import { FUNDS, type FundCode } from '../funds.js';
+import { FUNDS, fundBudget, type FundCode } from '../funds.js';
 import { UNIT_KIND_LABELS, fundBalances, fundFamilyLabel } from '../model.js';
 import type { Fen } from '../money.js';
 import type { AuditRule, FindingDraft } from './types.js';
@@ -106,6 +107,30 @@ export const projectUnitExists: AuditRule = {
       .filter((p) => !ctx.unitByCode.has(p.unit))
       .map((p) => ({ place: { project: p.code, field: 'unit' }, message: `${ctx.projectLabel(p)}所属单位“${p.unit}”不在本部门的单位列表中` }));
   },
+};
+
+export const lineFundBudget: AuditRule = {
+  id: 'line.fund-budget',
+  severity: 'hard',
+  description:
+    '支出明细的资金来源必须属于其功能分类科目所在的预算：政府性基金预算科目由政府性基金安排，国有资本经营预算科目由国有资本经营预算安排，一般公共预算资金只安排一般公共预算科目。',
+  line(ctx, line) {
+    const entry = ctx.book.functional.get(line.functional);
+    // A code that is not a 项 of the year's list is reported by line.functional-code.
+    if (!entry || entry.level !== '项') return [];
+    const codeBudget = ctx.book.functional.budgetOf(line.functional);
+    const paidFrom = fundBudget(line.fund);
+    // The unit's own funds (事业收入 …) pay only for 一般公共预算 科目.
+    if (paidFrom === null ? codeBudget === 'general' : paidFrom === codeBudget) return [];
+    const from = paidFrom === null ? '单位资金' : FUNCTIONAL_BUDGET_LABELS[paidFrom];
+    return [
+      {
+        place: { line: line.id, field: 'fund' },
+        message: `${ctx.lineLabel(line)}：功能分类“${line.functional} ${entry.name}”属于${FUNCTIONAL_BUDGET_LABELS[codeBudget]}，资金来源“${ctx.fund(line.fund)}”却属于${from}`,
+      },
+    ];
+  },
+  check: () => [],
 };
 
 export const lineFunctionalCode: AuditRule = {
@@ -265,6 +290,7 @@ export const BUDGET_HARD_RULES: readonly AuditRule[] = [
   projectUnitExists,
   lineFunctionalCode,
   lineEconomicCode,
+  lineFundBudget,
   lineProjectExists,
   basicLineWithoutProject,
   projectYearAmountEqualsLines,

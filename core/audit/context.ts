@@ -15,6 +15,29 @@ export interface AuditSettings {
   placeholderMinIndicators: number;
   /** Project fields an 二上 submission must fill, with their printed labels (T11). */
   requiredProjectFields: readonly { field: keyof Project; label: string }[];
+  /**
+   * A functional 项 (or 款, 类: `itemChangeLevel`) whose amount changes against last year's figure by at least
+   * this share ("0.1" = 10%) needs a written reason (item.large-change).
+   */
+  itemChangeRatio: string;
+  itemChangeLevel: ItemChangeLevel;
+  /** Words that mark a text as not yet written (text.placeholder), besides XX, ×× and {…}. */
+  placeholderWords: readonly string[];
+  /** 控制数: ceilings by unit × fund group × 基本/项目 (optionally by project), from the parameter package. */
+  ceilings: readonly Ceiling[];
+}
+
+export type ItemChangeLevel = '类' | '款' | '项';
+export const ITEM_CHANGE_CODE_LENGTH: Record<ItemChangeLevel, number> = { 类: 3, 款: 5, 项: 7 };
+
+/** A 控制数: what a unit may budget from one fund group for 基本支出 or 项目支出 (or for one project). */
+export interface Ceiling {
+  unit: string;
+  fundGroup: FundGroup;
+  kind: 'basic' | 'project';
+  /** A project's own ceiling (its project lines of the fund group); absent: all of the unit's lines of the kind. */
+  project?: string;
+  amount: Fen;
 }
 
 export const DEFAULT_AUDIT_SETTINGS: AuditSettings = {
@@ -36,6 +59,10 @@ export const DEFAULT_AUDIT_SETTINGS: AuditSettings = {
     { field: 'annualGoal', label: '年度绩效目标' },
     { field: 'indicators', label: '绩效指标' },
   ],
+  itemChangeRatio: '0.1',
+  itemChangeLevel: '项',
+  placeholderWords: ['待填写', '待补充', '请填写', '此处填写'],
+  ceilings: [],
 };
 
 /** One indicator of a project table (T11) or of the department table (T10). */
@@ -73,6 +100,17 @@ export interface LineSums {
   byProject: Map<string, { amount: Fen; lines: number }>;
   /** 一般公共预算“三公”经费: the general public budget lines on the four 三公 款. */
   threePublicGpb: Fen;
+  /** Sum of the lines on each functional 项. */
+  byFunctional: ReadonlyMap<string, Fen>;
+  /** Sum of the lines by unit, fund group and kind (ceilingKey). */
+  byCeiling: ReadonlyMap<string, Fen>;
+  /** Sum of each project's lines by fund group (ceilingKey with the project). */
+  byProjectCeiling: ReadonlyMap<string, Fen>;
+}
+
+/** The key of LineSums.byCeiling / byProjectCeiling. */
+export function ceilingKey(unit: string, group: string, kind: 'basic' | 'project', project?: string | null): string {
+  return project ? `${unit}\u0001${group}\u0001${kind}\u0001${project}` : `${unit}\u0001${group}\u0001${kind}`;
 }
 
 /** The 总计 column of 项 rows by functional 类 (the first three digits of the row's code). */
@@ -99,6 +137,9 @@ export class LineSumsAccumulator {
   private readonly nonAppropriationLines = new Map<string, number>();
   private readonly byProject = new Map<string, { amount: Fen; lines: number }>();
   private threePublicGpb: Fen = 0n;
+  private readonly byFunctional = new KeyedSums();
+  private readonly byCeiling = new KeyedSums();
+  private readonly byProjectCeiling = new KeyedSums();
   private cached: LineSums | null = null;
 
   constructor(private readonly categoryOf: (project: string) => ProjectCategory | undefined) {}
@@ -139,6 +180,9 @@ export class LineSumsAccumulator {
       }
     }
     if (group === 'gpb' && THREE_PUBLIC_CODES.has(line.economic)) this.threePublicGpb += amount;
+    this.byFunctional.add(line.functional, amount, sign);
+    this.byCeiling.add(ceilingKey(line.unit, group, line.kind), amount, sign);
+    if (line.project !== null) this.byProjectCeiling.add(ceilingKey(line.unit, group, line.kind, line.project), amount, sign);
     if (fund.lines === 0) this.byFund.delete(line.fund);
   }
 
@@ -152,6 +196,9 @@ export class LineSumsAccumulator {
       nonAppropriationByClass: this.nonAppropriation,
       byProject: this.byProject,
       threePublicGpb: this.threePublicGpb,
+      byFunctional: this.byFunctional.amounts,
+      byCeiling: this.byCeiling.amounts,
+      byProjectCeiling: this.byProjectCeiling.amounts,
     };
     for (const [fund, { split }] of this.byFund) {
       sums.total += split.total;
@@ -173,6 +220,22 @@ function bump(map: Map<string, { amount: Fen; lines: number }>, key: string, amo
     s.amount += amount;
     s.lines += sign;
     if (s.lines === 0) map.delete(key);
+  }
+}
+
+/** Sums by key that forget a key when its last line goes; `amounts` is read as is (no copy per audit). */
+class KeyedSums {
+  readonly amounts = new Map<string, Fen>();
+  private readonly lines = new Map<string, number>();
+  add(key: string, amount: Fen, sign: 1 | -1): void {
+    const n = (this.lines.get(key) ?? 0) + sign;
+    if (n === 0) {
+      this.lines.delete(key);
+      this.amounts.delete(key);
+    } else {
+      this.lines.set(key, n);
+      this.amounts.set(key, (this.amounts.get(key) ?? 0n) + amount);
+    }
   }
 }
 

@@ -18,7 +18,7 @@ import type { CodeBook } from '../codelists.js';
 import type { Budget, BudgetLine } from '../model.js';
 import type { Fen } from '../money.js';
 import type { ReportRow, ReportTable } from '../tables/report.js';
-import { AuditContext, DEFAULT_AUDIT_SETTINGS, LineSumsAccumulator, type AuditSettings } from './context.js';
+import { AuditContext, DEFAULT_AUDIT_SETTINGS, LineSumsAccumulator, type AuditSettings, type LineSums } from './context.js';
 import { bumpGroup, findingUnit, groupKey } from './groups.js';
 import type { AuditRule, FindingDraft, Severity } from './types.js';
 
@@ -125,6 +125,11 @@ export class IncrementalAudit {
       const r = t && ctx.row(t, row);
       if (t && r) this.addRow(ctx, t, r);
     }
+  }
+
+  /** The sums of the lines kept edit by edit (the 控制数 view reads what the ceiling rule reads). */
+  lineSums(): LineSums {
+    return this.sums.sums();
   }
 
   counts(): AuditCounts {

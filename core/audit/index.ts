@@ -11,14 +11,23 @@ import { AuditContext, DEFAULT_AUDIT_SETTINGS, type AuditSettings } from './cont
 import { SOFT_RULES } from './soft-rules.js';
 import { TABLE_RULES } from './table-rules.js';
 import { DOCUMENT_RULES } from '../document/audit.js';
+import { PARAMETER_HARD_RULES, PARAMETER_SOFT_RULES } from './param-rules.js';
 import type { AuditRule, Finding } from './types.js';
 
 export type { AuditRule, Finding, FindingDraft, FindingPlace, Severity } from './types.js';
 export { AuditContext, DEFAULT_AUDIT_SETTINGS, LineSumsAccumulator, type AuditSettings, type IndicatorAt } from './context.js';
 export { IncrementalAudit, type AuditCounts } from './incremental.js';
+export { type Ceiling, type ItemChangeLevel } from './context.js';
 
 /** Every rule, hard first, in the order findings are reported. */
-export const AUDIT_RULES: readonly AuditRule[] = [...BUDGET_HARD_RULES, ...TABLE_RULES, ...DOCUMENT_RULES, ...SOFT_RULES];
+export const AUDIT_RULES: readonly AuditRule[] = [
+  ...BUDGET_HARD_RULES,
+  ...PARAMETER_HARD_RULES,
+  ...TABLE_RULES,
+  ...DOCUMENT_RULES,
+  ...SOFT_RULES,
+  ...PARAMETER_SOFT_RULES,
+];
 
 export function auditRule(id: string): AuditRule | undefined {
   return AUDIT_RULES.find((r) => r.id === id);

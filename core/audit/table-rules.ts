@@ -14,7 +14,7 @@ function cell(ctx: AuditContext, table: ReportTable | undefined, key: string, co
   return ctx.row(table, key)?.cells[column] ?? 0n;
 }
 
-function columnLabel(table: ReportTable, key: string): string {
+export function columnLabel(table: ReportTable, key: string): string {
   const leaf = leafColumns(table.columns).find((c) => c.key === key);
   if (!leaf) return key;
   // 小计 alone says nothing: name its group (基本支出小计, 一般公共预算小计).
@@ -37,7 +37,7 @@ function findParentLabel(columns: ReportTable['columns'], key: string, parent: s
 }
 
 /** "T05 一般公共预算支出情况表“合计”行“基本支出小计”列". */
-function where(ctx: AuditContext, table: ReportTable, rowKey: string, column: string): string {
+export function where(ctx: AuditContext, table: ReportTable, rowKey: string, column: string): string {
   const r = ctx.row(table, rowKey);
   return `${table.id} ${table.title}“${r?.label ?? rowKey}”行“${columnLabel(table, column)}”列`;
 }
@@ -50,7 +50,7 @@ const SPLIT_TABLES: readonly { id: 'T03' | 'T05' | 'T09'; group?: FundGroup; lin
 ];
 const SPLIT_TABLE_IDS: readonly string[] = SPLIT_TABLES.map((t) => t.id);
 
-function mismatch(ctx: AuditContext, table: ReportTable, rowKey: string, column: string, shown: Fen, expected: Fen, because: string): FindingDraft {
+export function mismatch(ctx: AuditContext, table: ReportTable, rowKey: string, column: string, shown: Fen, expected: Fen, because: string): FindingDraft {
   return {
     place: { table: table.id, row: rowKey, field: column },
     message: `${where(ctx, table, rowKey, column)}为 ${ctx.money(shown)}，${because} ${ctx.money(expected)}（差额 ${ctx.difference(shown - expected)}）`,

@@ -7,6 +7,7 @@ import { UNIT_KIND_LABELS, type Budget, type ThreePublicItem } from '../model.js
 import type { Fen } from '../money.js';
 import type { ReportRow, ReportTable, TableId } from '../tables/report.js';
 import { TABLE_IDS } from '../tables/report.js';
+import type { DocChart } from './charts.js';
 import { changeAgainst, narrativeAmount, sharesOf, typedNumber, type Change } from './figures.js';
 import { FIGURE_KEY_PREFIX, NARRATIVE_FIELDS, isCount, narrativeField } from './fields.js';
 
@@ -21,11 +22,14 @@ export interface DocRun {
   missing?: boolean;
 }
 
-export type ParagraphKind = 'title' | 'toc' | 'part' | 'heading' | 'subheading' | 'body' | 'list' | 'signature';
+export type ParagraphKind = 'title' | 'toc' | 'part' | 'heading' | 'subheading' | 'body' | 'list' | 'signature' | 'chart';
 
 export interface DocParagraph {
   kind: ParagraphKind;
+  /** A chart paragraph's one run is the chart's caption. */
   runs: DocRun[];
+  /** kind 'chart': the id of the chart (BudgetDocument.charts) drawn here. */
+  chart?: string;
   /** Section this paragraph belongs to ("2.1" = 第二部分 一), for the editor to show where it is. */
   section: string;
 }
@@ -59,6 +63,8 @@ export interface BudgetDocument {
   title: string;
   paragraphs: DocParagraph[];
   figures: DocFigure[];
+  /** The charts, in document order; each is drawn where its 'chart' paragraph stands. */
+  charts: DocChart[];
   /** The tables of the 附件, in published order (T01 … T11). */
   tables: ReportTable[];
   disagreements: DocDisagreement[];
@@ -71,6 +77,7 @@ const CLASS_ORDINAL = /^[一二三四五六七八九十]+、/;
 class Drafter {
   readonly paragraphs: DocParagraph[] = [];
   readonly figures: DocFigure[] = [];
+  readonly charts: DocChart[] = [];
   readonly problems: string[] = [];
   private section = '0';
   private readonly byId = new Map<TableId, ReportTable>();
@@ -125,6 +132,13 @@ class Drafter {
 
   para(kind: ParagraphKind, ...runs: (DocRun | string)[]): void {
     this.paragraphs.push({ kind, section: this.section, runs: runs.map((r) => (typeof r === 'string' ? { text: r } : r)) });
+  }
+
+  /** A chart drawn here, numbered in document order (图1, 图2 …); its caption is its paragraph's text. */
+  chart(c: Omit<DocChart, 'title'> & { title: string }): void {
+    const chart: DocChart = { ...c, title: `图${this.charts.length + 1} ${c.title}` };
+    this.charts.push(chart);
+    this.paragraphs.push({ kind: 'chart', section: this.section, runs: [{ text: chart.title }], chart: chart.id });
   }
 
   /** A computed figure; a typed value, when the user gave one, is printed in its place. */
@@ -232,7 +246,12 @@ export const ATTACHMENT_TITLES: Record<TableId, string> = {
   T11: '财政支出绩效目标申报表',
 };
 
-export function draftDocument(budget: Budget, tables: readonly ReportTable[]): BudgetDocument {
+export interface DraftOptions {
+  /** The engine's functional subtotals (every line, by 类/款/项 code): the 支出结构 chart by 类 reads them. */
+  functional?: ReadonlyMap<string, Fen>;
+}
+
+export function draftDocument(budget: Budget, tables: readonly ReportTable[], options: DraftOptions = {}): BudgetDocument {
   const d = new Drafter(budget, tables);
   const name = d.text('shortName').trim() || budget.department.name;
   const { year, prior, unit } = d;
@@ -303,6 +322,28 @@ export function draftDocument(budget: Budget, tables: readonly ReportTable[]): B
       runs.push(d.reason('reason.total', '主要原因是：'));
     }
     d.para('body', ...runs);
+    // 与上年对比: each total whose last-year figure is known, beside this year's (the cells the sentences read).
+    const pairs: [string, Fen | undefined, Fen][] = [
+      ['收支总计', py?.total, spendTotal],
+      ['基本支出', py?.basic, d.cell('T03', 'total', 'basic')],
+      ['项目支出', py?.project, d.cell('T03', 'total', 'project')],
+      ['一般公共预算', py?.generalPublicBudget, d.cell('T04', 'income:gpb', 'amount')],
+      ['政府性基金预算', py?.governmentFund, d.cell('T09', 'total', 'total')],
+    ];
+    const known = pairs.filter((p): p is [string, Fen, Fen] => p[1] !== undefined);
+    if (known.length > 0) {
+      d.chart({
+        id: 'prior',
+        title: `${prior}年与${year}年预算对比`,
+        kind: 'compare',
+        unit,
+        categories: known.map(([l]) => l),
+        series: [
+          { name: `${prior}年`, values: known.map(([, p]) => narrativeAmount(p, unit)) },
+          { name: `${year}年`, values: known.map(([, , c]) => narrativeAmount(c, unit)) },
+        ],
+      });
+    }
   }
 
   // 二、收入预算总体情况说明
@@ -352,6 +393,37 @@ export function draftDocument(budget: Budget, tables: readonly ReportTable[]): B
       runs.push(`${label}`, ...(change.direction === '持平' ? [`与${prior}年持平`] : [`比${prior}年`, ...d.changeRuns(key, label, change, true)]), '。');
     }
     d.para('body', ...runs);
+    if (shares) {
+      d.chart({
+        id: 'structure',
+        title: `${year}年支出结构：基本支出与项目支出`,
+        kind: 'pie',
+        unit,
+        categories: ['基本支出', '项目支出'],
+        series: [{ name: `${year}年`, values: [narrativeAmount(basic, unit), narrativeAmount(project, unit)] }],
+        shares,
+      });
+    }
+    // By 功能分类 类: the engine's subtotals of every line (all funds), named as T04 names its 类 rows.
+    const classes = [...(options.functional ?? new Map<string, Fen>())]
+      .filter(([code, amount]) => code.length === 3 && amount !== 0n)
+      .sort(([a], [b]) => a.localeCompare(b));
+    const classShares = sharesOf(
+      classes.map(([, a]) => a),
+      total,
+    );
+    if (classes.length > 0 && classShares) {
+      const names = new Map((d.table('T04')?.rows ?? []).filter((r) => r.kind === 'class' && r.code).map((r) => [r.code!, r.label.replace(CLASS_ORDINAL, '').replace(/支出$/, '')]));
+      d.chart({
+        id: 'classes',
+        title: `${year}年支出结构：按支出功能分类（类）`,
+        kind: 'bar',
+        unit,
+        categories: classes.map(([code]) => names.get(code) ?? code),
+        series: [{ name: `${year}年`, values: classes.map(([, a]) => narrativeAmount(a, unit)) }],
+        shares: classShares,
+      });
+    }
   }
 
   // 四、财政拨款收入支出预算总体情况说明
@@ -396,6 +468,13 @@ export function draftDocument(budget: Budget, tables: readonly ReportTable[]): B
           const change = changeAgainst(c.amount, p);
           runs.push('，', ...(change.direction === '持平' ? [`与${prior}年持平`] : [`比${prior}年`, ...d.changeRuns(`class.${c.code}`, `${c.name}（类）支出`, change, true)]));
         }
+        // The reasons written for large changes of the 类 and its 款 and 项 (审核 item.large-change).
+        const reasons = Object.entries(d.budget.changeReasons ?? {})
+          .filter(([code]) => code.startsWith(c.code))
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([, r]) => r.trim().replace(/[。；，;,]+$/, ''))
+          .filter((r) => r !== '');
+        if (reasons.length > 0) runs.push(`，主要原因是：${reasons.join('；')}`);
       });
       runs.push('。');
     }
@@ -451,6 +530,30 @@ export function draftDocument(budget: Budget, tables: readonly ReportTable[]): B
     if (purchase !== 0n) vehicleRuns.push('公务用车购置费', d.amount('threePublic.vehiclePurchase', '公务用车购置费', purchase), `${unit}，`);
     vehicleRuns.push('公务用车运行维护费', d.amount('threePublic.vehicleRunning', '公务用车运行维护费', running), unit, ...usage('usage.vehicle'), ...compare('vehicle', vehicle, '公务用车购置及运行费'), '。');
     d.para('body', ...vehicleRuns);
+    // “三公”经费与上年对比: 合计 and each item whose last-year figure is known.
+    const items = py?.threePublicItems;
+    const vehiclePrior =
+      items?.vehicleRunning !== undefined || items?.vehiclePurchase !== undefined ? (items.vehicleRunning ?? 0n) + (items.vehiclePurchase ?? 0n) : undefined;
+    const pairs: [string, Fen | undefined, Fen][] = [
+      ['合计', py?.threePublic, total],
+      ['因公出国（境）费', items?.abroad, abroad],
+      ['公务接待费', items?.reception, reception],
+      ['公务用车购置及运行费', vehiclePrior, vehicle],
+    ];
+    const known = pairs.filter((p): p is [string, Fen, Fen] => p[1] !== undefined);
+    if (known.length > 0) {
+      d.chart({
+        id: 'threePublic',
+        title: `“三公”经费${prior}年与${year}年预算对比`,
+        kind: 'compare',
+        unit,
+        categories: known.map(([l]) => l),
+        series: [
+          { name: `${prior}年`, values: known.map(([, p]) => narrativeAmount(p, unit)) },
+          { name: `${year}年`, values: known.map(([, , c]) => narrativeAmount(c, unit)) },
+        ],
+      });
+    }
   }
 
   // 八、政府性基金预算支出预算情况说明
@@ -579,7 +682,7 @@ export function draftDocument(budget: Budget, tables: readonly ReportTable[]): B
       disagreements.push({ figure: f.id, label: f.label, typed: f.typed, computed: f.computed, unit: f.unit });
     }
   }
-  return { fiscalYear: year, name, title, paragraphs: d.paragraphs, figures: d.figures, tables: d.tables(), disagreements, problems: d.problems };
+  return { fiscalYear: year, name, title, paragraphs: d.paragraphs, figures: d.figures, charts: d.charts, tables: d.tables(), disagreements, problems: d.problems };
 }
 
 /** The printed text of a paragraph (placeholders of missing parts left out). */

@@ -2,5 +2,6 @@
 export * from './figures.js';
 export * from './fields.js';
 export * from './draft.js';
+export * from './charts.js';
 export { DOCUMENT_RULES, narrativeFigureDisagrees } from './audit.js';
 export { priorYearFromBudget } from './prior.js';

@@ -20,6 +20,7 @@ import type { FundGroup } from '../funds.js';
 import type { AmountUnit } from '../money.js';
 import { formatDefinitions, parsePublicationFormat, type PublicationFormat } from './format.js';
 import type { LinePredicate } from './predicates.js';
+import type { PriorSource } from './prior-columns.js';
 import type { AmountFormat, ReportColumn, RowKind, TableId, TableLayout } from './report.js';
 
 /** A header cell; leaves with a `feed` are amount columns. */
@@ -28,6 +29,8 @@ export interface ColumnSpec {
   label: string;
   children?: ColumnSpec[];
   feed?: LinePredicate;
+  /** A 上年 column: last year's figure, never lines (prior-columns.ts). */
+  prior?: PriorSource;
   side?: 'income' | 'expenditure';
 }
 

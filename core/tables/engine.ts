@@ -20,7 +20,7 @@
 import type { CodeBook } from '../codelists.js';
 import { fundGroup, type FundCode } from '../funds.js';
 import type { Fen } from '../money.js';
-import type { Budget, BudgetLine, DepartmentPerformance, IncomeLine, Project, ProjectCategory, Unit, UnitKind } from '../model.js';
+import type { Budget, BudgetLine, DepartmentPerformance, IncomeLine, PriorYear, Project, ProjectCategory, Unit, UnitKind } from '../model.js';
 import {
   PROJECT_AMOUNT_FIELDS,
   definitionLeafKeys,
@@ -32,6 +32,7 @@ import {
 } from './definitions.js';
 import type { PublicationFormat } from './format.js';
 import { ATTRIBUTE_VALUE, compilePredicate, predicateAttributes, type CompiledPredicate, type LineFacts } from './predicates.js';
+import { priorFigure, type PriorSource } from './prior-columns.js';
 import type { ReportRow, ReportTable, TableId } from './report.js';
 import { qualifiedItemNames } from './years.js';
 
@@ -114,6 +115,10 @@ interface TableState {
   stale: Set<RowState>;
   /** The reported rows in print order, shared between reads until a row appears, disappears or is rebuilt. */
   sharedRows: ReportRow[] | null;
+  /** 上年 columns (a format's `prior`): leaf index and source. Lines never feed them; reports print last year's figure. */
+  priorColumns: { index: number; source: PriorSource }[];
+  /** Last year's figures, for the 上年 columns. */
+  prior: PriorYear | null;
   /** Stamp of the table's last change (cells, rows, projects, texts): see `TableEngine.tableVersion`. */
   version: number;
 }
@@ -164,6 +169,8 @@ export class TableEngine {
   private readonly projectLines = new Map<string, Set<number>>();
   private income: IncomeLine[];
   private performance: DepartmentPerformance | null;
+  /** Last year's figures, printed in the columns a format fills from them (`prior`). */
+  private priorYear: PriorYear | null;
   private readonly definitions: TableDefinition[];
   private states: TableState[] = [];
   /** The tables lines feed (all but T11). */
@@ -191,6 +198,7 @@ export class TableEngine {
     for (const p of budget.projects) this.projects.set(p.code, { ...p });
     this.income = budget.income.map((i) => ({ ...i }));
     this.performance = budget.departmentPerformance;
+    this.priorYear = budget.priorYear;
     this.qualifiedNames = new Set(qualifiedItemNames(budget.fiscalYear));
     this.definitions = tableDefinitions({
       year: budget.fiscalYear,
@@ -292,6 +300,17 @@ export class TableEngine {
     return this.rebuildAndDiff();
   }
 
+  /** Last year's figures (typed in the app or taken from last year's file). */
+  setPriorYear(priorYear: PriorYear | null): void {
+    this.priorYear = priorYear;
+    for (const state of this.states) {
+      if (state.priorColumns.length === 0) continue;
+      state.prior = priorYear;
+      for (const row of state.rows.values()) refreshReport(row);
+      state.version = stamp();
+    }
+  }
+
   /** T10's texts (履职目标, 任务, 指标). Its budget block comes from the lines. */
   setDepartmentPerformance(performance: DepartmentPerformance | null): void {
     this.performance = performance;
@@ -342,6 +361,8 @@ export class TableEngine {
     const row = state?.rows.get(rowKey);
     const index = state?.leafIndex.get(columnKey);
     if (!row || index === undefined) return 0n;
+    const prior = state!.priorColumns.find((c) => c.index === index);
+    if (prior) return priorFigure(state!.prior, prior.source, row.meta.code) ?? 0n;
     return row.cells[index] ?? 0n;
   }
 
@@ -505,12 +526,14 @@ export class TableEngine {
     const leafKeys = definitionLeafKeys(def.columns);
     const leafIndex = new Map(leafKeys.map((k, i) => [k, i]));
     const columnFeeds: CompiledPredicate[] = [];
+    const priorColumns: TableState['priorColumns'] = [];
     const attributes = predicateAttributes(def.filter);
     const walk = (cs: TableDefinition['columns']) => {
       for (const c of cs) {
         if (c.children?.length) walk(c.children);
         else {
-          columnFeeds.push(c.feed ? compilePredicate(c.feed) : () => false);
+          if (c.prior) priorColumns.push({ index: columnFeeds.length, source: c.prior });
+          columnFeeds.push(c.feed && !c.prior ? compilePredicate(c.feed) : () => false);
           if (c.feed) predicateAttributes(c.feed, attributes);
         }
       }
@@ -535,6 +558,8 @@ export class TableEngine {
       metaCache,
       stale: new Set(),
       sharedRows: null,
+      priorColumns,
+      prior: priorColumns.length > 0 ? this.priorYear : null,
       version: stamp(),
     };
     if (def.rows.type === 'fixed') {
@@ -1047,6 +1072,16 @@ function refreshReport(row: RowState): void {
   if (!report) return;
   const keys = row.table.leafKeys;
   for (const i of columnsOf(row)) report.cells[keys[i]!] = row.cells[i]!;
+  fillPrior(row, report.cells);
+}
+
+/** Last year's figures in the row's 上年 columns (zero while not known). */
+function fillPrior(row: RowState, cells: Record<string, Fen>): void {
+  const state = row.table;
+  for (const { index, source } of state.priorColumns) {
+    if (row.meta.columns && !row.meta.columns.includes(index)) continue;
+    cells[state.leafKeys[index]!] = priorFigure(state.prior, source, row.meta.code) ?? 0n;
+  }
 }
 
 function toReportRow(row: RowState): ReportRow {
@@ -1054,6 +1089,7 @@ function toReportRow(row: RowState): ReportRow {
   const cells: Record<string, Fen> = {};
   const keys = row.table.leafKeys;
   for (const i of columnsOf(row)) cells[keys[i]!] = row.cells[i]!;
+  if (row.table.priorColumns.length > 0) fillPrior(row, cells);
   // Field by field rather than a spread: this runs for every row of every table on each snapshot.
   const out: ReportRow = { key: m.key, label: m.label, kind: m.kind, labels: { ...m.labels }, cells };
   if (m.code !== undefined) out.code = m.code;

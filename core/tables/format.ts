@@ -3,8 +3,8 @@
 // a user may load another from a file. Every file is checked completely with zod and the rules below before
 // it is used, and every problem is reported with its JSON path, in Chinese.
 //
-// Text may hold placeholders filled per budget: {year} 预算年度, {department} 部门名称, {unit} 金额单位
-// (万元 / 元). The schema is documented in the README (“公开表格式”).
+// Text may hold placeholders filled per budget: {year} 预算年度, {priorYear} 上一年度, {department} 部门名称,
+// {unit} 金额单位 (万元 / 元). The schema is documented in the README (“公开表格式”).
 import { z } from 'zod';
 import type { CodeBook } from '../codelists.js';
 import { FUNDS } from '../funds.js';
@@ -14,14 +14,18 @@ import type { Problem } from '../problems.js';
 import type { ColumnSpec, DefinitionContext, FixedRowSpec, RowsSpec, TableDefinition } from './definitions.js';
 import type { LinePredicate } from './predicates.js';
 import type { RowKind } from './report.js';
+import { PRIOR_SOURCES, type PriorSource } from './prior-columns.js';
 import { functionalClassLabel } from './years.js';
+import { identityTables, parseIdentity } from '../audit/expression.js';
+import { identityRuleProblems } from '../audit/identities.js';
+import { BUILTIN_RULE_IDS } from '../audit/rule-set.js';
 
 export const PUBLICATION_FORMAT_VERSION = 'budget-publication-format/1';
 
 const FUND_CODES = FUNDS.map((f) => f.code) as [string, ...string[]];
 const FUND_GROUPS = [...new Set(FUNDS.map((f) => f.group))] as [string, ...string[]];
 const ROW_KINDS = ['total', 'subtotal', 'unit', 'class', 'section', 'item', 'fixed', 'project'] as const satisfies readonly RowKind[];
-const PLACEHOLDERS = new Set(['year', 'department', 'unit']);
+const PLACEHOLDERS = new Set(['year', 'priorYear', 'department', 'unit']);
 
 const key = z.string().min(1).max(80);
 const label = z.string().max(200);
@@ -49,6 +53,8 @@ interface ColumnInput {
   label: string;
   side?: 'income' | 'expenditure' | undefined;
   feed?: LinePredicate | undefined;
+  /** A 上年 column: last year's figure (prior-columns.ts) instead of lines. */
+  prior?: PriorSource | undefined;
   children?: ColumnInput[] | undefined;
 }
 
@@ -59,6 +65,7 @@ const column: z.ZodType<ColumnInput> = z.lazy(() =>
       label,
       side: z.enum(['income', 'expenditure']).optional(),
       feed: predicate.optional(),
+      prior: z.enum(PRIOR_SOURCES).optional(),
       children: z.array(column).min(1).optional(),
     })
     .strict(),
@@ -117,6 +124,19 @@ const table = z
   .strict();
 type TableInput = z.infer<typeof table>;
 
+/** A 审核 rule of identities between the format's table cells (core/audit/expression.ts), shipped with it. */
+export const identityRuleSchema = z
+  .object({
+    id: z.string().min(1).max(64),
+    level: z.enum(['hard', 'soft', 'off']),
+    description: z.string().min(1).max(500),
+    expressions: z
+      .array(z.object({ expression: z.string().min(1).max(2000), because: z.string().min(1).max(200).optional() }).strict())
+      .min(1)
+      .max(100),
+  })
+  .strict();
+
 const formatSchema = z
   .object({
     format: z.literal(PUBLICATION_FORMAT_VERSION),
@@ -124,6 +144,7 @@ const formatSchema = z
     name: z.string().min(1).max(100),
     description: z.string().max(2000).optional(),
     tables: z.array(table).min(1).max(40),
+    identities: z.array(identityRuleSchema).max(200).optional(),
   })
   .strict();
 
@@ -217,10 +238,14 @@ function tableProblems(t: TableInput, ti: number): Problem[] {
         const p = `${base}[${i}]`;
         if (c.children?.length) {
           if (c.feed) out.push({ path: at(`${p}.feed`), message: '有下级的表头格不取数，feed 只能写在最下一级的列上' });
+          if (c.prior) out.push({ path: at(`${p}.prior`), message: '有下级的表头格不取数，prior 只能写在最下一级的列上' });
           walkFeeds(c.children, `${p}.children`);
         } else if (t.layout === 'projects') {
           if (!projectFields.has(c.key)) out.push({ path: at(`${p}.key`), message: `项目表的金额列只能是 ${[...projectFields].join('、')}` });
-        } else if (!c.feed) out.push({ path: at(`${p}.feed`), message: `金额列 “${c.label || c.key}” 缺少 feed（哪些预算行计入此列）` });
+        } else if (c.prior) {
+          if (c.feed) out.push({ path: at(`${p}.feed`), message: `上年列 “${c.label || c.key}” 取上年数（prior），不能再写 feed` });
+          if (t.layout === 'two-sided') out.push({ path: at(`${p}.prior`), message: '收支两栏的表不能有上年列（prior）' });
+        } else if (!c.feed) out.push({ path: at(`${p}.feed`), message: `金额列 “${c.label || c.key}” 缺少 feed（哪些预算行计入此列；上年列写 prior）` });
       });
     };
     walkFeeds(t.columns, '.columns');
@@ -273,7 +298,7 @@ function tableProblems(t: TableInput, ti: number): Problem[] {
     if (r.type === 'fixed') r.rows.forEach((row, i) => texts.push([`.rows.rows[${i}].label`, row.label]));
     for (const [p, text] of texts) {
       for (const m of text.matchAll(/\{([^}]*)\}/g)) {
-        if (!PLACEHOLDERS.has(m[1]!)) out.push({ path: at(p), message: `未知的占位符 {${m[1]}}（可用：{year}、{department}、{unit}）` });
+        if (!PLACEHOLDERS.has(m[1]!)) out.push({ path: at(p), message: `未知的占位符 {${m[1]}}（可用：{year}、{priorYear}、{department}、{unit}）` });
       }
     }
   }
@@ -294,9 +319,37 @@ export function parsePublicationFormat(value: unknown): ParseFormatResult {
     const t = table.safeParse(raw);
     if (t.success) problems.push(...tableProblems(t.data, ti));
   });
+  const rawIdentities = typeof value === 'object' && value !== null && Array.isArray((value as { identities?: unknown }).identities) ? (value as { identities: unknown[] }).identities : [];
+  const tableIds = new Set(rawTables.map((t) => (typeof t === 'object' && t !== null ? (t as { id?: unknown }).id : undefined)));
+  problems.push(...identitiesProblems(rawIdentities, '$.identities', tableIds));
   problems.sort((a, b) => comparePaths(a.path, b.path));
   if (problems.length > 0 || !parsed.success) return { ok: false, problems };
   return { ok: true, format: parsed.data };
+}
+
+/**
+ * Checks data rules beyond their shape: ids (unique, not a built-in rule's), expressions that read, and (when
+ * `tableIds` is given) tables the expressions name that exist.
+ */
+export function identitiesProblems(raw: readonly unknown[], path: string, tableIds: ReadonlySet<unknown> | null): Problem[] {
+  const out: Problem[] = [];
+  const seen = new Set<string>();
+  raw.forEach((item, i) => {
+    const r = identityRuleSchema.safeParse(item);
+    if (!r.success) return;
+    const at = `${path}[${i}]`;
+    out.push(...identityRuleProblems(r.data, at, BUILTIN_RULE_IDS));
+    if (seen.has(r.data.id)) out.push({ path: `${at}.id`, message: `规则编号“${r.data.id}”重复` });
+    seen.add(r.data.id);
+    if (!tableIds) return;
+    r.data.expressions.forEach((e, j) => {
+      const parsed = parseIdentity(e.expression);
+      if (!parsed.ok) return;
+      const missing = identityTables(parsed.identity).filter((t) => !tableIds.has(t));
+      if (missing.length) out.push({ path: `${at}.expressions[${j}].expression`, message: `格式中没有表 ${missing.join('、')}` });
+    });
+  });
+  return out;
 }
 
 /** Orders problems by where they are: tables in order, then as the path reads. */
@@ -308,8 +361,8 @@ function comparePaths(a: string, b: string): number {
 // --- from a format to the engine's definitions ------------------------------------------------------------
 
 function fill(text: string, ctx: DefinitionContext): string {
-  return text.replace(/\{(year|department|unit)\}/g, (_, k: string) =>
-    k === 'year' ? String(ctx.year) : k === 'department' ? ctx.departmentName : ctx.amountUnit,
+  return text.replace(/\{(year|priorYear|department|unit)\}/g, (_, k: string) =>
+    k === 'year' ? String(ctx.year) : k === 'priorYear' ? String(ctx.year - 1) : k === 'department' ? ctx.departmentName : ctx.amountUnit,
   );
 }
 
@@ -317,6 +370,7 @@ function toColumn(c: ColumnInput, ctx: DefinitionContext): ColumnSpec {
   const out: ColumnSpec = { key: c.key, label: fill(c.label, ctx) };
   if (c.side) out.side = c.side;
   if (c.feed) out.feed = c.feed;
+  if (c.prior) out.prior = c.prior;
   if (c.children?.length) out.children = c.children.map((k) => toColumn(k, ctx));
   return out;
 }

@@ -1,12 +1,14 @@
 // 预算说明: the drafted disclosure document beside the parts the user writes. The preview is drafted by the
 // service from the live table engine, so an edit in the grid changes its sentences the next time it is shown;
 // figures are marked, parts still to be written are shown as placeholders (never printed).
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { DocFieldView, DocumentView } from '../../api/document.js';
-import { PRIOR_ITEM_FIELDS, PRIOR_ITEM_LABELS, PRIOR_SCALAR_FIELDS, PRIOR_SCALAR_LABELS } from '../../api/document.js';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { DocFieldView, DocumentView, PriorFunctionalView } from '../../api/document.js';
+import { PRIOR_ITEM_FIELDS, PRIOR_ITEM_LABELS, PRIOR_SCALAR_FIELDS, PRIOR_SCALAR_LABELS, PRIOR_UPLOAD_MAX_BYTES } from '../../api/document.js';
 import { call, errorMessage } from '../api.js';
-import { downloadBase64 } from '../submission/files.js';
+import { HiddenFileInput } from '../dialogs.js';
+import { downloadBase64, fileToBase64 } from '../submission/files.js';
 import { trackSave } from '../save-state.js';
+import { DocChart } from './DocChart.js';
 import type { ShowToast } from '../toast.js';
 import './document.css';
 
@@ -63,16 +65,45 @@ function FieldEditor({ field, readOnly, onSave }: { field: DocFieldView; readOnl
   );
 }
 
-function PriorEditor({ view, readOnly, onSave }: { view: DocumentView; readOnly: boolean; onSave(amounts: Record<string, string>, items: Record<string, string>): Promise<void> }) {
+type PriorInput = { amounts: Record<string, string>; items: Record<string, string>; functional: Record<string, string> };
+
+/** 上年数: totals and 三公 items, and last year's figure per 功能分类 类/款/项 beside this year's. */
+function PriorEditor({
+  view,
+  functional,
+  readOnly,
+  onSave,
+  onImport,
+}: {
+  view: DocumentView;
+  functional: PriorFunctionalView | null;
+  readOnly: boolean;
+  onSave(input: PriorInput): Promise<void>;
+  onImport(file: File): Promise<void>;
+}) {
   const [amounts, setAmounts] = useState(view.prior.amounts as Record<string, string>);
   const [items, setItems] = useState(view.prior.items as Record<string, string>);
+  const shownFunctional = useMemo(() => Object.fromEntries((functional?.rows ?? []).map((r) => [r.code, r.prior ?? ''])), [functional]);
+  const [codes, setCodes] = useState<Record<string, string>>(shownFunctional);
+  const fileInput = useRef<HTMLInputElement>(null);
   useEffect(() => {
     setAmounts(view.prior.amounts);
     setItems(view.prior.items);
   }, [view.prior]);
-  const changed = PRIOR_SCALAR_FIELDS.some((k) => amounts[k] !== view.prior.amounts[k]) || PRIOR_ITEM_FIELDS.some((k) => items[k] !== view.prior.items[k]);
+  useEffect(() => setCodes(shownFunctional), [shownFunctional]);
+  const changedCodes = Object.fromEntries(Object.entries(codes).filter(([c, v]) => v !== (shownFunctional[c] ?? '')));
+  const changed =
+    PRIOR_SCALAR_FIELDS.some((k) => amounts[k] !== view.prior.amounts[k]) ||
+    PRIOR_ITEM_FIELDS.some((k) => items[k] !== view.prior.items[k]) ||
+    Object.keys(changedCodes).length > 0;
   return (
     <div className="doc-prior" data-testid="prior-editor">
+      <div className="doc-prior-import">
+        <button type="button" disabled={readOnly} onClick={() => fileInput.current?.click()} title="从上年的预算交换文件（.json）或上报数据包（.zip）取上年数，替换现有上年数（可撤销）">
+          导入上年数据…
+        </button>
+        <HiddenFileInput inputRef={fileInput} accept=".json,.zip,application/json,application/zip" testId="prior-import-file" onFile={(f) => void onImport(f)} />
+      </div>
       <div className="doc-prior-grid">
         {PRIOR_SCALAR_FIELDS.map((k) => (
           <label key={k}>
@@ -87,11 +118,43 @@ function PriorEditor({ view, readOnly, onSave }: { view: DocumentView; readOnly:
           </label>
         ))}
       </div>
+      {functional && functional.rows.length > 0 ? (
+        <table className="doc-prior-codes" data-testid="prior-functional">
+          <thead>
+            <tr>
+              <th>功能分类科目</th>
+              <th>{functional.priorYear + 1}年</th>
+              <th>{functional.priorYear}年</th>
+            </tr>
+          </thead>
+          <tbody>
+            {functional.rows.map((r) => (
+              <tr key={r.code} className={`level-${r.code.length}`}>
+                <td title={r.code}>
+                  {r.code} {r.name}
+                </td>
+                <td className="num">{r.current}</td>
+                <td>
+                  <input
+                    type="text"
+                    inputMode="decimal"
+                    aria-label={`${r.code} ${r.name} ${functional.priorYear}年`}
+                    data-prior-code={r.code}
+                    value={codes[r.code] ?? ''}
+                    disabled={readOnly}
+                    onChange={(e) => setCodes({ ...codes, [r.code]: e.target.value })}
+                  />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
       <div className="doc-prior-foot">
         <span className="muted">
-          单位：{view.unit}；功能分类 {view.prior.functionalCodes} 个科目、经济分类 {view.prior.economicCodes} 个科目（从上年文件取数：命令行 prior import）
+          单位：{view.unit}；已有功能分类 {view.prior.functionalCodes} 个科目、经济分类 {view.prior.economicCodes} 个科目的上年数
         </span>
-        <button type="button" className="primary" disabled={readOnly || !changed} onClick={() => void onSave(amounts, items)}>
+        <button type="button" className="primary" disabled={readOnly || !changed} onClick={() => void onSave({ amounts, items, functional: changedCodes })}>
           保存上年数
         </button>
       </div>
@@ -101,14 +164,15 @@ function PriorEditor({ view, readOnly, onSave }: { view: DocumentView; readOnly:
 
 export function DocumentPane({ revision, readOnly, onChanged, toast }: Props) {
   const [view, setView] = useState<DocumentView | null>(null);
+  const [functional, setFunctional] = useState<PriorFunctionalView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [figure, setFigure] = useState<string | null>(null);
   const [typed, setTyped] = useState('');
 
   useEffect(() => {
     let live = true;
-    call('document.view', {})
-      .then((v) => live && (setView(v), setError(null)))
+    Promise.all([call('document.view', {}), call('document.priorFunctional', {})])
+      .then(([v, f]) => live && (setView(v), setFunctional(f), setError(null)))
       .catch((err: unknown) => live && setError(errorMessage(err)));
     return () => {
       live = false;
@@ -128,13 +192,30 @@ export function DocumentPane({ revision, readOnly, onChanged, toast }: Props) {
   );
 
   const savePrior = useCallback(
-    async (amounts: Record<string, string>, items: Record<string, string>) => {
+    async (input: PriorInput) => {
       try {
-        setView(await trackSave(call('document.savePrior', { amounts, items })));
+        setView(await trackSave(call('document.savePrior', input)));
+        setFunctional(await call('document.priorFunctional', {}));
         onChanged();
         toast('已保存上年数', 'success');
       } catch (err) {
         toast(errorMessage(err), 'error', 10000);
+      }
+    },
+    [onChanged, toast],
+  );
+
+  const importPrior = useCallback(
+    async (file: File) => {
+      try {
+        if (file.size > PRIOR_UPLOAD_MAX_BYTES) throw new Error(`文件“${file.name}”过大，不是上年的预算交换文件或上报数据包`);
+        const r = await trackSave(call('document.importPrior', { upload: { fileName: file.name, base64: await fileToBase64(file) } }));
+        setView(r.view);
+        setFunctional(await call('document.priorFunctional', {}));
+        onChanged();
+        toast(r.message, 'success', 10000);
+      } catch (err) {
+        toast(errorMessage(err), 'error', 15000);
       }
     },
     [onChanged, toast],
@@ -198,7 +279,7 @@ export function DocumentPane({ revision, readOnly, onChanged, toast }: Props) {
         )}
         <details className="doc-group">
           <summary>上年数（与上年对比）</summary>
-          <PriorEditor view={view} readOnly={readOnly} onSave={savePrior} />
+          <PriorEditor view={view} functional={functional} readOnly={readOnly} onSave={savePrior} onImport={importPrior} />
         </details>
         {GROUPS.map((g) => (
           <details className="doc-group" key={g.title} open={g.title !== '固定表述'}>
@@ -211,33 +292,37 @@ export function DocumentPane({ revision, readOnly, onChanged, toast }: Props) {
         ))}
       </aside>
       <article className="doc-preview" data-testid="doc-preview" aria-label="预算说明预览">
-        {view.paragraphs.map((p, i) => (
-          <p key={i} className={`doc-p doc-${p.kind}`} data-section={p.section}>
-            {p.runs.map((r, j) =>
-              r.figure ? (
-                <span
-                  key={j}
-                  className={view.disagreements.some((d) => d.figure === r.figure) ? 'doc-figure doc-disagrees' : 'doc-figure'}
-                  data-figure={r.figure}
-                  title={view.figures.find((f) => f.id === r.figure)?.label}
-                  onClick={() => setFigure(r.figure!)}
-                >
-                  {r.text}
-                </span>
-              ) : r.missing ? (
-                <span key={j} className="doc-missing" data-field={r.field}>
-                  {r.text}
-                </span>
-              ) : r.field ? (
-                <span key={j} className="doc-user" data-field={r.field}>
-                  {r.text}
-                </span>
-              ) : (
-                <span key={j}>{r.text}</span>
-              ),
-            )}
-          </p>
-        ))}
+        {view.paragraphs.map((p, i) => {
+          const chart = p.kind === 'chart' ? view.charts.find((c) => c.id === p.chart) : undefined;
+          if (chart) return <DocChart key={`chart-${chart.id}`} chart={chart} />;
+          return (
+            <p key={i} className={`doc-p doc-${p.kind}`} data-section={p.section}>
+              {p.runs.map((r, j) =>
+                r.figure ? (
+                  <span
+                    key={j}
+                    className={view.disagreements.some((d) => d.figure === r.figure) ? 'doc-figure doc-disagrees' : 'doc-figure'}
+                    data-figure={r.figure}
+                    title={view.figures.find((f) => f.id === r.figure)?.label}
+                    onClick={() => setFigure(r.figure!)}
+                  >
+                    {r.text}
+                  </span>
+                ) : r.missing ? (
+                  <span key={j} className="doc-missing" data-field={r.field}>
+                    {r.text}
+                  </span>
+                ) : r.field ? (
+                  <span key={j} className="doc-user" data-field={r.field}>
+                    {r.text}
+                  </span>
+                ) : (
+                  <span key={j}>{r.text}</span>
+                ),
+              )}
+            </p>
+          );
+        })}
         <p className="doc-p doc-list muted">（附件各表见“预算公开表”，下载的 Word 与 PDF 中附在说明之后。）</p>
       </article>
     </div>

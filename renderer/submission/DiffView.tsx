@@ -13,22 +13,27 @@ function Change({ change }: { change: 'added' | 'removed' | 'changed' }) {
   return <span className={`sub-change ${change}`}>{CHANGE_LABELS[change]}</span>;
 }
 
-function FieldList({ fields }: { fields: DiffFieldView[] }) {
+/** Fields of a line or a project that hold an amount (exact decimals in the diff's unit). */
+const AMOUNT_FIELDS = new Set(['amount', 'totalAmount', 'yearAmount', 'priorTotalAmount', 'priorYearAmount']);
+
+function FieldList({ fields, unit }: { fields: DiffFieldView[]; unit: string }) {
+  // An amount is shown with its unit.
+  const withUnit = (f: DiffFieldView, v: string | null) => (v === null ? '（空）' : AMOUNT_FIELDS.has(f.field) ? `${showExact(v)} ${unit}` : v);
   return (
     <ul className="sub-fields">
       {fields.map((f, i) => (
         <li key={i}>
           <span className="label">{f.label}</span>
-          <span className="before">{f.before ?? '（空）'}</span>
+          <span className="before">{withUnit(f, f.before)}</span>
           <span className="arrow">→</span>
-          <span className="after">{f.after ?? '（空）'}</span>
+          <span className="after">{withUnit(f, f.after)}</span>
         </li>
       ))}
     </ul>
   );
 }
 
-function Items({ title, items, testId }: { title: string; items: DiffItemView[]; testId: string }) {
+function Items({ title, items, testId, unit }: { title: string; items: DiffItemView[]; testId: string; unit: string }) {
   if (items.length === 0) return null;
   return (
     <section className="sub-diff-part" data-testid={testId}>
@@ -40,7 +45,7 @@ function Items({ title, items, testId }: { title: string; items: DiffItemView[];
             <b>
               {p.code} {p.name}
             </b>
-            {p.fields.length ? <FieldList fields={p.fields} /> : null}
+            {p.fields.length ? <FieldList fields={p.fields} unit={unit} /> : null}
           </li>
         ))}
       </ul>
@@ -70,7 +75,7 @@ export function DiffView({
     <div className="sub-diff" data-testid="diff-view">
       <p className="sub-diff-totals">
         支出总计：{beforeLabel} <b>{showExact(diff.totals.before)}</b> → {afterLabel} <b>{showExact(diff.totals.after)}</b> {u}
-        {diff.totals.before !== diff.totals.after ? `（${signed(subtractExact(diff.totals.after, diff.totals.before))}）` : ''}
+        {diff.totals.before !== diff.totals.after ? `（${signed(subtractExact(diff.totals.after, diff.totals.before))} ${u}）` : ''}
       </p>
       {diff.lines.length ? (
         <section className="sub-diff-part" data-testid="diff-lines">
@@ -112,7 +117,7 @@ export function DiffView({
                     <td className="num nowrap">
                       {l.change === 'added' ? showExact(l.after) : l.change === 'removed' ? showExact(l.before) : `${showExact(l.before)} → ${showExact(l.after)}`}
                     </td>
-                    <td>{l.change === 'changed' ? <FieldList fields={l.fields} /> : null}</td>
+                    <td>{l.change === 'changed' ? <FieldList fields={l.fields} unit={u} /> : null}</td>
                   </tr>
                 ))}
               </tbody>
@@ -124,12 +129,12 @@ export function DiffView({
           {diff.omitted.lines ? <p className="muted">……另有 {diff.omitted.lines} 行变化未列出</p> : null}
         </section>
       ) : null}
-      <Items title={`项目：新增 ${c.projects.added}，删除 ${c.projects.removed}，修改 ${c.projects.changed}`} items={diff.projects} testId="diff-projects" />
-      <Items title="单位" items={diff.units} testId="diff-units" />
+      <Items title={`项目：新增 ${c.projects.added}，删除 ${c.projects.removed}，修改 ${c.projects.changed}`} items={diff.projects} testId="diff-projects" unit={u} />
+      <Items title="单位" items={diff.units} testId="diff-units" unit={u} />
       {diff.other.length ? (
         <section className="sub-diff-part" data-testid="diff-other">
           <h5>其他</h5>
-          <FieldList fields={diff.other} />
+          <FieldList fields={diff.other} unit={u} />
         </section>
       ) : null}
       {diff.cells.length ? (
@@ -142,9 +147,9 @@ export function DiffView({
                   <th>表</th>
                   <th>行</th>
                   <th>列</th>
-                  <th className="num">{beforeLabel}</th>
-                  <th className="num">{afterLabel}</th>
-                  <th className="num">差额</th>
+                  <th className="num">{beforeLabel}（{u}）</th>
+                  <th className="num">{afterLabel}（{u}）</th>
+                  <th className="num">差额（{u}）</th>
                 </tr>
               </thead>
               <tbody>

@@ -135,8 +135,8 @@ export function ReceiveDialog({ onClose, onReceived }: { onClose(): void; onRece
               <tr>
                 <th>支出总计</th>
                 <td>
-                  <b data-testid="receive-total">{showExact(i.totals.expenditure)}</b> {i.totals.unit}（基本支出 {showExact(i.totals.basic)}，项目支出{' '}
-                  {showExact(i.totals.project)}；{i.totals.lines} 行，{i.totals.projects} 个项目）
+                  <b data-testid="receive-total">{showExact(i.totals.expenditure)}</b> {i.totals.unit}（基本支出 {showExact(i.totals.basic)} {i.totals.unit}，项目支出{' '}
+                  {showExact(i.totals.project)} {i.totals.unit}；{i.totals.lines} 行，{i.totals.projects} 个项目）
                 </td>
               </tr>
               <tr>

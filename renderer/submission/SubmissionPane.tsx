@@ -143,8 +143,8 @@ export function SubmissionPane({ status, revision, onSubmit, onUnlock, onReceive
                   <td className="nowrap">{showTime(r.createdAt)}</td>
                   <td className="nowrap">{showTime(r.receivedAt)}</td>
                   <td className="num">{r.totals ? `${showExact(r.totals.expenditure)} ${r.totals.unit}` : '—'}</td>
-                  <td className="num">{r.totals ? showExact(r.totals.basic) : '—'}</td>
-                  <td className="num">{r.totals ? showExact(r.totals.project) : '—'}</td>
+                  <td className="num">{r.totals ? `${showExact(r.totals.basic)} ${r.totals.unit}` : '—'}</td>
+                  <td className="num">{r.totals ? `${showExact(r.totals.project)} ${r.totals.unit}` : '—'}</td>
                   <td className="mono small" title={`SHA-256 ${r.sha256}`}>{r.fileName}</td>
                 </tr>
               ))}

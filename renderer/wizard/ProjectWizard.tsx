@@ -44,13 +44,15 @@ const DETAIL_HINTS: Record<(typeof DETAIL_FIELDS)[number], string> = {
 
 interface Props {
   code: string | null;
+  /** Open at the step and field of this 审核 finding (from the 审核 tab). */
+  at?: { rule: string; field: string | null; indicator: number | null };
   onExit(): void;
   toast: ShowToast;
   /** Something was stored (the frame refreshes its totals and audit counts). */
   onChanged(): void;
 }
 
-export function ProjectWizard({ code, onExit, toast, onChanged }: Props) {
+export function ProjectWizard({ code, at, onExit, toast, onChanged }: Props) {
   const [view, setView] = useState<WizardProject | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [step, setStep] = useState<WizardStep>('basics');
@@ -209,6 +211,19 @@ export function ProjectWizard({ code, onExit, toast, onChanged }: Props) {
     return () => window.removeEventListener('keydown', onKey);
   }, [go, next, prev, save, toast]);
 
+  // Opened from a 审核 finding: go to its step and field once the project is loaded (the wizard's own
+  // finding of the same rule and place says which step holds the field).
+  const opened = useRef(false);
+  useEffect(() => {
+    if (!at || !view || opened.current) return;
+    opened.current = true;
+    const same = (f: WizardFinding) => f.indicator === at.indicator && (at.field === null || f.field === at.field);
+    const match = view.findings.find((f) => f.rule === at.rule && same(f)) ?? view.findings.find(same);
+    if (!match) return;
+    setStep(match.step);
+    setFocus({ field: match.field, indicator: match.indicator });
+  }, [at, view]);
+
   // After jumping to a finding: bring its field into view and give it the keyboard.
   useEffect(() => {
     if (!focus || !body.current) return;
@@ -216,7 +231,9 @@ export function ProjectWizard({ code, onExit, toast, onChanged }: Props) {
     let el: HTMLElement | null = null;
     if (focus.indicator !== null) {
       const row = root.querySelector(`[data-indicator="${focus.indicator}"]`);
-      el = (row?.querySelector(focus.field === 'name' ? '.wz-name' : '.wz-number, .wz-qualitative, .wz-target button, .wz-name') as HTMLElement | null) ?? null;
+      // The target's own box first (a number, a qualitative choice), else the name.
+      const order = focus.field === 'name' ? ['.wz-name'] : ['.wz-number', '.wz-qualitative', '.wz-target button', '.wz-name'];
+      for (const selector of order) el ??= (row?.querySelector(selector) as HTMLElement | null) ?? null;
     } else {
       el = root.querySelector(`#wz-f-${focus.field}`) ?? root.querySelector(`[data-field="${focus.field}"] input, [data-field="${focus.field}"] textarea, [data-field="${focus.field}"] select`);
       if (!el && (focus.field === 'indicators' || focus.field === 'target')) el = root.querySelector('.wz-table-messages');

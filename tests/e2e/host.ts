@@ -32,7 +32,7 @@ export async function startHost(dir: string, dbPath = join(dir, 'budget.budget')
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`host did not start in time: ${stderr}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`host did not start in time: ${stderr}`)), 90_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /^(http:\/\/127\.0\.0\.1:\d+\/#token=\S+)$/m.exec(out);

@@ -18,11 +18,20 @@ const INTERNAL = [
 ];
 /** Internal words as whole words (not inside Chinese text or a longer word), and line ids such as "#22". */
 const PATTERN = new RegExp(`(?<![A-Za-z.-])(${INTERNAL.map((w) => w.replace(/[.[\]]/g, '\\$&')).join('|')})(?![A-Za-z.-])|#\\d+`);
+/** Fund codes with a dot or a hyphen are flagged wherever they appear, glued to other text or not. */
+const FUND_CODE = new RegExp(FUNDS.map((f) => f.code).filter((c) => /[.-]/.test(c)).map((c) => c.replace(/[.]/g, '\\.')).join('|'));
 
-/** Everything a user can read on the page now. */
+/**
+ * Everything a user can read on the page now, and every entry of a list (options of a closed select, items
+ * of a list scrolled out of view), which the page's visible text may not include.
+ */
 async function readable(page: Page): Promise<string> {
   return page.evaluate(() => {
     const parts = [document.body.innerText];
+    for (const el of document.querySelectorAll('option, li, [role="option"], td, th')) parts.push(el.textContent ?? '');
+    for (const el of document.querySelectorAll('input:not([type="hidden"]):not([type="file"]), textarea')) {
+      parts.push((el as HTMLInputElement).value);
+    }
     for (const el of document.querySelectorAll('[placeholder],[title],[aria-label]')) {
       if (!(el instanceof HTMLElement) || el.closest('[aria-hidden="true"],.hidden')) continue;
       for (const a of ['placeholder', 'title', 'aria-label']) {
@@ -36,8 +45,8 @@ async function readable(page: Page): Promise<string> {
 
 async function scan(page: Page, where: string, seen: string[]): Promise<void> {
   const text = await readable(page);
-  const lines = text.split('\n').filter((l) => PATTERN.test(l));
-  seen.push(...lines.map((l) => `${where}: ${l.trim()}`));
+  const lines = text.split('\n').filter((l) => PATTERN.test(l) || FUND_CODE.test(l));
+  seen.push(...new Set(lines.map((l) => `${where}: ${l.trim()}`)));
 }
 
 test('no screen shows an internal id (funding source codes, kinds, line ids)', async ({ page }) => {
@@ -47,6 +56,18 @@ test('no screen shows an internal id (funding source codes, kinds, line ids)', a
   const withProject = lines.find((l) => l.project)!;
   await page.goto(host.url);
   await expect(cell(page, withProject.id, 'fund')).toBeVisible();
+  // The scan itself finds a raw fund code inside a list entry and a select's option.
+  await page.evaluate(() => {
+    const probe = document.createElement('div');
+    probe.id = 'scan-probe';
+    // A code glued to other letters, and one in an option of a closed select and in an input's value.
+    probe.innerHTML = '<ul><li>财政拨款（gpb.appropriation）</li></ul><select><option>一</option><option>fund=gfb.current</option></select><input value="edu-fees.carryover">';
+    document.body.append(probe);
+  });
+  const probeFound: string[] = [];
+  await scan(page, 'probe', probeFound);
+  expect(probeFound).toEqual(['probe: 财政拨款（gpb.appropriation）', 'probe: fund=gfb.current', 'probe: edu-fees.carryover']);
+  await page.evaluate(() => document.getElementById('scan-probe')?.remove());
   await scan(page, '预算明细', found);
 
   // Every picker, opened on a line.
@@ -60,6 +81,18 @@ test('no screen shows an internal id (funding source codes, kinds, line ids)', a
     await page.keyboard.press('Escape');
     await expect(picker).toHaveCount(0);
   }
+
+  // The 批量修改 dialog's list of funding sources and its field list; a column's filter menu.
+  await cell(page, withProject.id, 'fund').click();
+  await page.locator('[data-action="bulk-edit"]').click();
+  await page.getByTestId('bulk-field').selectOption('fund');
+  await expect(page.getByTestId('bulk-options').locator('li').first()).toBeVisible();
+  await scan(page, '批量修改', found);
+  await page.getByRole('dialog', { name: /批量修改/ }).getByRole('button', { name: '取消' }).click();
+  await page.locator('.ag-floating-filter[aria-colindex] .ag-floating-filter-button-button').nth(5).click();
+  await expect(page.locator('.ag-filter').first()).toBeVisible();
+  await scan(page, '筛选', found);
+  await page.keyboard.press('Escape');
 
   await page.getByRole('tab', { name: '预算公开表' }).click();
   const ids = await page.locator('.table-list [data-table]').evaluateAll((els) => els.map((e) => e.getAttribute('data-table')!));
@@ -87,6 +120,10 @@ test('no screen shows an internal id (funding source codes, kinds, line ids)', a
   await page.getByTestId('department-card').click();
   await expect(page.getByTestId('department-form')).toBeVisible();
   await scan(page, '部门整体绩效', found);
+
+  await page.getByRole('tab', { name: '控制数与参数' }).click();
+  await expect(page.getByTestId('params-pane')).toBeVisible();
+  await scan(page, '控制数与参数', found);
 
   await page.getByRole('tab', { name: '上报与汇总' }).click();
   await expect(page.getByTestId('submission-pane')).toBeVisible();

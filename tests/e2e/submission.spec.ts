@@ -208,6 +208,8 @@ test('a unit submits, is locked, unlocks with a reason and sees the diff; the de
   await receive.getByTestId('receive-file').setInputFiles(join(stick, fileName));
   await expect(receive.getByTestId('receive-unit')).toHaveText('074 济源市行政服务中心（含 074001 济源市行政服务中心）');
   await expect(receive.getByTestId('receive-total')).toHaveText('1,740.2');
+  // Every amount carries its unit.
+  await expect(receive.getByTestId('receive-total').locator('..')).toContainText('1,740.2 万元（基本支出 560.8 万元，项目支出 1,179.4 万元');
   await expect(receive.getByTestId('receive-checksum')).toContainText('15 个文件的大小和 SHA-256 校验值全部正确');
   await expect(receive.getByTestId('receive-error')).toHaveCount(0);
   await shot(page, 'submission-09-receive-inspect');
@@ -233,10 +235,14 @@ test('a unit submits, is locked, unlocks with a reason and sees the diff; the de
   const previous = receive.getByTestId('receive-previous');
   await expect(previous).toContainText('确认后将用此数据包替换它');
   await expect(previous.getByTestId('diff-lines')).toContainText('140.9 → 150.9');
+  await expect(previous.getByTestId('diff-lines').locator('.sub-fields')).toContainText('金额140.9 万元→150.9 万元');
+  await expect(previous).toContainText('（+10 万元）');
+  await expect(previous.getByTestId('diff-cells').locator('thead')).toContainText('原数据包（万元）此数据包（万元）差额（万元）');
   await expect(receive.locator('[data-action="confirm-receive"]')).toHaveText('确认替换');
   await shot(page, 'submission-12-receive-replace');
   await receive.locator('[data-action="confirm-receive"]').click();
   await expect(received.locator('tr[data-unit="074"]')).toContainText('1,750.2 万元');
+  await expect(received.locator('tr[data-unit="074"]')).toContainText('570.8 万元');
 });
 
 test('line items go out as an .xlsx template and come back as one undoable step, rejected rows listed', async ({ page }) => {

@@ -437,3 +437,30 @@ test('indicator rows are kept as typed in a draft, leaving with unsaved input as
   await stepTo(page, 'audit');
   await expect(page.getByTestId('audit-step').locator('.wz-finding[data-rule="wizard.indicator-draft"]')).toHaveCount(1);
 });
+
+test('a project’s finding in 审核 opens its wizard at the step and field concerned', async ({ page }) => {
+  host = await startWithFixture();
+  await page.goto(host.url);
+  await page.getByRole('tab', { name: '审核' }).click();
+  // P02's 10th indicator “电话接通率” has a target without a unit (≥70).
+  const finding = page.locator('.finding[data-rule="indicator.target-missing-unit"]').filter({ hasText: '电话接通率' });
+  await expect(finding).toHaveCount(1);
+  await finding.click();
+  await expect(page.getByTestId('project-wizard')).toBeVisible();
+  await expect(page.getByTestId('project-wizard')).toContainText('P02');
+  await expect(currentStep(page)).toHaveAttribute('data-step', 'indicators');
+  const row = page.locator('[data-indicator="9"]');
+  await expect(row).toContainText('电话接通率');
+  await expect(row.locator('.wz-number')).toBeFocused();
+  await shot(page, 'wizard-from-audit-finding');
+  // A project-level field: P05's 项目总金额 below its 本年度金额 opens 基本信息 at 项目总金额.
+  await page.getByRole('tab', { name: '审核' }).click();
+  await page.locator('.finding[data-rule="project.total-below-year"]').filter({ hasText: 'P05' }).click();
+  await expect(page.getByTestId('project-wizard')).toContainText('P05');
+  await expect(currentStep(page)).toHaveAttribute('data-step', 'basics');
+  await expect(page.locator('#wz-f-totalAmount')).toBeFocused();
+  // Back in 绩效目标 later: the list, not the finding again.
+  await page.getByRole('tab', { name: '预算明细' }).click();
+  await page.getByRole('tab', { name: '绩效目标' }).click();
+  await expect(page.getByTestId('project-list')).toBeVisible();
+});

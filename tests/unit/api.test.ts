@@ -190,6 +190,26 @@ describe('budget service', () => {
     expect((await ok('edit.redo', {})).done).toBe(false);
   });
 
+  it('批量修改: one field of several lines set in one step, undone in one; a value one line cannot take changes none', async () => {
+    const before = await ok('lines.list', {});
+    const ids = before.lines.slice(2, 5).map((l) => l.id);
+    const cs = await ok('lines.updateMany', { ids, field: 'economic', value: '30201' });
+    expect(cs.changed.map((l) => l.id).sort()).toEqual([...ids].sort());
+    const after = await ok('lines.list', {});
+    for (const l of after.lines) expect(l.economic).toBe(ids.includes(l.id) ? '30201' : before.lines.find((b) => b.id === l.id)!.economic);
+    expect((await ok('edit.undo', {})).changed.map((l) => l.id).sort()).toEqual([...ids].sort());
+    expect(await ok('lines.list', {})).toEqual(before);
+    // An amount for all, typed in 元 while the budget is in 万元.
+    await ok('lines.updateMany', { ids, field: 'amount', value: '1,200', unit: '元' });
+    expect((await ok('lines.list', {})).lines.filter((l) => ids.includes(l.id)).map((l) => l.amount)).toEqual(['0.12', '0.12', '0.12']);
+    await ok('edit.undo', {});
+    // A value no line can take changes none of them.
+    expect(await refused('lines.updateMany', { ids, field: 'unit', value: '999999' })).toContain('单位');
+    expect(await ok('lines.list', {})).toEqual(before);
+    expect(await refused('lines.updateMany', { ids, field: 'economic', value: '399' })).toContain('经济分类');
+    expect(await ok('lines.list', {})).toEqual(before);
+  });
+
   it('refuses to undo over data changed elsewhere, and changes nothing', async () => {
     const list = await ok('lines.list', {});
     const line = list.lines[0]!;

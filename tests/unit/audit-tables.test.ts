@@ -86,10 +86,10 @@ describe('table identities on computed tables', () => {
       ...over,
     });
     b.lines.push(next({ fund: 'operations', amount: amount('12.5') }));
-    b.lines.push(next({ fund: 'gfb.current', functional: '2080505', economic: '30108', amount: amount('3') }));
-    b.lines.push(next({ fund: 'state-capital-budget', functional: '2210201', economic: '30113', amount: amount('2') }));
+    b.lines.push(next({ fund: 'gfb.current', functional: '2082201', economic: '30305', amount: amount('3') }));
+    b.lines.push(next({ fund: 'state-capital-budget', functional: '2230105', economic: '30113', amount: amount('2') }));
     b.lines.push(next({ fund: 'institution-fund.cover', economic: '30303', amount: amount('0.7') }));
-    b.lines.push(next({ fund: 'gfb.current', kind: 'project', project: 'P03', functional: '2010306', economic: '30227', amount: amount('4') }));
+    b.lines.push(next({ fund: 'gfb.current', kind: 'project', project: 'P03', functional: '2120801', economic: '30227', amount: amount('4') }));
     project(b, 'P03').yearAmount += amount('4');
     project(b, 'P03').totalAmount = project(b, 'P03').yearAmount;
     const f = auditBudget(b, book, computeTables(b, book));

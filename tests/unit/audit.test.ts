@@ -199,6 +199,45 @@ describe('hard rules, each triggered by one change to the seed', () => {
     expectFinding(f, 'line.functional-code', 'hard', { line: 2, field: 'functional' }, '20103', '款级', '项级');
   });
 
+  it('line.fund-budget: a 政府性基金 or 国有资本经营 科目 paid from 一般公共预算, and a general 科目 paid from a fund', () => {
+    const b = seed();
+    // 2120814 (国有土地使用权出让收入安排的支出) paid from 一般公共预算·财政拨款.
+    line(b, 1).functional = '2120814';
+    // A 国有资本经营预算 科目 from 一般公共预算, a general 科目 from 政府性基金, a fund 科目 from 事业收入.
+    line(b, 2).functional = '2230105';
+    line(b, 3).fund = 'gfb.current';
+    line(b, 4).functional = '2120801';
+    line(b, 4).fund = 'operations';
+    // Matching pairs raise nothing: a fund 科目 paid from 政府性基金, a state-capital one from its budget.
+    line(b, 5).functional = '2120802';
+    line(b, 5).fund = 'gfb.current';
+    line(b, 6).functional = '2230101';
+    line(b, 6).fund = 'state-capital-budget';
+    line(b, 7).fund = 'operations';
+    const f = auditBudget(b, book);
+    expectFinding(f, 'line.fund-budget', 'hard', { line: 1, field: 'fund' }, '第 1 条支出明细', '2120814 农业生产发展支出', '属于政府性基金预算', '一般公共预算·财政拨款', '属于一般公共预算');
+    expectFinding(f, 'line.fund-budget', 'hard', { line: 2, field: 'fund' }, '2230105', '属于国有资本经营预算', '一般公共预算·财政拨款');
+    expectFinding(f, 'line.fund-budget', 'hard', { line: 3, field: 'fund' }, '属于一般公共预算', '政府性基金·当年收入', '属于政府性基金预算');
+    expectFinding(f, 'line.fund-budget', 'hard', { line: 4, field: 'fund' }, '2120801', '事业收入', '单位资金');
+    expect(f.filter((x) => x.rule === 'line.fund-budget').map((x) => x.place.line)).toEqual([1, 2, 3, 4]);
+    // Nothing in the seed: every line is 一般公共预算 on a general 科目.
+    expect(ruleIds(auditBudget(seed(), book))).not.toContain('line.fund-budget');
+  });
+
+  it('line.fund-budget reads the year’s list: a 科目 the list puts under 政府性基金预算 takes its 款’s budget', () => {
+    const b = seed();
+    line(b, 1).functional = '2120898';
+    const loaded: CodeBook = {
+      ...book,
+      functional: book.functional.merged([{ code: '2120898', name: '新设的基金项', level: '项', parent: '21208' }]),
+    };
+    expect(loaded.functional.budgetOf('2120898')).toBe('fund');
+    expectFinding(auditBudget(b, loaded), 'line.fund-budget', 'hard', { line: 1, field: 'fund' }, '2120898 新设的基金项', '属于政府性基金预算');
+    // A list that says the 科目 is 一般公共预算 is believed.
+    const general: CodeBook = { ...book, functional: loaded.functional.merged([{ code: '2120898', name: '新设的基金项', level: '项', parent: '21208', budget: 'general' }]) };
+    expect(ruleIds(auditBudget(b, general))).not.toContain('line.fund-budget');
+  });
+
   it('line.economic-code: a code not in the list, and a 类 instead of a 款', () => {
     const b = seed();
     line(b, 1).economic = '30198';
@@ -390,5 +429,65 @@ describe('the runner', () => {
     const b = seed();
     auditBudget(b, book);
     expect(b).toEqual(seedBudget);
+  });
+});
+
+describe('the rules of the parameter package (控制数, reasons for large changes, placeholders)', () => {
+  const withSettings = (b: Budget, settings: Parameters<typeof auditBudget>[3]) => auditBudget(b, book, undefined, settings);
+
+  it('ceiling.exceeded: a unit’s 一般公共预算 基本支出 above its 控制数, and a project’s own ceiling', () => {
+    const ceilings = [
+      { unit: '074001', fundGroup: 'gpb' as const, kind: 'basic' as const, amount: amount('560.79') },
+      { unit: '074001', fundGroup: 'gpb' as const, kind: 'project' as const, amount: amount('1179.40') },
+      { unit: '074001', fundGroup: 'gpb' as const, kind: 'project' as const, project: 'P03', amount: amount('300') },
+    ];
+    const f = withSettings(seed(), { settings: { ceilings } });
+    expectFinding(f, 'ceiling.exceeded', 'hard', { row: 'ceiling:074001:gpb:basic', field: 'ceiling' }, '074001', '济源市行政服务中心', '一般公共预算基本支出', '560.80万元', '560.79万元', '0.01万元');
+    expectFinding(f, 'ceiling.exceeded', 'hard', { row: 'ceiling:074001:gpb:project:P03', field: 'ceiling', project: 'P03' }, '项目 P03', '331.50万元', '300.00万元', '31.50万元');
+    expect(f.filter((x) => x.rule === 'ceiling.exceeded')).toHaveLength(2);
+    // At the ceiling exactly, and without ceilings, nothing.
+    expect(ruleIds(withSettings(seed(), { settings: { ceilings: [{ ...ceilings[0]!, amount: amount('560.8') }] } }))).not.toContain('ceiling.exceeded');
+    expect(ruleIds(auditBudget(seed(), book))).not.toContain('ceiling.exceeded');
+  });
+
+  it('item.large-change: a 项 changing by 10% or more needs a reason; 9.99% does not; a written reason clears it', () => {
+    const b = seed();
+    // 2010350 事业运行 is 491.50 this year; 2080505 39.60; 2210201 29.70 (new); 2010306 1179.40.
+    b.priorYear = { ...b.priorYear, functional: { '2010350': amount('446.8'), '2080505': amount('44'), '2010306': amount('1179.4'), '2130101': amount('5') } };
+    const f = auditBudget(b, book);
+    expectFinding(f, 'item.large-change', 'soft', { row: '2010350', field: 'changeReason' }, '2010350', '事业运行', '491.50万元', '446.80万元', '增加', '44.70万元', '10.00%');
+    expectFinding(f, 'item.large-change', 'soft', { row: '2080505', field: 'changeReason' }, '2080505', '减少', '10.00%');
+    expectFinding(f, 'item.large-change', 'soft', { row: '2210201', field: 'changeReason' }, '上年没有安排', '29.70万元');
+    expectFinding(f, 'item.large-change', 'soft', { row: '2130101', field: 'changeReason' }, '本年不再安排', '5.00万元');
+    expect(f.filter((x) => x.rule === 'item.large-change')).toHaveLength(4);
+    // 9.99%: 491.50 against 446.86 is +9.989…%.
+    b.priorYear.functional!['2010350'] = amount('446.86');
+    b.changeReasons = { '2080505': '社保缴费基数调整' };
+    const g = auditBudget(b, book);
+    expect(g.filter((x) => x.rule === 'item.large-change').map((x) => x.place.row)).toEqual(['2130101', '2210201']);
+    // The threshold and the level are parameters: at 类 level 201 is compared as a whole.
+    b.priorYear.functional = { '201': amount('1669'), '208': amount('39.6') };
+    const h = withSettings(b, { settings: { itemChangeLevel: '类', itemChangeRatio: '0.001' } });
+    expect(h.filter((x) => x.rule === 'item.large-change').map((x) => x.place.row)).toEqual(['201', '221']);
+  });
+
+  it('text.placeholder: XX, ××, 待填写 and {…} left in any text are hard; XXL and ordinary text are not', () => {
+    const b = seed();
+    line(b, 3).remark = '按ＸＸ标准';
+    project(b, 'P04').overview = '待填写';
+    project(b, 'P06').indicators[0]!.target = '≥××%';
+    b.narrative = { 'reason.total': '{原因}' };
+    b.changeReasons = { '2010350': '人员增加 XX 人' };
+    line(b, 4).remark = 'XXL 号工作服';
+    const f = auditBudget(b, book);
+    expectFinding(f, 'text.placeholder', 'hard', { line: 3, field: 'remark' }, '第 3 条支出明细', 'XX');
+    expectFinding(f, 'text.placeholder', 'hard', { table: 'T11', project: 'P04', field: 'overview' }, 'P04', '项目概况', '待填写');
+    expectFinding(f, 'text.placeholder', 'hard', { table: 'T11', project: 'P06', indicator: 0, field: 'target' }, 'P06', '第 1 个绩效指标', '××');
+    expectFinding(f, 'text.placeholder', 'hard', { field: 'narrative:reason.total' }, '预算说明', '{原因}');
+    expectFinding(f, 'text.placeholder', 'hard', { row: '2010350', field: 'changeReason' }, '变动原因', 'XX');
+    expect(f.filter((x) => x.rule === 'text.placeholder')).toHaveLength(5);
+    // The words are a parameter.
+    const g = withSettings(b, { settings: { placeholderWords: [] } });
+    expect(g.filter((x) => x.rule === 'text.placeholder').map((x) => x.place.field)).not.toContain('overview');
   });
 });

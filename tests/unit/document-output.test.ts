@@ -6,10 +6,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditBudget } from '../../core/audit/index.js';
-import { draftDocument, type BudgetDocument } from '../../core/document/index.js';
+import { CHART_COLORS, chartSize, draftDocument, type BudgetDocument } from '../../core/document/index.js';
 import { DOCUMENT_DOCX_FILE, DOCUMENT_PDF_FILE, MANIFEST_FILE, parseManifest, serializeManifest } from '../../core/manifest.js';
-import { computeTables } from '../../core/tables/index.js';
+import { computeTables, TableEngine } from '../../core/tables/index.js';
 import { defaultCodeBook } from '../../db/defaults.js';
+import { CHART_SCALE } from '../../submission/charts.js';
 import { documentDocx } from '../../submission/docx.js';
 import { documentPdf } from '../../submission/document-pdf.js';
 import { buildPackage } from '../../submission/export.js';
@@ -41,8 +42,43 @@ function exampleDocument(): BudgetDocument {
     'reason.total': '智慧城市指挥中心扩建项目已经完成',
     'usage.reception': '上级专家验收示范项目、外地市人员参观学习、项目公司人员接待等',
   };
-  return draftDocument(budget, computeTables(budget, defaultCodeBook(budget.fiscalYear)));
+  const engine = new TableEngine(budget, defaultCodeBook(budget.fiscalYear));
+  return draftDocument(budget, engine.tables(), { functional: engine.functionalSubtotals() });
 }
+
+/** The images `pdfimages -list` finds, by page (soft masks left out). */
+function pdfImages(file: string): { page: number; width: number; height: number }[] {
+  return execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' })
+    .split('\n')
+    .slice(2)
+    .map((l) => l.trim().split(/\s+/))
+    .filter((c) => c[2] === 'image')
+    .map((c) => ({ page: Number(c[0]), width: Number(c[3]), height: Number(c[4]) }));
+}
+
+/** The first page whose text holds `text`. */
+function pageWith(file: string, text: string): number {
+  const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))![1]);
+  for (let p = 1; p <= pages; p++) {
+    if (squeeze(execFileSync('pdftotext', ['-f', String(p), '-l', String(p), file, '-'], { encoding: 'utf8' })).includes(text)) return p;
+  }
+  throw new Error(`no page with ${text}`);
+}
+
+/** Pixels of a page rendered by pdftoppm (PPM) close to a colour: the drawn chart, not merely its caption. */
+function pixelsOfColour(file: string, page: number, hex: string): number {
+  const ppm = execFileSync('pdftoppm', ['-r', '50', '-f', String(page), '-l', String(page), file], { maxBuffer: 64 * 1024 * 1024 });
+  const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(ppm.subarray(0, 40).toString('latin1'))!;
+  const data = ppm.subarray(header[0].length);
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  let n = 0;
+  for (let i = 0; i + 2 < data.length; i += 3) {
+    if (Math.abs(data[i]! - r!) + Math.abs(data[i + 1]! - g!) + Math.abs(data[i + 2]! - b!) < 24) n++;
+  }
+  return n;
+}
+
+const CAPTIONS = ['图1 2019年与2020年预算对比', '图2 2020年支出结构：基本支出与项目支出', '图3 2020年支出结构：按支出功能分类（类）', '图4 “三公”经费2019年与2020年预算对比'];
 
 /**
  * Text without any white space (PDF lines break inside sentences, and pdftotext puts spaces around digits) and
@@ -79,6 +115,29 @@ describe('the document as .docx and PDF', () => {
     expect((xml.match(/<w:tbl>/g) ?? []).length).toBe(10 + (doc.tables.find((t) => t.id === 'T11')?.projects?.length ?? 0));
   });
 
+  it('the .docx holds every chart as an image, each above its caption', () => {
+    const file = join(dir, 'document.docx');
+    expect(doc.charts.map((c) => c.title)).toEqual(CAPTIONS);
+    const media = execFileSync('unzip', ['-Z1', file], { encoding: 'utf8' })
+      .split('\n')
+      .filter((n) => /^word\/media\/.+\.png$/.test(n));
+    expect(media).toHaveLength(doc.charts.length);
+    // Each image is a PNG of the chart's size (CSS pixels × scale).
+    const sizes = media.map((m) => {
+      const png = execFileSync('unzip', ['-p', file, m], { maxBuffer: 16 * 1024 * 1024 });
+      expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+      return `${png.readUInt32BE(16)}x${png.readUInt32BE(20)}`;
+    });
+    expect(sizes.sort()).toEqual(doc.charts.map((c) => chartSize(c)).map((s) => `${s.width * CHART_SCALE}x${s.height * CHART_SCALE}`).sort());
+    const xml = documentXml(file);
+    const paragraphs = [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map((p) => p[0]);
+    for (const caption of CAPTIONS) {
+      const at = docxParagraphs(file).indexOf(caption);
+      expect(at, caption).toBeGreaterThan(0);
+      expect(paragraphs[at - 1]).toContain('<pic:pic');
+    }
+  });
+
   it('LibreOffice converts the .docx to PDF without error; its pages are rendered to be looked at', () => {
     const file = join(dir, 'document.docx');
     const out = join(dir, 'lo');
@@ -91,6 +150,9 @@ describe('the document as .docx and PDF', () => {
     expect(existsSync(pdf)).toBe(true);
     const text = squeeze(execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }));
     for (const s of SENTENCES) expect(text, s).toContain(squeeze(s));
+    for (const caption of CAPTIONS) expect(text).toContain(squeeze(caption));
+    // LibreOffice draws the charts too.
+    expect(pdfImages(pdf).length).toBeGreaterThanOrEqual(doc.charts.length);
     mkdirSync(SCREENSHOTS, { recursive: true });
     execFileSync('pdftoppm', ['-r', '60', '-png', '-f', '1', '-l', '9', pdf, join(SCREENSHOTS, 'document-docx-page')]);
   }, 300_000);
@@ -107,6 +169,23 @@ describe('the document as .docx and PDF', () => {
     expect(fonts).toMatch(/NotoSansSC-Regular\s+CID TrueType\s+Identity-H\s+yes\s+yes/);
     mkdirSync(SCREENSHOTS, { recursive: true });
     execFileSync('pdftoppm', ['-r', '60', '-png', '-f', '1', '-l', '9', file, join(SCREENSHOTS, 'document-pdf-page')]);
+  });
+
+  it('the PDF draws every chart on the page of its caption', () => {
+    const file = join(dir, 'document.pdf');
+    const images = pdfImages(file);
+    expect(images).toHaveLength(doc.charts.length);
+    CAPTIONS.forEach((caption, i) => {
+      const page = pageWith(file, squeeze(caption));
+      expect(images[i]!.page, caption).toBe(page);
+      const size = chartSize(doc.charts[i]!);
+      expect([images[i]!.width, images[i]!.height]).toEqual([size.width * CHART_SCALE, size.height * CHART_SCALE]);
+    });
+    // The page of 图2 (基本/项目) rendered: both slices' colours are there in quantity, and it is kept to be looked at.
+    const page = pageWith(file, squeeze(CAPTIONS[1]!));
+    expect(pixelsOfColour(file, page, CHART_COLORS[0]!)).toBeGreaterThan(1500);
+    expect(pixelsOfColour(file, page, CHART_COLORS[1]!)).toBeGreaterThan(1500);
+    execFileSync('pdftoppm', ['-r', '80', '-png', '-f', String(page), '-l', String(page), '-singlefile', file, join(SCREENSHOTS, 'document-pdf-chart-page')]);
   });
 });
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditBudget } from '../../core/audit/index.js';
 import {
+  chartOption,
   changeAgainst,
   draftDocument,
   narrativeAmount,
@@ -24,10 +25,10 @@ function draft(budget: Budget): BudgetDocument {
   return draftDocument(budget, computeTables(budget, defaultCodeBook(budget.fiscalYear)));
 }
 
-/** The printed text of the paragraphs of one section ("2.1" = 第二部分 一). */
+/** The printed text of the paragraphs of one section ("2.1" = 第二部分 一), without headings and chart captions. */
 function section(doc: BudgetDocument, id: string): string {
   return doc.paragraphs
-    .filter((p) => p.section === id && p.kind !== 'heading')
+    .filter((p) => p.section === id && p.kind !== 'heading' && p.kind !== 'chart')
     .map((p) => paragraphText(p))
     .join('\n');
 }
@@ -190,5 +191,97 @@ describe('last year’s budget and the narrative in the exchange format and the 
     store.setNarrativeTexts({ 'reason.total': null, shortName: '行政服务中心' });
     expect(store.loadBudget().narrative).toEqual({ duties: b.narrative!.duties, shortName: '行政服务中心' });
     store.close();
+  });
+});
+
+describe('the charts of the 预算说明', () => {
+  /** The worked example with last year's detail, drafted from the engine (its cells and functional subtotals). */
+  const drafted = () => {
+    const b = fixtureBudget();
+    b.priorYear = {
+      ...b.priorYear,
+      basic: amount('550'),
+      project: amount('1925.7'),
+      threePublicItems: { abroad: 0n, reception: amount('1.5'), vehicleRunning: amount('7') },
+    };
+    const engine = new TableEngine(b, defaultCodeBook(b.fiscalYear));
+    return { b, engine, doc: draftDocument(b, engine.tables(), { functional: engine.functionalSubtotals() }) };
+  };
+  const rounded = (fen: bigint) => narrativeAmount(fen, '万元');
+
+  it('carry the tables’ figures and the sentences’ shares, numbered and placed in their sections', () => {
+    const { b, engine, doc } = drafted();
+    const chart = (id: string) => doc.charts.find((c) => c.id === id)!;
+    const figure = (id: string) => doc.figures.find((f) => f.id === id)!.computed;
+    expect(doc.charts.map((c) => c.title)).toEqual([
+      '图1 2019年与2020年预算对比',
+      '图2 2020年支出结构：基本支出与项目支出',
+      '图3 2020年支出结构：按支出功能分类（类）',
+      '图4 “三公”经费2019年与2020年预算对比',
+    ]);
+    expect(doc.paragraphs.filter((p) => p.kind === 'chart').map((p) => [p.section, p.chart])).toEqual([
+      ['2.1', 'prior'],
+      ['2.3', 'structure'],
+      ['2.3', 'classes'],
+      ['2.7', 'threePublic'],
+    ]);
+
+    // 基本/项目: T03's 合计 row; the shares the sentence prints.
+    const structure = chart('structure');
+    expect(structure.series[0]!.values).toEqual([rounded(engine.cell('T03', 'total', 'basic')), rounded(engine.cell('T03', 'total', 'project'))]);
+    expect(structure.series[0]!.values).toEqual([figure('basic'), figure('project')]);
+    expect(structure.shares).toEqual([figure('basic.share'), figure('project.share')]);
+
+    // By 类: the engine's functional subtotals (every line); here all of them 一般公共预算, so equal to section 五.
+    const classes = chart('classes');
+    expect(classes.categories).toEqual(['一般公共服务', '社会保障和就业', '住房保障']);
+    expect(classes.series[0]!.values).toEqual(['201', '208', '221'].map((c) => rounded(engine.functionalSubtotal(c)!)));
+    expect(classes.series[0]!.values).toEqual(['201', '208', '221'].map((c) => figure(`class.${c}`)));
+    expect(classes.shares).toEqual(['96.02', '2.28', '1.70']);
+
+    // 与上年对比: each total whose last year is known, beside T01/T03/T04's.
+    const prior = chart('prior');
+    expect(prior.categories).toEqual(['收支总计', '基本支出', '项目支出']);
+    expect(prior.series).toEqual([
+      { name: '2019年', values: ['2475.7', '550', '1925.7'] },
+      { name: '2020年', values: [rounded(engine.cell('T01', 'expenditure:total', 'total')), figure('basic'), figure('project')] },
+    ]);
+    expect(b.priorYear!.generalPublicBudget).toBeUndefined();
+
+    // “三公”: T08's rows.
+    const three = chart('threePublic');
+    expect(three.categories).toEqual(['合计', '因公出国（境）费', '公务接待费', '公务用车购置及运行费']);
+    expect(three.series[1]!.values).toEqual(['total', 'abroad', 'reception', 'vehicle'].map((r) => rounded(engine.cell('T08', r, 'total'))));
+    expect(three.series[0]!.values).toEqual(['8.5', '0', '1.5', '7']);
+  });
+
+  it('follow an edit of the lines, and leave out what is not known', () => {
+    const { b, engine } = drafted();
+    const line = b.lines.find((l) => l.functional === '2210201')!;
+    engine.apply({ before: line, after: { ...line, amount: line.amount + amount('10') } });
+    const doc = draftDocument(b, engine.tables(), { functional: engine.functionalSubtotals() });
+    expect(doc.charts.find((c) => c.id === 'classes')!.series[0]!.values).toEqual(['1670.9', '39.6', '39.7']);
+    expect(doc.charts.find((c) => c.id === 'structure')!.shares).toEqual(['32.61', '67.39']);
+    // No last year, no functional subtotals: neither comparison nor the chart by 类.
+    const bare = fixtureBudget();
+    bare.priorYear = null;
+    expect(draft(bare).charts.map((c) => c.id)).toEqual(['structure']);
+  });
+
+  it('become ECharts options of plain JSON whose data and labels are the chart’s figures', () => {
+    const { doc } = drafted();
+    for (const chart of doc.charts) {
+      const option = chartOption(chart);
+      expect(JSON.parse(JSON.stringify(option))).toEqual(option);
+      const series = option.series as { data: { value: string; label: { formatter: string } }[] }[];
+      expect(series.map((s) => s.data.map((d) => d.value))).toEqual(chart.series.map((s) => s.values));
+      // Every label is written out (no ECharts template, whose own percentages would not follow the share rule).
+      for (const s of series) for (const d of s.data) expect(d.label.formatter).not.toMatch(/\{[abcd]\}/);
+    }
+    const pie = chartOption(doc.charts.find((c) => c.id === 'structure')!);
+    expect((pie.series as { data: { label: { formatter: string } }[] }[])[0]!.data.map((d) => d.label.formatter)).toEqual([
+      '基本支出\n560.8万元（32.23%）',
+      '项目支出\n1179.4万元（67.77%）',
+    ]);
   });
 });

@@ -75,9 +75,30 @@ describe('a user format file with mistakes', () => {
     if (parsed.ok) return;
     expect(parsed.problems.map((p) => `${p.path} ${p.message}`)).toEqual([
       '$.tables[1].id 表编号 T01 与第 1 张表重复',
-      '$.tables[2].columns[0].feed 金额列 “总计” 缺少 feed（哪些预算行计入此列）',
-      '$.tables[5].caption[0] 未知的占位符 {regionName}（可用：{year}、{department}、{unit}）',
+      '$.tables[2].columns[0].feed 金额列 “总计” 缺少 feed（哪些预算行计入此列；上年列写 prior）',
+      '$.tables[5].caption[0] 未知的占位符 {regionName}（可用：{year}、{priorYear}、{department}、{unit}）',
       '$.tables[7].rows.rows[0].labels.nosuch 没有键为 “nosuch” 的文字列',
     ]);
+  });
+
+  it('a 上年 column (prior) takes no feed, sits on a leaf, names a known source, and not in a two-sided table', () => {
+    const json = JSON.parse(henanText);
+    const t08 = json.tables[7];
+    t08.columns.push({ key: 'group:prior', label: '{priorYear}年', prior: 'threePublic', children: [{ key: 'prior:total', label: '合计', prior: 'threePublic', feed: { always: true } }] });
+    json.tables[0].columns[0].children[0].prior = 'total';
+    const parsed = parsePublicationFormat(json);
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.problems.map((p) => `${p.path} ${p.message}`)).toEqual([
+      '$.tables[0].columns[0].children[0].feed 上年列 “金额” 取上年数（prior），不能再写 feed',
+      '$.tables[0].columns[0].children[0].prior 收支两栏的表不能有上年列（prior）',
+      `$.tables[7].columns[${t08.columns.length - 1}].children[0].feed 上年列 “合计” 取上年数（prior），不能再写 feed`,
+      `$.tables[7].columns[${t08.columns.length - 1}].prior 有下级的表头格不取数，prior 只能写在最下一级的列上`,
+    ]);
+    const unknown = JSON.parse(henanText);
+    unknown.tables[7].columns[0].prior = 'lastYear';
+    const bad = parsePublicationFormat(unknown);
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.problems.map((p) => p.path)).toEqual(['$.tables[7].columns[0].prior']);
   });
 });

@@ -216,7 +216,7 @@ describe('the 上报 package prints T11 on the tree chosen in the wizard', () =>
       const { file } = await exportPackage({ dbPath: db, outDir: out, notes: notesFor(budget), lock: false, now: new Date(2026, 0, 5, 9, 0, 0) });
       const entries = await readZipEntries(readFileSync(file));
       const wb = new ExcelJS.Workbook();
-      await wb.xlsx.load(entries.find((e) => e.name === 'T11.xlsx')!.bytes as unknown as ArrayBuffer);
+      await wb.xlsx.load(entries.find((e) => e.name === 'T11_项目支出绩效目标表.xlsx')!.bytes as unknown as ArrayBuffer);
       const texts: string[] = [];
       for (const ws of wb.worksheets) ws.eachRow((row) => row.eachCell((c) => texts.push(String(c.value ?? ''))));
       return texts;

@@ -4,7 +4,8 @@
 // hand from the ten lines and seven income lines of the fixture, including the 类/款/项 subtotal rows.
 import { describe, expect, it } from 'vitest';
 import { auditBudget, hardFindings } from '../../core/audit/index.js';
-import { computeTables, reportToJson, reportToText, SHIPPED_FORMATS, type ReportTable } from '../../core/tables/index.js';
+import { amount, toExactString } from '../../core/money.js';
+import { computeTables, reportToJson, reportToText, SHIPPED_FORMATS, TableEngine, type ReportTable } from '../../core/tables/index.js';
 import { printedTable } from '../../core/tables/layout.js';
 import { defaultCodeBook } from '../../db/defaults.js';
 import { nationalBudget } from './national-fixture.js';
@@ -166,8 +167,56 @@ describe('national format: every figure of the test budget, worked out by hand',
       '30201: 20 0 20',
       '30217: 2 0 2',
     ]);
-    // 合计 因公出国（境）费 公务用车(小计 购置 运行) 公务接待费
-    expect(rowsOf('N7')).toEqual(['合计: 5 0 3 0 3 2']);
+    // {上年}年预算数, then {本年}年预算数, each: 合计 因公出国（境）费 公务用车(小计 购置 运行) 公务接待费. No
+    // last-year figures in this budget: the 上年 cells are zero (printed blank).
+    expect(rowsOf('N7')).toEqual(['合计: 0 0 0 0 0 0 5 0 3 0 3 2']);
+  });
+
+  it('N7 fills its 上年 columns from last year’s figures, and follows a change of them', () => {
+    const b = nationalBudget();
+    b.priorYear = {
+      threePublic: amount('6.5'),
+      threePublicItems: { abroad: amount('1'), reception: amount('2.5'), vehicleRunning: amount('3') },
+    };
+    const engine = new TableEngine(b, book, national);
+    const n7 = () => engine.table('N7');
+    const header = n7().columns.map((c) => c.label);
+    expect(header).toEqual(['2020年预算数', '2021年预算数']);
+    // 合计 因公出国 小计(=购置+运行) 购置 运行 接待 — the 购置 figure is not known: zero.
+    const cells = (t: ReportTable) => Object.entries(t.rows[0]!.cells).map(([k, v]) => `${k}=${toExactString(v, '万元')}`);
+    expect(cells(n7())).toEqual([
+      'prior:total=6.5',
+      'prior:abroad=1',
+      'prior:vehicle=3',
+      'prior:vehicle-purchase=0',
+      'prior:vehicle-running=3',
+      'prior:reception=2.5',
+      'total=5',
+      'abroad=0',
+      'vehicle=3',
+      'vehicle-purchase=0',
+      'vehicle-running=3',
+      'reception=2',
+    ]);
+    expect(engine.cell('N7', 'total', 'prior:reception')).toBe(amount('2.5'));
+    // The same table read through the shared (cached) rows, before and after last year's figures change.
+    expect(engine.sharedTable('N7').rows[0]!.cells['prior:total']).toBe(amount('6.5'));
+    const version = engine.tableVersion('N7');
+    engine.setPriorYear({ threePublic: amount('7') });
+    // A new stamp: readers that keep a laid-out table until its stamp moves lay N7 out again.
+    expect(engine.tableVersion('N7')).toBeGreaterThan(version);
+    expect(engine.sharedTable('N7').rows[0]!.cells['prior:total']).toBe(amount('7'));
+    expect(n7().rows[0]!.cells['prior:reception']).toBe(0n);
+    // Printed: the 上年 group spans its six columns; figures as the format prints them (2 decimals, blank zero).
+    const printed = printedTable(computeTables(b, book, national).find((t) => t.id === 'N7')!);
+    const grid = printed.blocks[0]!;
+    const top = grid.cells.filter((c) => c.row === 0).map((c) => [c.text, c.colSpan]);
+    expect(top).toEqual([
+      ['2020年预算数', 6],
+      ['2021年预算数', 6],
+    ]);
+    const body = grid.cells.filter((c) => c.row === grid.rowCount - 1).map((c) => c.text);
+    expect(body).toEqual(['6.50', '1.00', '3.00', '', '3.00', '2.50', '5.00', '', '3.00', '', '3.00', '2.00']);
   });
 
   it('the identities between the tables hold', () => {

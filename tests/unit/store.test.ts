@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CodeEntry } from '../../core/codelists.js';
+import { parseCodeListCsv, type CodeEntry } from '../../core/codelists.js';
 import { parseExchange, serializeExchange } from '../../core/exchange.js';
 import type { Budget } from '../../core/model.js';
 import { APPLICATION_ID, MIGRATIONS_DIR, applyPending, loadMigrations, readSqliteHeader } from '../../db/migrate.js';
@@ -361,6 +361,43 @@ describe('BudgetStore: code lists', () => {
     store = BudgetStore.open(file);
     expect(store.codeBook(2020).functional.get('2010398')).toEqual(newEntries[0]);
     store.close();
+  });
+
+  it('keeps each functional 科目’s budget: from the shipped list, from a loaded list’s budget column, kept when a list has none', () => {
+    const file = fixtureFile();
+    let store = BudgetStore.open(file);
+    const shipped = store.codeBook(2020).functional;
+    expect([shipped.budgetOf('2120814'), shipped.budgetOf('2230101'), shipped.budgetOf('2010350')]).toEqual(['fund', 'state-capital', 'general']);
+    const csv = [
+      'code,name,level,parent_code,year,budget',
+      '2120898,新设的基金项,项,21208,2020,',
+      '2010397,改列基金的项,项,20103,2020,政府性基金预算',
+      '2230198,国资项,项,22301,2020,国有资本经营',
+    ].join('\n');
+    const parsed = parseCodeListCsv(csv, 'functional');
+    if (!parsed.ok) throw new Error(parsed.problems[0]!.message);
+    expect(store.importCodeList('functional', 2020, parsed.entries)).toEqual({ added: 3, changed: 0 });
+    // A list without the column changes no budget.
+    expect(store.importCodeList('functional', 2020, [{ code: '2010397', name: '改列基金的项', level: '项', parent: '20103' }])).toEqual({ added: 0, changed: 0 });
+    store.close();
+    store = BudgetStore.open(file);
+    const book = store.codeBook(2020).functional;
+    expect([book.budgetOf('2120898'), book.budgetOf('2010397'), book.budgetOf('2230198'), book.budgetOf('2010350')]).toEqual(['fund', 'fund', 'state-capital', 'general']);
+    store.close();
+    // A file written before the column existed holds no budget: the shipped list says.
+    const raw = new Database(file);
+    raw.prepare("UPDATE code_entries SET budget = NULL WHERE source = 'default'").run();
+    raw.close();
+    store = BudgetStore.open(file);
+    expect(store.codeBook(2020).functional.budgetOf('2120814')).toBe('fund');
+    store.close();
+  });
+
+  it('reads the budget column of a code list CSV, refusing a value it does not know and the column on an economic list', () => {
+    const bad = parseCodeListCsv('code,name,level,parent_code,budget\n2120898,项,项,21208,社保基金\n', 'functional');
+    expect(bad).toEqual({ ok: false, problems: [{ line: 2, field: 'budget', message: '所属预算“社保基金”无效，应为 一般公共预算、政府性基金预算、国有资本经营预算 或留空（同上级科目）' }] });
+    const economic = parseCodeListCsv('code,name,level,parent_code,budget\n30288,款,款,302,一般公共预算\n', 'economic');
+    expect(economic.ok).toBe(false);
   });
 
   it('refuses a list whose entries do not fit, storing none of it', () => {

@@ -3,7 +3,7 @@
 // receiving on the department's side (upload, inspect, replace, refuse), the consolidated tables, and line
 // items to and from .xlsx as one undoable step.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
@@ -196,6 +196,8 @@ describe('export, lock, unlock and the diff since the submission', () => {
     expect(st.last).toMatchObject({ fileName: done.result!.fileName, consolidated: false, totals: { expenditure: '1740.2' } });
     expect(st.lastFolder).toBe(out);
     expect(st.events.map((e) => e.event)).toEqual(['submitted']);
+    // 操作人 is recorded for 上报 as for 解锁: the system user.
+    expect(st.events[0]!.by).toBe(userInfo().username);
 
     // Every edit is refused with the store's message; the 说明 drafts (bookkeeping) may still be kept.
     const line = basicLine((await ok(s, 'lines.list', {})).lines);
@@ -208,7 +210,7 @@ describe('export, lock, unlock and the diff since the submission', () => {
     expect((await refused(s, 'submission.unlock', { reason: '   ' })).message).toBe('解锁必须填写原因');
     const unlocked = await ok(s, 'submission.unlock', { reason: '财政局退回：调整培训费' });
     expect(unlocked.locked).toBe(false);
-    expect(unlocked.events.at(-1)).toMatchObject({ event: 'unlocked', reason: '财政局退回：调整培训费' });
+    expect(unlocked.events.at(-1)).toMatchObject({ event: 'unlocked', reason: '财政局退回：调整培训费', by: userInfo().username });
     expect((await refused(s, 'submission.unlock', { reason: '再解锁' })).message).toContain('未锁定');
 
     const before = (await ok(s, 'submission.diff', {}))!;

@@ -3,6 +3,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BudgetStore } from '../../db/store.js';
 import { runPackageCommand, runReceiveCommand } from '../../cli/package.js';
 import { budgetDb, departmentDb, fixtureBudget, tempDir } from './submission-fixture.js';
 
@@ -33,9 +34,13 @@ describe('budget CLI: package and receive', () => {
     const notesFile = join(dir, 'notes.json');
     writeFileSync(notesFile, JSON.stringify(Object.fromEntries(keys.map((k) => [k, '经核实，按实际情况填报']))));
     const second = io();
-    expect(await runPackageCommand(['--db', db, '--out', usb, '--notes', notesFile], second)).toBe(0);
+    expect(await runPackageCommand(['--db', db, '--out', usb, '--notes', notesFile, '--by', '王会计'], second)).toBe(0);
     expect(second.text()).toContain('已生成上报数据包');
     expect(readdirSync(usb)).toHaveLength(1);
+    // 操作人 is recorded with the submission, as with an unlock.
+    const store = BudgetStore.open(db);
+    expect(store.lockEvents().map((e) => [e.event, e.by])).toEqual([['submitted', '王会计']]);
+    store.close();
   });
 
   it('receive checks, stores and reports; a damaged copy is refused with exit code 2', async () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import yazl from 'yazl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PackageManifest } from '../../core/manifest.js';
+import { tableIdOfFile, type PackageManifest } from '../../core/manifest.js';
 import { PackageError, type PackageErrorCode } from '../../submission/errors.js';
 import { exportPackage } from '../../submission/export.js';
 import { receivePackage } from '../../submission/receive.js';
@@ -44,7 +44,7 @@ function headers(archive: Buffer, name: string): { central: number; local: numbe
     const nameLen = archive.readUInt16LE(p + 28);
     const extraLen = archive.readUInt16LE(p + 30);
     const commentLen = archive.readUInt16LE(p + 32);
-    if (archive.subarray(p + 46, p + 46 + nameLen).toString('latin1') === name) {
+    if (archive.subarray(p + 46, p + 46 + nameLen).toString('utf8') === name) {
       return { central: p, local: archive.readUInt32LE(p + 42) };
     }
     p += 46 + nameLen + extraLen + commentLen;
@@ -104,6 +104,11 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+/** The name of a table's file in the good package (T03_部门支出总体情况表.xlsx). */
+function tableFile(id: string): string {
+  return goodEntries.find((e) => tableIdOfFile(e.name) === id)!.name;
+}
+
 type Case = { name: string; code: PackageErrorCode | PackageErrorCode[]; message: RegExp; build: () => Buffer | Promise<Buffer> };
 
 const cases: Case[] = [
@@ -112,12 +117,12 @@ const cases: Case[] = [
   { name: 'truncated archive (half of it)', code: 'corrupt', message: /不完整|被截断|损坏/, build: () => good.subarray(0, Math.floor(good.length / 2)) },
   { name: 'truncated by one byte', code: 'corrupt', message: /不完整|被截断|损坏/, build: () => good.subarray(0, good.length - 1) },
   {
-    name: 'a byte of T01.xlsx altered inside the archive',
+    name: 'a byte of the T01 table file altered inside the archive',
     code: 'corrupt',
     message: /CRC 校验不符|已损坏/,
     build: () => {
       const out = Buffer.from(good);
-      const h = headers(out, 'T01.xlsx');
+      const h = headers(out, tableFile('T01'));
       const dataStart = h.local + 30 + out.readUInt16LE(h.local + 26) + out.readUInt16LE(h.local + 28);
       out[dataStart + 100]! ^= 0x01;
       return out;
@@ -167,7 +172,7 @@ const cases: Case[] = [
     build: () => zip([...goodEntries, { name: 'budget.json', bytes: goodEntries.find((e) => e.name === 'budget.json')!.bytes }]),
   },
   { name: 'names differing only in case', code: 'entries', message: /重名条目/, build: () => zip([...goodEntries, { name: 'BUDGET.JSON', bytes: Buffer.from('{}') }]) },
-  { name: 'symlink entry', code: 'unsafe-entry', message: /符号链接/, build: () => zip([...goodEntries.filter((e) => e.name !== 'T05.xlsx'), { name: 'T05.xlsx', bytes: Buffer.from('/etc/passwd'), mode: 0o120777 }]) },
+  { name: 'symlink entry', code: 'unsafe-entry', message: /符号链接/, build: () => zip([...goodEntries.filter((e) => e.name !== tableFile('T05')), { name: tableFile('T05'), bytes: Buffer.from('/etc/passwd'), mode: 0o120777 }]) },
   {
     name: 'encrypted entry',
     code: 'unsafe-entry',
@@ -236,8 +241,8 @@ const cases: Case[] = [
     message: /目录记录与文件头中的名称不一致/,
     build: () => {
       const out = Buffer.from(good);
-      const h = headers(out, 'T03.xlsx');
-      Buffer.from('T09.xlsx').copy(out, h.local + 30);
+      const h = headers(out, tableFile('T03'));
+      Buffer.from(tableFile('T03').replace('T03', 'T09')).copy(out, h.local + 30);
       return out;
     },
   },
@@ -309,7 +314,108 @@ const cases: Case[] = [
         }),
       ),
   },
+  {
+    name: 'a stub prepended to the archive (offsets shifted, as a self-extractor would)',
+    code: 'corrupt',
+    message: /文件开头（第 0 字节）不是 zip 文件头，前面附加了其他内容（64 字节）/,
+    build: () => shifted(Buffer.from('#!/bin/sh\necho hello; exit 0\n'.padEnd(64, '#'), 'latin1'), good),
+  },
+  {
+    name: 'a local entry the central directory does not list',
+    code: 'corrupt',
+    message: /第 \d+ 字节起有目录中未列出的内容/,
+    build: async () => {
+      const hidden = await zip([{ name: 'budget.json', bytes: Buffer.from('{"hidden": true}') }]);
+      const hiddenLocal = hidden.subarray(0, centralOffset(hidden));
+      const at = centralOffset(good);
+      const out = Buffer.concat([good.subarray(0, at), hiddenLocal, good.subarray(at)]);
+      const eocd = eocdOffset(out);
+      out.writeUInt32LE(at + hiddenLocal.length, eocd + 16);
+      return out;
+    },
+  },
+  {
+    name: 'createdAt more than a day in the future',
+    code: 'manifest',
+    message: /生成时间 2099-01-01T00:00:00.000Z 晚于本机当前时间.*超过一天/,
+    build: () => zip(withManifest(goodEntries, (m) => (m.createdAt = '2099-01-01T00:00:00.000Z'))),
+  },
+  {
+    name: 'a package whose sender is the receiving department itself (same code and name)',
+    code: 'budget',
+    message: /上报单位“074 济源市行政服务中心（主管部门）”就是本部门自己/,
+    build: () => {
+      const own = '济源市行政服务中心（主管部门）';
+      return zip(withBudget((d) => ((d.department as { name: string }).name = own), (m) => (m.department.name = own)));
+    },
+  },
+  {
+    name: 'T01.xlsx replaced by T02.xlsx (manifest size and checksum recomputed)',
+    code: 'budget',
+    message: /T01(_[^.]*)?\.xlsx（.*）与 budget\.json 算出的表不一致[\s\S]*第 \d+ 行第 \d+ 列：数据包中为/,
+    build: () => zip(withFile(tableFile('T01'), goodEntries.find((e) => e.name === tableFile('T02'))!.bytes)),
+  },
+  {
+    name: 'budget.json changed (totals kept), the tables left old, checksums recomputed',
+    code: 'budget',
+    message: /T0\d(_[^.]*)?\.xlsx（.*）与 budget\.json 算出的表不一致/,
+    build: () =>
+      zip(
+        withBudget((d) => {
+          const lines = d.lines as { amount: string }[];
+          lines[0]!.amount = '130.9';
+          expect(lines[1]!.amount).toBe('74.2');
+          lines[1]!.amount = '84.2';
+        }),
+      ),
+  },
+  {
+    name: 'tables.pdf replaced by a 30-byte fake (checksum recomputed)',
+    code: 'budget',
+    message: /tables\.pdf 不是可读的 PDF 文件（30 字节/,
+    build: () => zip(withFile('tables.pdf', Buffer.from('%PDF-1.4 this is not a pdf...'.padEnd(30, '.')))),
+  },
+  {
+    name: 'tables.pdf replaced by a one-page PDF (checksum recomputed)',
+    code: 'budget',
+    message: /tables\.pdf 只有 1 页，少于应打印的 11 张表/,
+    build: () => zip(withFile('tables.pdf', Buffer.from('%PDF-1.4\n1 0 obj << /Type /Pages /Kids [2 0 R] >> endobj\n2 0 obj << /Type /Page >> endobj\n%%EOF\n'))),
+  },
 ];
+
+/** Replaces one entry and updates its size and checksum in the manifest, so only the content is wrong. */
+function withFile(name: string, bytes: Buffer): Entry[] {
+  const entries = goodEntries.map((e) => (e.name === name ? { ...e, bytes } : e));
+  return withManifest(entries, (m) => {
+    const f = m.files.find((x) => x.name === name)!;
+    f.size = bytes.length;
+    f.sha256 = sha(bytes);
+  });
+}
+
+function eocdOffset(archive: Buffer): number {
+  let eocd = archive.length - 22;
+  while (eocd >= 0 && archive.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  return eocd;
+}
+
+function centralOffset(archive: Buffer): number {
+  return archive.readUInt32LE(eocdOffset(archive) + 16);
+}
+
+/** `stub` + `archive` with every offset moved by the stub's length: a valid zip that does not start with one. */
+function shifted(stub: Buffer, archive: Buffer): Buffer {
+  const out = Buffer.concat([stub, archive]);
+  const eocd = eocdOffset(out);
+  const count = out.readUInt16LE(eocd + 10);
+  let p = out.readUInt32LE(eocd + 16) + stub.length;
+  out.writeUInt32LE(p, eocd + 16);
+  for (let i = 0; i < count; i++) {
+    out.writeUInt32LE(out.readUInt32LE(p + 42) + stub.length, p + 42);
+    p += 46 + out.readUInt16LE(p + 28) + out.readUInt16LE(p + 30) + out.readUInt16LE(p + 32);
+  }
+  return out;
+}
 
 describe('hostile and malformed packages are refused; the database stays byte-identical', () => {
   it(`covers at least 20 kinds (${cases.length})`, () => {
@@ -333,7 +439,9 @@ describe('hostile and malformed packages are refused; the database stays byte-id
       const db = new Database(dep, { readonly: true });
       // The table comes with the file's schema (migration); a refused package leaves no row in it.
       const received = db.prepare('SELECT COUNT(*) AS n FROM received_packages').get() as { n: number };
+      const integrity = String(db.pragma('integrity_check', { simple: true }));
       db.close();
+      expect(integrity).toBe('ok');
       expect(received.n).toBe(0);
       rmSync(dir, { recursive: true, force: true });
     });
@@ -349,6 +457,28 @@ describe('hostile and malformed packages are refused; the database stays byte-id
     // and a re-zip of the same entries is accepted too: the checks are about content, not the writer
     writeFileSync(zipPath, await zip(goodEntries));
     await expect(receivePackage({ zipPath, dbPath: dep })).resolves.toBeDefined();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a package of an earlier version, its tables named T01.xlsx … T11.xlsx, is still received; two files of one table are not', async () => {
+    const dir = tempDir('hostile-old-names-');
+    const dep = departmentDb(dir);
+    const zipPath = join(dir, 'package.zip');
+    const short = (name: string) => (tableIdOfFile(name) ? `${tableIdOfFile(name)}.xlsx` : name);
+    const renamed = withManifest(
+      goodEntries.map((e) => ({ ...e, name: short(e.name) })),
+      (m) => m.files.forEach((f) => (f.name = short(f.name))),
+    );
+    expect(renamed.map((e) => e.name)).toContain('T03.xlsx');
+    writeFileSync(zipPath, await zip(renamed));
+    expect((await receivePackage({ zipPath, dbPath: dep })).unit.code).toBe('074');
+    // The same table twice (old and new name) is refused, as any file the format does not hold.
+    const t03 = goodEntries.find((e) => tableIdOfFile(e.name) === 'T03')!;
+    const twice = withManifest([...goodEntries, { ...t03, name: 'T03.xlsx' }], (m) => {
+      m.files.push({ ...m.files.find((f) => f.name === t03.name)!, name: 'T03.xlsx' });
+    });
+    writeFileSync(zipPath, await zip(twice));
+    await expect(receivePackage({ zipPath, dbPath: dep })).rejects.toThrow(/本格式不包含的文件：T03/);
     rmSync(dir, { recursive: true, force: true });
   });
 

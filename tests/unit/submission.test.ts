@@ -130,9 +130,24 @@ describe('the exported package', () => {
     expect(exported.file).toBe(join(outDir, name));
   });
 
-  it('holds exactly manifest.json, budget.json, T01–T11.xlsx and tables.pdf, each matching the manifest', async () => {
+  it('holds exactly manifest.json, budget.json, T01–T11 named by their titles, tables.pdf and the document, each matching the manifest', async () => {
     const entries = await readZipEntries(readFileSync(exported.file));
-    expect(entries.map((e) => e.name)).toEqual([MANIFEST_FILE, ...PACKAGE_CONTENT_FILES]);
+    expect(entries.map((e) => e.name)).toEqual([
+      MANIFEST_FILE,
+      'budget.json',
+      'T01_部门收支总体情况表.xlsx',
+      'T02_部门收入总体情况表.xlsx',
+      'T03_部门支出总体情况表.xlsx',
+      'T04_财政拨款收支总体情况表.xlsx',
+      'T05_一般公共预算支出情况表.xlsx',
+      'T06_支出经济分类汇总表.xlsx',
+      'T07_一般公共预算基本支出情况表.xlsx',
+      'T08_一般公共预算“三公”经费支出情况表.xlsx',
+      'T09_政府性基金预算支出情况表.xlsx',
+      'T10_部门（单位）整体绩效目标表.xlsx',
+      'T11_项目支出绩效目标表.xlsx',
+      ...PACKAGE_CONTENT_FILES.slice(1),
+    ]);
     const manifestEntry = entries.find((e) => e.name === MANIFEST_FILE)!;
     const parsed = parseManifest(manifestEntry.bytes.toString('utf8'));
     expect(parsed.ok).toBe(true);
@@ -190,7 +205,7 @@ describe('the exported package', () => {
     );
     let amounts = 0;
     for (const table of tables) {
-      const csvName = readdirSync(csvDir).find((n) => n.startsWith(`${table.id}-`));
+      const csvName = readdirSync(csvDir).find((n) => n.startsWith(`${table.id}_`));
       expect(csvName, `CSV of ${table.id}`).toBeDefined();
       const rows = parseCsv(readFileSync(join(csvDir, csvName!), 'utf8'));
       const printed = printedTable(table);
@@ -211,7 +226,7 @@ describe('the exported package', () => {
       }
     }
     // The grand total of T01 as LibreOffice shows it.
-    const t01 = parseCsv(readFileSync(join(csvDir, readdirSync(csvDir).find((n) => n.startsWith('T01-'))!), 'utf8'));
+    const t01 = parseCsv(readFileSync(join(csvDir, readdirSync(csvDir).find((n) => n.startsWith('T01_'))!), 'utf8'));
     expect(t01.some((r) => r[0] === '收入合计' && r[2] === '1740.2' && r[3] === '支出合计' && r[4] === '1740.2')).toBe(true);
     expect(amounts).toBeGreaterThan(500);
   });
@@ -220,7 +235,7 @@ describe('the exported package', () => {
     const ExcelJS = (await import('exceljs')).default;
     const entries = await readZipEntries(readFileSync(exported.file));
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(entries.find((e) => e.name === 'T03.xlsx')!.bytes as unknown as ArrayBuffer);
+    await wb.xlsx.load(entries.find((e) => e.name === 'T03_部门支出总体情况表.xlsx')!.bytes as unknown as ArrayBuffer);
     const ws = wb.worksheets[0]!;
     expect(ws.pageSetup.orientation).toBe('landscape');
     expect(ws.pageSetup.paperSize).toBe(9);
@@ -230,7 +245,7 @@ describe('the exported package', () => {
     expect(ws.getCell('A8').value).toBe('201'); // codes are text
     expect(ws.getCell('B8').value).toBe('03');
     const t11 = new ExcelJS.Workbook();
-    await t11.xlsx.load(entries.find((e) => e.name === 'T11.xlsx')!.bytes as unknown as ArrayBuffer);
+    await t11.xlsx.load(entries.find((e) => e.name === 'T11_项目支出绩效目标表.xlsx')!.bytes as unknown as ArrayBuffer);
     const cells: { v: unknown; f: string }[] = [];
     t11.worksheets[0]!.eachRow((row) => row.eachCell((c) => cells.push({ v: c.value, f: c.numFmt })));
     expect(cells.some((c) => c.v === 0 && c.f === '0.00')).toBe(true); // T11 prints zero as 0.00

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_RULES, AuditContext, DEFAULT_AUDIT_SETTINGS, IncrementalAudit, auditBudget } from '../../core/audit/index.js';
 import { groupFindings } from '../../core/audit/groups.js';
+import { auditConfig, type AuditConfig } from '../../core/audit/rule-set.js';
 import { FUNDS, type FundCode } from '../../core/funds.js';
 import type { Budget, BudgetLine, ExpenditureKind, IncomeLine, Project, ProjectCategory } from '../../core/model.js';
 import { amount, type Fen } from '../../core/money.js';
@@ -373,9 +374,10 @@ const lineFields = fc.record({
   project: fc.constantFrom(...PROJECTS),
   fund: fc.constantFrom(...FUND_CODES),
   amount: fc.oneof(fc.constant(0n), fc.bigInt({ min: 1n, max: 5_000_000_000n })),
+  remark: fc.constantFrom(undefined, '', '按标准', 'XX 人'),
 });
 
-type LineFields = Omit<BudgetLine, 'id' | 'project'> & { project: string };
+type LineFields = Omit<BudgetLine, 'id' | 'project' | 'remark'> & { project: string; remark: string | undefined };
 type Command =
   | { op: 'add'; fields: LineFields }
   | { op: 'update'; pick: number; fields: LineFields }
@@ -397,8 +399,36 @@ const command: fc.Arbitrary<Command> = fc.oneof(
 );
 
 function toLine(id: number, f: LineFields): BudgetLine {
-  return { id, unit: f.unit, functional: f.functional, economic: f.economic, kind: f.kind, project: f.kind === 'project' ? f.project : null, fund: f.fund, amount: f.amount };
+  const out: BudgetLine = { id, unit: f.unit, functional: f.functional, economic: f.economic, kind: f.kind, project: f.kind === 'project' ? f.project : null, fund: f.fund, amount: f.amount };
+  if (f.remark !== undefined) out.remark = f.remark;
+  return out;
 }
+
+/**
+ * A parameter package's rule set: 控制数 (a unit's, a project's), levels changed, a threshold, an identity
+ * written as data, and last year's figures by 项 for the large-change rule.
+ */
+const PARAMS: AuditConfig = auditConfig({
+  settings: {
+    'project.dates': { level: 'off' },
+    'line.government-mapping-unknown': { level: 'hard' },
+    'item.large-change': { params: { ratio: '5%' } },
+  },
+  ceilings: [
+    { unit: '901001', fundGroup: 'gpb', kind: 'basic', amount: w('200') },
+    { unit: '901001', fundGroup: 'gpb', kind: 'project', project: 'PA', amount: w('45') },
+    { unit: '901002', fundGroup: 'operations', kind: 'basic', amount: w('30') },
+  ],
+  packageIdentities: [
+    {
+      id: 'data.t10-budget',
+      level: 'soft',
+      description: 'T10 与 T03 一致',
+      expressions: [{ expression: 'T10.total.amount = T03.total.total' }, { expression: 'T03.total.project = sum(T11.*.yearAmount)' }],
+    },
+  ],
+});
+const PRIOR_BY_ITEM = { '2010301': w('190'), '2010350': w('95'), '2120801': w('80'), '2130101': w('3') };
 
 /** Cells as the UI would hold them after applying every ChangedCell to the first tables. */
 type Shadow = Map<string, Map<string, Fen>>;
@@ -425,10 +455,11 @@ function applyToShadow(shadow: Shadow, changes: readonly ChangedCell[]) {
 
 describe('incremental updates equal a full computation (property)', () => {
   /** Applies a random sequence to an engine (and, with `withAudit`, to the incremental 审核 counts beside it). */
-  const sequence = (withAudit: boolean) =>
+  const sequence = (withAudit: boolean, params: AuditConfig | null = null) =>
       fc.property(fc.boolean(), fc.array(command, { minLength: 1, maxLength: 60 }), (startFromSynthetic, commands) => {
         const start = syntheticBudget();
         if (!startFromSynthetic) start.lines = [];
+        if (params) start.priorYear = { functional: { ...PRIOR_BY_ITEM } };
         const engine = new TableEngine(start, book);
         const shadow = shadowOf(engine.tables());
         const lines: BudgetLine[] = start.lines.map((l) => ({ ...l }));
@@ -436,16 +467,18 @@ describe('incremental updates equal a full computation (property)', () => {
         const income: IncomeLine[] = [];
         // 审核 counts kept edit by edit beside the engine, compared with a full audit along the way.
         const lineUnit = (id: number) => lines.find((l) => l.id === id)?.unit;
-        const audit = withAudit ? new IncrementalAudit({ ...start, projects, income }, book, () => lines, () => engine.sharedTables(), AUDIT_RULES, {}, lineUnit) : null;
+        const audit = withAudit
+          ? new IncrementalAudit({ ...start, projects, income }, book, () => lines, () => engine.sharedTables(), params?.rules ?? AUDIT_RULES, params?.settings, lineUnit)
+          : null;
         const expectAuditAgrees = () => {
           if (!audit) return;
           const now: Budget = { ...start, lines: [...lines], projects: [...projects], income: [...income] };
           const tables = computeTables(now, book);
-          const findings = auditBudget(now, book, tables);
+          const findings = auditBudget(now, book, tables, params ?? {});
           const hard = findings.filter((f) => f.severity === 'hard').length;
           expect(audit.counts()).toEqual({ hard, soft: findings.length - hard });
           // And by group (severity, rule, unit), as the 审核 screen lists them.
-          const full = groupFindings(findings, new AuditContext(now, book, tables, DEFAULT_AUDIT_SETTINGS), lineUnit);
+          const full = groupFindings(findings, new AuditContext(now, book, tables, { ...DEFAULT_AUDIT_SETTINGS, ...params?.settings }), lineUnit);
           expect(new Map([...audit.groups()].sort())).toEqual(new Map([...full].sort()));
         };
         expectAuditAgrees();
@@ -510,6 +543,10 @@ describe('incremental updates equal a full computation (property)', () => {
 
   it('审核 counts kept edit by edit (in all and by severity, rule and unit) equal a full audit along random sequences', () => {
     fc.assert(sequence(true), { numRuns: 50 });
+  }, 240_000);
+
+  it('审核 counts kept edit by edit equal a full audit under a parameter package’s rule set', () => {
+    fc.assert(sequence(true, PARAMS), { numRuns: 40 });
   }, 240_000);
 
   it('applyAll reports each changed cell once, with its final value', () => {

@@ -10,6 +10,7 @@ import { findingKey, type ManifestTotals } from '../../../core/manifest.js';
 import type { Budget } from '../../../core/model.js';
 import { computeTables } from '../../../core/tables/index.js';
 import { BudgetStore, StoreError, type SubmissionRecord } from '../../../db/store.js';
+import { auditConfigFor } from '../../../db/params.js';
 import { loadConsolidatedBudget } from '../../../submission/department.js';
 import { PackageError } from '../../../submission/errors.js';
 import type { Finding } from '../../contract.js';
@@ -75,7 +76,8 @@ export function findingView(f: CoreFinding, drafts: Record<string, string>): Sub
 export function packageAudit(store: BudgetStore) {
   const loaded = loadConsolidatedBudget(store);
   const tables = computeTables(loaded.budget, loaded.book);
-  const findings = auditBudget(loaded.budget, loaded.book, tables);
+  // The file's rule set: levels and 控制数 of the parameter package count for 上报 too.
+  const findings = auditBudget(loaded.budget, loaded.book, tables, auditConfigFor(store));
   return { loaded, findings };
 }
 

@@ -1,12 +1,12 @@
 // The wizard's findings per project (the 审核 rules that concern a project's fields) and each step's state.
-import { auditBudget, auditRule, DEFAULT_AUDIT_SETTINGS, type AuditRule, type Finding as CoreFinding } from '../../../core/audit/index.js';
+import { auditBudget, auditRule, DEFAULT_AUDIT_SETTINGS, type AuditRule, type AuditSettings, type Finding as CoreFinding } from '../../../core/audit/index.js';
 import { skeleton } from '../../../core/indicators.js';
 import type { Budget, BudgetLine, DepartmentPerformance, Project } from '../../../core/model.js';
 import { toFixedExact, type AmountUnit, type Fen } from '../../../core/money.js';
 import { BASIC_FIELDS, DETAIL_FIELDS, GOAL_FIELDS, WIZARD_STEPS, WIZARD_STEP_LABELS, type StepStateCode, type WizardFinding, type WizardStatus, type WizardStep, type WizardStepState } from '../../wizard.js';
 import { type WizardMeta, type WizardSession, draftOf } from './state.js';
 import { pairKey, projectTemplate } from './templates.js';
-import { TARGET_WARNING_RULES, ruleSeverity } from './targets.js';
+import { TARGET_WARNING_RULES, severityOf } from './targets.js';
 
 // ---- findings -------------------------------------------------------------------------------------------
 
@@ -19,7 +19,7 @@ const FIELD_STEP = new Map<string, WizardStep>([
 ]);
 
 /**
- * The core audit rules the wizard runs on its tables, each with the rule's own severity (ruleSeverity): an
+ * The core audit rules the wizard runs on its tables, each at its level in the file's rule set (severityOf): an
  * error must be fixed before 完成, a 提示 is shown to be checked, exactly as in 审核. A table may be finished
  * before its budget lines are entered, so a project without lines gets its 本年度金额 comparison as a
  * warning (see projectFindings).
@@ -36,6 +36,17 @@ const WIZARD_RULES: readonly string[] = [
 const WIZARD_AUDIT_RULES: readonly AuditRule[] = WIZARD_RULES
   .map((id) => auditRule(id))
   .filter((r): r is AuditRule => r !== undefined);
+
+/** The wizard's rules at the file's levels and parameters (a rule switched off does not run). */
+function wizardAudit(s: WizardSession): { rules: readonly AuditRule[]; settings?: AuditSettings } {
+  if (!s.config) return { rules: WIZARD_AUDIT_RULES };
+  return { rules: s.config.rules.filter((r) => WIZARD_RULES.includes(r.id)), settings: s.config.settings };
+}
+
+/** A finding's severity as the wizard shows it: the level it ran at. */
+function findingSeverity(f: CoreFinding): 'error' | 'warning' {
+  return f.severity === 'hard' ? 'error' : 'warning';
+}
 
 function isBlank(value: unknown): boolean {
   if (value === undefined || value === null) return true;
@@ -71,14 +82,14 @@ export function projectFindings(s: WizardSession, projects: readonly Project[], 
   const lines = s.lines();
   const byProject = linesOf(lines);
   const budget: Budget = { ...s.budget, projects: [...projects], lines, departmentPerformance: null };
-  const core: CoreFinding[] = auditBudget(budget, s.book, null, { rules: WIZARD_AUDIT_RULES });
+  const core: CoreFinding[] = auditBudget(budget, s.book, null, wizardAudit(s));
   const unit = s.budget.amountUnit;
   for (const f of core) {
     const code = f.place.project;
     const list = code !== undefined ? out.get(code) : undefined;
     if (!list) continue;
     const field = f.place.field ?? 'indicators';
-    let severity = ruleSeverity(f.rule);
+    let severity = findingSeverity(f);
     let message = f.message;
     if (f.rule === 'project.year-amount-lines' && !byProject.has(code!)) {
       severity = 'warning';
@@ -86,13 +97,14 @@ export function projectFindings(s: WizardSession, projects: readonly Project[], 
     }
     list.push({ severity, rule: f.rule, step: FIELD_STEP.get(field) ?? 'indicators', field, indicator: f.place.indicator ?? null, message });
   }
+  const missingFields = severityOf(s.config)('project.missing-fields');
   for (const p of projects) {
     const list = out.get(p.code)!;
     for (const req of DEFAULT_AUDIT_SETTINGS.requiredProjectFields) {
-      if (!isBlank(p[req.field])) continue;
+      if (missingFields === null || !isBlank(p[req.field])) continue;
       const field = String(req.field);
       list.push({
-        severity: ruleSeverity('project.missing-fields'),
+        severity: missingFields,
         rule: 'project.missing-fields',
         step: FIELD_STEP.get(field) ?? 'basics',
         field,
@@ -154,10 +166,10 @@ export function departmentFindings(s: WizardSession, perf: DepartmentPerformance
   });
   if (perf.indicators.length === 0) out.push({ severity: 'error', rule: 'department.missing-fields', step: 'indicators', field: 'indicators', indicator: null, message: '尚未填写绩效指标' });
   const budget: Budget = { ...s.budget, projects: [], lines: [], departmentPerformance: perf };
-  for (const f of auditBudget(budget, s.book, null, { rules: WIZARD_AUDIT_RULES })) {
+  for (const f of auditBudget(budget, s.book, null, wizardAudit(s))) {
     if (f.place.project !== undefined) continue;
     out.push({
-      severity: ruleSeverity(f.rule),
+      severity: findingSeverity(f),
       rule: f.rule,
       step: 'indicators',
       field: f.place.field ?? 'target',

@@ -1,6 +1,7 @@
 // What the 绩效目标 wizard reads from the session, and the wizard's own state in the budget file: per project its
 // position, chosen template, project types and 完成, as one JSON value in the file's meta table (so it travels
 // with the budget file and needs no schema change). An import clears it (db/import.ts).
+import type { AuditConfig } from '../../../core/audit/rule-set.js';
 import type { CodeBook } from '../../../core/codelists.js';
 import { WIZARD_STATE_META_KEY } from '../../../core/indicators.js';
 import type { Budget, BudgetLine, DepartmentPerformance, Project } from '../../../core/model.js';
@@ -21,6 +22,11 @@ export interface WizardSession {
   projectSaved(before: Project | null, after: Project): void;
   projectRemoved(project: Project): void;
   departmentSaved(performance: DepartmentPerformance | null): void;
+  /**
+   * The file's rule set (levels and parameters from the parameter package or the user): the wizard shows and
+   * gates on each rule's level there, as 审核 does. Absent: the built-in levels.
+   */
+  config?: AuditConfig;
 }
 
 // ---- the wizard's own state in the budget file ---------------------------------------------------------

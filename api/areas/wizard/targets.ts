@@ -5,6 +5,7 @@ import { PROJECT_CATEGORY_LABELS, type Indicator } from '../../../core/model.js'
 import { DEFAULT_TARGET_GRAMMAR, formatTarget, readTarget, targetWarnings, type TargetContext, type TargetReading, type TargetWarningCode } from '../../../core/targets.js';
 import { TARGET_COMPARATORS, type TargetView, type TargetWarningView, type WizardChoices, type WizardIndicator } from '../../wizard.js';
 import type { WizardSession } from './state.js';
+import type { AuditConfig } from '../../../core/audit/rule-set.js';
 
 // ---- targets --------------------------------------------------------------------------------------------
 
@@ -22,20 +23,30 @@ export const TARGET_WARNING_RULES: Readonly<Record<TargetWarningCode, string>> =
   'result-grade': 'indicator.target-result-grade',
 };
 
-/** One severity everywhere: a core rule's own (hard = 必须修改, soft = 提示) in 审核, the wizard and the list. */
-export function ruleSeverity(id: string): 'error' | 'warning' {
-  return auditRule(id)?.severity === 'hard' ? 'error' : 'warning';
+/** A rule's severity as the wizard shows it; null when the file's rule set switched it off. */
+export type SeverityOf = (rule: string) => 'error' | 'warning' | null;
+
+/**
+ * One severity everywhere: a rule's level in the file's rule set (hard = 必须修改, soft = 提示), else the
+ * built-in one, in 审核, the wizard and the list.
+ */
+export function severityOf(config?: AuditConfig): SeverityOf {
+  return (id) => {
+    const level = config?.entries.find((e) => e.id === id)?.level ?? auditRule(id)?.severity;
+    return level === 'off' ? null : level === 'hard' ? 'error' : 'warning';
+  };
 }
 
-function warningViews(reading: TargetReading, context: TargetContext): TargetWarningView[] {
-  return targetWarnings(reading, context).map((w) => ({
-    code: w.code,
-    severity: ruleSeverity(TARGET_WARNING_RULES[w.code]),
-    message: w.message,
-  }));
+function warningViews(reading: TargetReading, context: TargetContext, severity: SeverityOf): TargetWarningView[] {
+  const out: TargetWarningView[] = [];
+  for (const w of targetWarnings(reading, context)) {
+    const s = severity(TARGET_WARNING_RULES[w.code]);
+    if (s !== null) out.push({ code: w.code, severity: s, message: w.message });
+  }
+  return out;
 }
 
-export function targetView(text: string, context: TargetContext = {}): TargetView {
+export function targetView(text: string, context: TargetContext = {}, severity: SeverityOf = severityOf()): TargetView {
   const reading = readTarget(text);
   return {
     text,
@@ -46,17 +57,17 @@ export function targetView(text: string, context: TargetContext = {}): TargetVie
     qualitative: reading.qualitative,
     implicitComparator: reading.comparatorImplicit === true,
     canonical: formatTarget(reading),
-    warnings: warningViews(reading, context),
+    warnings: warningViews(reading, context, severity),
   };
 }
 
-export function indicatorView(x: Indicator): WizardIndicator {
+export function indicatorView(x: Indicator, severity: SeverityOf = severityOf()): WizardIndicator {
   return {
     level1: x.level1,
     level2: x.level2,
     name: x.name,
     note: x.note ?? '',
-    target: targetView(x.target, { level1: x.level1, level2: x.level2, name: x.name }),
+    target: targetView(x.target, { level1: x.level1, level2: x.level2, name: x.name }, severity),
   };
 }
 

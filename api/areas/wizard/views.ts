@@ -6,7 +6,7 @@ import { toExactString, type AmountUnit, type Fen } from '../../../core/money.js
 import { WIZARD_STEPS, WIZARD_STEP_LABELS, type WizardDepartment, type WizardIndicatorDraft, type WizardProject, type WizardProjectFields } from '../../wizard.js';
 import { type ProjectDraftState, type WizardMeta, type WizardSession, draftOf, isStep } from './state.js';
 import { departmentTemplate, projectTemplate, templateView, templatesFor } from './templates.js';
-import { choices, indicatorView, targetView } from './targets.js';
+import { choices, indicatorView, severityOf, targetView } from './targets.js';
 import { STATUS_LABELS, departmentFindings, linesOf, money, projectFindings, signed, statusOf, stepStates } from './findings.js';
 import { departmentBudget, departmentPreview, projectPreview } from './preview.js';
 import { indicatorRules, readIndicators } from './input.js';
@@ -120,7 +120,7 @@ export function projectView(s: WizardSession, p: Project | null, meta: WizardMet
     fields: fieldsOf(shown, unit),
     requiredFields: DEFAULT_AUDIT_SETTINGS.requiredProjectFields.map((f) => String(f.field)),
     functionalName: shown.functional ? s.book.functional.name(shown.functional) : '',
-    indicators: shown.indicators.map(indicatorView),
+    indicators: shown.indicators.map((x) => indicatorView(x, severityOf(s.config))),
     projectTypes: Array.isArray(draft.projectTypes) ? draft.projectTypes : [],
     lines: linesInfo(s, p),
     template: templateView(resolved, year),
@@ -146,7 +146,7 @@ function indicatorDraftView(s: WizardSession, p: Project, meta: WizardMeta, draf
   return {
     rows: rows.map((input) => ({
       input,
-      keep: input.target.kind === 'keep' ? targetView(input.target.text, { level1: input.level1, level2: input.level2, name: input.name }) : null,
+      keep: input.target.kind === 'keep' ? targetView(input.target.text, { level1: input.level1, level2: input.level2, name: input.name }, severityOf(s.config)) : null,
     })),
     issues: issues.map((i) => ({ path: i.path, message: i.message })),
   };
@@ -170,7 +170,7 @@ export function departmentView(s: WizardSession, meta: WizardMeta): WizardDepart
     saved: stored !== null,
     dutyGoal: perf.dutyGoal,
     tasks: perf.tasks.map((t) => ({ ...t })),
-    indicators: perf.indicators.map(indicatorView),
+    indicators: perf.indicators.map((x) => indicatorView(x, severityOf(s.config))),
     budget,
     template: templateView(resolved, year),
     templates: templatesFor('department', year),
