@@ -23,7 +23,7 @@ export const EXPORT_STEP_LABELS: Record<ExportStepCode, string> = {
 };
 
 /** What a native dialog of the desktop host is asked to choose. */
-export const CHOOSE_KINDS = ['package-folder', 'receive-package', 'lines-template', 'import-lines'] as const;
+export const CHOOSE_KINDS = ['package-folder', 'receive-package', 'lines-template', 'import-lines', 'table-file'] as const;
 export type ChooseKind = (typeof CHOOSE_KINDS)[number];
 
 const text = (max: number) => z.string().max(max);
@@ -75,6 +75,22 @@ export const SUBMISSION_API = {
   'submission.discard': { input: z.object({ ticket }).strict() },
   /** The tables of the consolidated department (汇总 with the received units), or of its own budget only. */
   'submission.tables': { input: z.object({ displayUnit: amountUnit.optional(), ownOnly: z.boolean().optional() }).strict() },
+  /**
+   * The table on screen as a file (.xlsx or PDF), laid out as in the 上报 package: `table` is its id ("T03", or
+   * "T11:P05" for one project's form), in the screen's amount unit and scope (汇总 or 仅本级). Written to `path`
+   * when given (desktop: a path chosen in the save dialog), else answered in base64 (browser host: a download).
+   */
+  'submission.tableFile': {
+    input: z
+      .object({
+        table: text(64).min(1),
+        format: z.enum(['xlsx', 'pdf']),
+        displayUnit: amountUnit.optional(),
+        ownOnly: z.boolean().optional(),
+        path: text(4096).min(1).optional(),
+      })
+      .strict(),
+  },
   /** 导出明细模板: the lines as an .xlsx laid out for editing and re-import; written to `path` when given. */
   'submission.linesTemplate': { input: z.object({ path: text(4096).min(1).optional() }).strict() },
   /** 从Excel导入明细: with apply false only checks; with apply true stores the readable rows as one undoable step. */
@@ -318,5 +334,6 @@ export interface SubmissionOutputs {
   'submission.discard': { discarded: boolean };
   'submission.tables': ConsolidatedTablesView;
   'submission.linesTemplate': { fileName: string; path: string | null; base64: string | null };
+  'submission.tableFile': { fileName: string; path: string | null; base64: string | null };
   'submission.importLines': LinesImportView;
 }

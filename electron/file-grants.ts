@@ -23,6 +23,7 @@ const PAGE_FILE_FIELDS: Partial<Record<ApiMethod, { field: string; purpose: Gran
   'submission.export': { field: 'outDir', purpose: 'package-folder', what: '保存数据包的文件夹（点“选择…”）' },
   'submission.inspect': { field: 'path', purpose: 'receive-package', what: '要接收的数据包（点“选择…”）' },
   'submission.linesTemplate': { field: 'path', purpose: 'lines-template', what: '明细模板的保存位置' },
+  'submission.tableFile': { field: 'path', purpose: 'table-file', what: '导出本表的保存位置' },
   'submission.importLines': { field: 'path', purpose: 'import-lines', what: '要导入的 Excel 文件' },
 };
 

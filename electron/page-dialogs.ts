@@ -8,6 +8,7 @@ import { withExtension, type FileDialogSpec } from './dialogs.js';
 
 export const PACKAGE_FILTER: FileFilter = { name: '上报数据包', extensions: ['zip'] };
 export const XLSX_FILTER: FileFilter = { name: 'Excel 工作簿', extensions: ['xlsx'] };
+export const PDF_FILTER: FileFilter = { name: 'PDF 文件', extensions: ['pdf'] };
 
 /** `suggested`: a folder for package-folder, a full path or bare file name otherwise. */
 export function pageDialogSpec(kind: ChooseKind, suggested?: string): FileDialogSpec {
@@ -27,6 +28,15 @@ export function pageDialogSpec(kind: ChooseKind, suggested?: string): FileDialog
         extension: 'xlsx',
         options: { title: '导出明细模板', buttonLabel: '导出', filters: [XLSX_FILTER], properties: ['createDirectory', 'showOverwriteConfirmation'], ...at },
       };
+    case 'table-file': {
+      // The table on screen, as .xlsx or PDF: the suggested name says which.
+      const pdf = suggested?.toLowerCase().endsWith('.pdf') ?? false;
+      return {
+        mode: 'save',
+        extension: pdf ? 'pdf' : 'xlsx',
+        options: { title: '导出本表', buttonLabel: '导出', filters: [pdf ? PDF_FILTER : XLSX_FILTER], properties: ['createDirectory', 'showOverwriteConfirmation'], ...at },
+      };
+    }
     case 'import-lines':
       return { mode: 'open', extension: 'xlsx', options: { title: '从 Excel 导入明细', filters: [XLSX_FILTER], properties: ['openFile'], ...at } };
   }

@@ -62,6 +62,7 @@ export const API_METHODS = [
   'submission.discard',
   'submission.tables',
   'submission.linesTemplate',
+  'submission.tableFile',
   'submission.importLines',
   'document.view',
   'document.saveTexts',

@@ -5,9 +5,10 @@
 // department of 100 units has 10,000 rows) shows only the rows in view, under its header, which stays put;
 // the host lays the table out once with the one print layout and keeps it until the table changes. Search in
 // the table (code or name) jumps to the row. Short tables and tables whose cells span rows are shown whole.
-import { Fragment, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { AmountUnitCode, FormatsInfo, LineField, NameBook, LineRow, TableRow, TableView, TablesReport } from '../api/contract.js';
 import type { TableFind, TableIndex, TableIndexEntry, TableWindow } from '../api/browse.js';
+import { TableExport } from './TableExport.js';
 import { ApiCallError, call, errorMessage } from './api.js';
 import { convertExact, formatExact } from './amounts.js';
 import type { ShowToast } from './toast.js';
@@ -299,7 +300,12 @@ export function TablesView({ revision, displayUnit, budgetUnit, selected, onSele
           </div>
         ) : null}
       </aside>
-      <SheetView key={`${shown.id}|${consolidated ? 'c' : 'o'}`} source={source} onDrill={(table, row, column) => void drill(table, row, column)} />
+      <SheetView
+        key={`${shown.id}|${consolidated ? 'c' : 'o'}`}
+        source={source}
+        onDrill={(table, row, column) => void drill(table, row, column)}
+        actions={<TableExport table={shown.id} title={shown.title} displayUnit={displayUnit} ownOnly={ownOnly} toast={toast} />}
+      />
       {behind ? (
         <section className="behind-panel" data-testid="lines-behind">
           <header>
@@ -362,7 +368,7 @@ function shortTitle(title: string): string {
 type Seen = Map<string, string>;
 
 /** One table: its title block, its header and its rows (a window of them when it is long), and search in it. */
-function SheetView({ source, onDrill }: { source: Source; onDrill(table: string, row: string, column: string): void }) {
+function SheetView({ source, onDrill, actions }: { source: Source; onDrill(table: string, row: string, column: string): void; actions?: ReactNode }) {
   const [frame, setFrame] = useState<TableWindow | null>(null);
   const [whole, setWhole] = useState<TableRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -503,6 +509,7 @@ function SheetView({ source, onDrill }: { source: Source; onDrill(table: string,
           ) : null}
         </div>
       ) : null}
+      {actions}
       <h2 className="table-title">{frame.title}</h2>
       {frame.subtitle.length || frame.unitLabel ? (
         <div className="table-caption">

@@ -343,6 +343,41 @@ function tables(session: SubmissionSession, input: Input<'submission.tables'>): 
   };
 }
 
+/** The table on screen as .xlsx or PDF, printed from the same grid as the 上报 package's files. */
+async function tableFile(session: SubmissionSession, input: Input<'submission.tableFile'>): Promise<SubmissionOutputs['submission.tableFile']> {
+  const { store, budget } = session.requireBudget();
+  let loaded: ReturnType<typeof loadConsolidatedBudget>;
+  try {
+    loaded = loadConsolidatedBudget(store, { ownOnly: input.ownOnly });
+  } catch (err) {
+    refusal(err);
+  }
+  const [id, project] = input.table.split(':') as [string, string | undefined];
+  let table = computeTables(loaded.budget, loaded.book, chosenFormat(store)).find((t) => t.id === id);
+  if (!table) throw new ApiRefusal(`没有表“${id}”`);
+  if (project !== undefined) {
+    // One project's form, as the screen shows it.
+    const only = (table.projects ?? []).filter((p) => p.code === project);
+    if (only.length === 0) throw new ApiRefusal(`表 ${id} 中没有项目“${project}”`);
+    table = { ...table, projects: only };
+  }
+  const options = { templateChoices: templateChoicesFromWizardState(store.getMeta(WIZARD_STATE_META_KEY)), displayUnit: input.displayUnit ?? budget.amountUnit };
+  const now = new Date();
+  const bytes =
+    input.format === 'xlsx'
+      ? await (await import('../../submission/xlsx.js')).tableWorkbook(table, now, options)
+      : await (await import('../../submission/pdf.js')).tablesPdf([table], { ...options, created: now, title: `${budget.department.name}${budget.fiscalYear}年${table.title}` });
+  const fileName = `${safeFileStem(budget.department.name)}-${budget.fiscalYear}年-${safeFileStem(`${id}_${table.title}${project ? `_${project}` : ''}`)}.${input.format}`;
+  if (input.path === undefined) return { fileName, path: null, base64: bytes.toString('base64') };
+  const path = resolve(input.path);
+  try {
+    writeFileSync(path, bytes);
+  } catch {
+    throw new ApiRefusal(`无法写入“${path}”：请检查文件夹是否存在、是否有写入权限`);
+  }
+  return { fileName, path, base64: null };
+}
+
 async function linesTemplate(session: SubmissionSession, input: Input<'submission.linesTemplate'>): Promise<SubmissionOutputs['submission.linesTemplate']> {
   const { budget, book } = session.requireBudget();
   const bytes = await (await linesXlsx()).exportLinesTemplate({ ...budget, lines: session.lines() }, book);
@@ -405,5 +440,6 @@ export const submissionArea = defineAreaOver('submission', submissionSession, {
   'submission.discard': (s: SubmissionSession, input: Input<'submission.discard'>) => ({ discarded: s.state.forget(input.ticket) }),
   'submission.tables': tables,
   'submission.linesTemplate': linesTemplate,
+  'submission.tableFile': tableFile,
   'submission.importLines': importLines,
 });
