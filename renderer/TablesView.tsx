@@ -483,33 +483,37 @@ function SheetView({ source, onDrill, actions }: { source: Source; onDrill(table
 
   return (
     <section className="table-paper" ref={paper} data-testid={`table-${frame.id}`} data-rows={frame.rowCount}>
-      {searchable ? (
-        <div className="table-search">
-          <input
-            type="search"
-            value={query}
-            placeholder="在本表中查找：编码或名称，回车查找下一个"
-            aria-label="在本表中查找"
-            data-testid="table-search"
-            onChange={(e) => {
-              setQuery(e.target.value);
-              setFound(null);
-            }}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter') {
-                e.preventDefault();
-                void search();
-              }
-            }}
-          />
-          {found ? (
-            <span className="muted" data-testid="table-search-result">
-              {found.result.total === 0 ? `没有找到“${found.query}”` : `第 ${found.at + 1} / ${found.result.total} 处`}
-            </span>
-          ) : null}
-        </div>
-      ) : null}
-      {actions}
+      <div className="table-tools">
+        {searchable ? (
+          <div className="table-search">
+            <input
+              type="search"
+              value={query}
+              placeholder="在本表中查找：编码或名称，回车查找下一个"
+              aria-label="在本表中查找"
+              data-testid="table-search"
+              onChange={(e) => {
+                setQuery(e.target.value);
+                setFound(null);
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') {
+                  e.preventDefault();
+                  void search();
+                }
+              }}
+            />
+            {found ? (
+              <span className="muted" data-testid="table-search-result">
+                {found.result.total === 0 ? `没有找到“${found.query}”` : `第 ${found.at + 1} / ${found.result.total} 处`}
+              </span>
+            ) : null}
+          </div>
+        ) : (
+          <span />
+        )}
+        {actions ?? null}
+      </div>
       <h2 className="table-title">{frame.title}</h2>
       {frame.subtitle.length || frame.unitLabel ? (
         <div className="table-caption">
