@@ -99,16 +99,22 @@ export function toFixedExact(fen: Fen, unit: AmountUnit, minDecimals: number): s
 }
 
 /** `fen` in `unit` rounded half-up (away from zero) to `decimals` places, exact at any size. */
+/** 10ⁿ as bigints, worked out once (a long table formats every one of its figures). */
+const POW10: readonly bigint[] = Array.from({ length: 40 }, (_, n) => 10n ** BigInt(n));
+function pow10(n: number): bigint {
+  return POW10[n] ?? 10n ** BigInt(n);
+}
+
 function roundedFixed(fen: Fen, unit: AmountUnit, decimals: number): string {
   const scale = MAX_DECIMALS[unit];
   const magnitude = fen < 0n ? -fen : fen;
   let scaled: bigint;
   let places: number;
   if (decimals >= scale) {
-    scaled = magnitude * 10n ** BigInt(decimals - scale);
+    scaled = magnitude * pow10(decimals - scale);
     places = decimals;
   } else {
-    const divisor = 10n ** BigInt(scale - decimals);
+    const divisor = pow10(scale - decimals);
     scaled = magnitude / divisor;
     if ((magnitude % divisor) * 2n >= divisor) scaled += 1n;
     places = decimals;
@@ -132,11 +138,15 @@ export function formatAmount(
   if (fen === 0n && options.blankZero) return '';
   const fixed = roundedFixed(fen, unit, decimals);
   if (!options.thousands) return fixed;
-  const [intPart = '', frac] = fixed.split('.');
+  const point = fixed.indexOf('.');
+  const intPart = point < 0 ? fixed : fixed.slice(0, point);
   const sign = intPart.startsWith('-') ? '-' : '';
   const digits = sign ? intPart.slice(1) : intPart;
-  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return sign + grouped + (frac !== undefined ? '.' + frac : '');
+  if (digits.length <= 3) return fixed;
+  // Thousands from the right: 1234567 → 1,234,567.
+  let grouped = digits.slice(0, digits.length % 3 || 3);
+  for (let i = grouped.length; i < digits.length; i += 3) grouped += ',' + digits.slice(i, i + 3);
+  return sign + grouped + (point < 0 ? '' : fixed.slice(point));
 }
 
 /** part / whole as a percentage with `decimals` places, half-up; null when whole is zero. */
