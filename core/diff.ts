@@ -13,6 +13,7 @@ import type { CodeBook } from './codelists.js';
 import type { Budget, BudgetLine, Indicator, Project } from './model.js';
 import { toExactString, type AmountUnit, type Fen } from './money.js';
 import { computeTables } from './tables/engine.js';
+import { headlineFigures } from './totals.js';
 import type { ReportColumn, ReportTable } from './tables/report.js';
 
 export type ChangeKind = 'added' | 'removed' | 'changed';
@@ -457,12 +458,6 @@ export function diffTables(before: readonly ReportTable[], after: readonly Repor
   return out;
 }
 
-function totalExpenditure(b: Budget | null): Fen {
-  let t = 0n;
-  for (const l of b?.lines ?? []) t += l.amount;
-  return t;
-}
-
 /**
  * Everything that differs from `before` to `after` (`before` null: a first version, everything is added).
  * `book` holds the code lists of `after`'s fiscal year.
@@ -480,7 +475,11 @@ export function diffBudgets(before: Budget | null, after: Budget, book: CodeBook
   return {
     matchedBy: matchBy,
     amountUnit: unit,
-    totals: { before: toExactString(totalExpenditure(before), unit), after: toExactString(totalExpenditure(after), unit) },
+    // 支出总计 of either side: the engine's cell (core/totals.ts), as the manifest states it.
+    totals: {
+      before: toExactString(before ? headlineFigures(before, options.bookBefore ?? book).expenditure : 0n, unit),
+      after: toExactString(headlineFigures(after, book).expenditure, unit),
+    },
     units,
     lines,
     projects,

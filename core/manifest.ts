@@ -4,10 +4,11 @@
 // rules an entry name of a received archive must pass, and which soft 审核 findings still lack a 说明.
 // Zip bytes, files and the database live in submission/ (Node side).
 import type { Finding, FindingPlace, Severity } from './audit/types.js';
+import type { CodeBook } from './codelists.js';
 import type { Budget, UnitKind } from './model.js';
-import { THREE_PUBLIC, UNIT_KINDS } from './model.js';
-import { fundGroup } from './funds.js';
+import { UNIT_KINDS } from './model.js';
 import { isAmountUnit, toExactString, type AmountUnit, type Fen } from './money.js';
+import { headlineFigures } from './totals.js';
 import { parseJson } from './json-lines.js';
 import { MAX_FISCAL_YEAR, MIN_FISCAL_YEAR } from './budget-fields.js';
 import type { Problem } from './problems.js';
@@ -109,33 +110,18 @@ export interface PackageManifest {
 // ---------------------------------------------------------------------------------------------------
 // Totals
 
-const THREE_PUBLIC_ECONOMIC: ReadonlySet<string> = new Set(Object.values(THREE_PUBLIC));
-
-/** The budget's totals; threePublic is T08's 共计: the four “三公” 款 of 一般公共预算 lines only. */
-export function budgetTotals(budget: Budget): ManifestTotals {
-  let expenditure = 0n;
-  let basic = 0n;
-  let project = 0n;
-  let gpb = 0n;
-  let threePublic = 0n;
-  for (const line of budget.lines) {
-    expenditure += line.amount;
-    if (line.kind === 'basic') basic += line.amount;
-    else project += line.amount;
-    if (fundGroup(line.fund) !== 'gpb') continue;
-    gpb += line.amount;
-    if (THREE_PUBLIC_ECONOMIC.has(line.economic)) threePublic += line.amount;
-  }
-  const income = budget.income.length > 0 ? budget.income.reduce((s, i) => s + i.amount, 0n) : expenditure;
+/** The budget's totals: the engine's cells (core/totals.ts: T01's 支出合计 … T08's 共计), not sums made here. */
+export function budgetTotals(budget: Budget, book: CodeBook): ManifestTotals {
+  const figures = headlineFigures(budget, book);
   const money = (fen: Fen) => toExactString(fen, budget.amountUnit);
   return {
     unit: budget.amountUnit,
-    expenditure: money(expenditure),
-    income: money(income),
-    basic: money(basic),
-    project: money(project),
-    generalPublicBudget: money(gpb),
-    threePublic: money(threePublic),
+    expenditure: money(figures.expenditure),
+    income: money(figures.income),
+    basic: money(figures.basic),
+    project: money(figures.project),
+    generalPublicBudget: money(figures.generalPublicBudget),
+    threePublic: money(figures.threePublic),
     lines: budget.lines.length,
     projects: budget.projects.length,
   };

@@ -27,6 +27,7 @@ import {
   type ManifestFile,
   type PackageManifest,
 } from '../core/manifest.js';
+import type { CodeBook } from '../core/codelists.js';
 import type { Budget } from '../core/model.js';
 import type { Fen } from '../core/money.js';
 import { TableEngine } from '../core/tables/index.js';
@@ -101,6 +102,8 @@ export async function buildPackage(
   tables: readonly ReportTable[],
   findings: ReturnType<typeof auditBudget>,
   options: {
+    /** The code lists of the budget's year (the manifest's totals are cells of tables computed with them). */
+    book: CodeBook;
     notes?: readonly FindingNote[];
     now: Date;
     fonts?: PdfFonts;
@@ -156,7 +159,7 @@ export async function buildPackage(
     units: budget.units.map((u) => ({ code: u.code, name: u.name, kind: u.kind })),
     createdAt: localIsoTimestamp(now),
     files,
-    totals: budgetTotals(budget),
+    totals: budgetTotals(budget, options.book),
     audit: {
       hard: 0,
       soft: check.findings.filter((f) => f.severity === 'soft').length,
@@ -192,6 +195,7 @@ export async function exportPackage(options: ExportOptions): Promise<ExportResul
   let findings: ReturnType<typeof auditBudget>;
   let consolidated: boolean;
   let templateChoices: TemplateChoices;
+  let book: CodeBook;
   try {
     // The indicator trees chosen in the wizard: T10/T11 print on the tree the user saw.
     templateChoices = templateChoicesFromWizardState(store.getMeta(WIZARD_STATE_META_KEY));
@@ -205,7 +209,7 @@ export async function exportPackage(options: ExportOptions): Promise<ExportResul
     }
     budget = loaded.budget;
     consolidated = loaded.consolidated;
-    const book = loaded.book;
+    book = loaded.book;
     const engine = new TableEngine(budget, book);
     tables = engine.tables();
     functional = engine.functionalSubtotals();
@@ -214,7 +218,7 @@ export async function exportPackage(options: ExportOptions): Promise<ExportResul
   } finally {
     store.close();
   }
-  const built = await buildPackage(budget, tables, findings, { notes: options.notes ?? [], now, fonts: options.fonts, templateChoices, onStep, functional });
+  const built = await buildPackage(budget, tables, findings, { book, notes: options.notes ?? [], now, fonts: options.fonts, templateChoices, onStep, functional });
 
   // Two packages made in the same minute get _2, _3 … rather than replacing each other.
   let name = built.name;

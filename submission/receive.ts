@@ -135,7 +135,8 @@ export function checkBudget(checked: CheckedArchive, bookFor: (year: number) => 
     );
   }
   if (budget.amountUnit !== manifest.amountUnit) mismatches.push(`金额单位：清单为 ${manifest.amountUnit}，数据为 ${budget.amountUnit}`);
-  mismatches.push(...totalsDifferences(manifest.totals, budgetTotals(budget)));
+  // The manifest's totals against the engine's cells computed from budget.json (core/totals.ts).
+  mismatches.push(...totalsDifferences(manifest.totals, budgetTotals(budget, bookFor(budget.fiscalYear))));
   if (mismatches.length > 0) throw new PackageError('budget', '数据包中的预算数据与清单不一致：', mismatches);
   return budget;
 }

@@ -3,7 +3,7 @@
 // computation; the changes that need a reason come from the rule's own function likewise.
 import { z } from 'zod';
 import type { AuditConfig } from '../../core/audit/rule-set.js';
-import type { LineSums } from '../../core/audit/context.js';
+import type { CrossCheckSums } from '../../core/audit/context.js';
 import { ceilingId, ceilingUsage, EXPENDITURE_KIND_LABELS, fundGroupLabel, largeChanges } from '../../core/audit/param-rules.js';
 import type { CodeBook } from '../../core/codelists.js';
 import type { Budget } from '../../core/model.js';
@@ -35,8 +35,8 @@ export interface ParamsSession {
   book: CodeBook;
   /** The rule set the session audits with. */
   config: AuditConfig;
-  /** Sums of the lines, kept edit by edit by the session's 审核. */
-  lineSums(): LineSums;
+  /** The 审核's cross-check sums of the lines (core/audit/context.ts), kept edit by edit: what the ceiling rule reads. */
+  crossCheckSums(): CrossCheckSums;
   auditSummary(): { errors: number; warnings: number };
   /** The budget's reasons changed: 审核 counts again. */
   changed(): void;
@@ -60,7 +60,7 @@ function ceilings(s: ParamsSession): CeilingsView {
   const money = (v: bigint) => toExactString(v, unit);
   const units = new Map(s.budget.units.map((u) => [u.code, u.name]));
   const projects = new Map(s.budget.projects.map((p) => [p.code, p.name]));
-  const usage = ceilingUsage(s.config.settings.ceilings, s.lineSums());
+  const usage = ceilingUsage(s.config.settings.ceilings, s.crossCheckSums());
   const total = { ceiling: 0n, used: 0n, remaining: 0n };
   for (const u of usage) {
     if (u.ceiling.project) continue;
@@ -114,7 +114,7 @@ function view(s: ParamsSession): ParamsView {
   const unit = s.budget.amountUnit;
   const settings = s.config.settings;
   const priorRows = new Map(changeReasonRows(s.store).map((r) => [r.code, r.prior]));
-  const changes = largeChanges(s.budget, s.lineSums().byFunctional, settings).map((c) => ({
+  const changes = largeChanges(s.budget, s.crossCheckSums().byFunctional, settings).map((c) => ({
     code: c.code,
     name: s.book.functional.name(c.code),
     current: toExactString(c.current, unit),
@@ -227,7 +227,7 @@ function paramsSession(s: Session): ParamsSession {
     budget,
     book,
     config: s.auditConfig!,
-    lineSums: () => audit.lineSums(),
+    crossCheckSums: () => audit.crossCheckSums(),
     auditSummary: () => s.auditSummary(),
     // Reasons are read by a 审核 rule that looks at no line: count it again.
     changed: () => s.budgetPartsChanged(),

@@ -68,15 +68,15 @@ export const reportsArea = defineArea('reports', {
 
   'reports.linesBehind': (s, input: ApiParsedInput<'reports.linesBehind'>): ApiOutputs['reports.linesBehind'] => {
     const { engine } = s.requireBudget();
-    let ids: number[];
+    let figure: ReturnType<typeof engine.figureLines>;
     try {
-      ids = engine.linesBehind(input.table as CoreTableId, input.row, input.column);
+      figure = engine.figureLines(input.table as CoreTableId, input.row, input.column);
     } catch {
       throw new ApiRefusal(`表 ${input.table} 中没有这个数字`);
     }
-    const lines = ids.map((id) => s.lines.get(id)).filter((l): l is BudgetLine => !!l).sort(compareLines);
-    let total = 0n;
-    for (const l of lines) total += l.amount;
+    // The total is the engine's figure (the cell, or a project's kept line total), not a sum made again here.
+    const total = figure.total;
+    const lines = figure.lines.map((id) => s.lines.get(id)).filter((l): l is BudgetLine => !!l).sort(compareLines);
     const table = engine.sharedTable(input.table as CoreTableId);
     const row = table?.rows.find((r) => r.key === input.row);
     const title = `${table?.title ?? input.table}${row ? ` · ${row.label}` : ''}`;

@@ -113,7 +113,7 @@ function prepare(session: SubmissionSession): SubmissionOutputs['submission.prep
     warnings: loaded.problems.filter((p) => p.severity === 'warning').map((p) => p.message),
     hard: findings.filter((f) => f.severity === 'hard').map((f) => findingView(f, drafts)),
     soft: findings.filter((f) => f.severity === 'soft').map((f) => findingView(f, drafts)),
-    totals: totalsView(budgetTotals(loaded.budget)),
+    totals: totalsView(budgetTotals(loaded.budget, loaded.book)),
     lastFolder: store.getMeta(LAST_FOLDER_META_KEY),
   };
 }

@@ -15,7 +15,7 @@ import { DETAIL_FIELDS, GOAL_FIELDS, type ReadTargetResult, type WizardDepartmen
 import { type ProjectDraftState, type WizardSession, draftOf, isStep, readMeta, writeMeta } from './wizard/state.js';
 import { departmentTemplate, projectTemplate } from './wizard/templates.js';
 import { TARGET_ERROR_CODES, severityOf, targetView, type SeverityOf } from './wizard/targets.js';
-import { STATUS_LABELS, departmentFindings, linesOf, projectFindings, statusOf, stepStates } from './wizard/findings.js';
+import { STATUS_LABELS, departmentFindings, projectFindings, statusOf, stepStates } from './wizard/findings.js';
 import { departmentView, projectView } from './wizard/views.js';
 import { indicatorRules, readBasics, readIndicators, refuse, storeRefusal, textValue } from './wizard/input.js';
 import { defineAreaOver } from '../handlers.js';
@@ -34,7 +34,10 @@ function wizardSession(s: Session): WizardSession {
     store,
     budget,
     book,
-    engine,
+    // The session's engine at each read: a renamed project reloads the session (and its engine) mid-request.
+    get engine() {
+      return s.requireBudget().engine;
+    },
     lines: () => [...s.lines.values()].sort((a, b) => a.id - b.id),
     projectSaved: (before: Project | null, after: Project) => {
       // A new code was carried to the project's lines in the file (ON UPDATE CASCADE): re-read everything.
@@ -91,7 +94,6 @@ function list(s: WizardSession): WizardList {
   const meta = readMeta(s.store);
   const unit = s.budget.amountUnit;
   const findings = projectFindings(s, s.budget.projects, meta);
-  const byProject = linesOf(s.lines());
   const unitNames = new Map(s.budget.units.map((u) => [u.code, u.name]));
   const projects = s.budget.projects.map((p): WizardProjectSummary => {
     const draft = draftOf(meta, p.code);
@@ -107,7 +109,7 @@ function list(s: WizardSession): WizardList {
       unitName: unitNames.get(p.unit) ?? '',
       categoryLabel: PROJECT_CATEGORY_LABELS[p.category],
       yearAmount: toExactString(p.yearAmount, unit),
-      linesAmount: toExactString(byProject.get(p.code)?.amount ?? 0n, unit),
+      linesAmount: toExactString(s.engine.projectLineSum(p.code).amount, unit),
       indicatorCount: p.indicators.length,
       status,
       statusLabel: STATUS_LABELS[status],

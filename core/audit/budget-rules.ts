@@ -20,7 +20,7 @@ export const incomeBalancePerFund: AuditRule = {
     // Without an income budget, income per source is defined as expenditure per source: nothing to compare.
     if (budget.income.length === 0) return [];
     const out: FindingDraft[] = [];
-    for (const family of fundBalances(budget, ctx.lineSums().byFund).values()) {
+    for (const family of fundBalances(budget, ctx.crossCheckSums().byFund).values()) {
       // Income not spent this year is carried to next year (结转下年): only spending beyond what the family's
       // income and carry-over allow is a fault.
       if (family.carryOut >= 0n) continue;
@@ -204,7 +204,7 @@ export const projectYearAmountEqualsLines: AuditRule = {
   reads: 'sums',
   check(ctx) {
     const out: FindingDraft[] = [];
-    const byProject = ctx.lineSums().byProject;
+    const byProject = ctx.crossCheckSums().byProject;
     for (const p of ctx.budget.projects) {
       const { amount: sum, lines } = byProject.get(p.code) ?? { amount: 0n, lines: 0 };
       if (sum === p.yearAmount) continue;

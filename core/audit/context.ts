@@ -88,8 +88,15 @@ export interface ExpenditureSplit {
 /** Fund groups a 财政拨款 table (T04) counts. */
 const APPROPRIATION_GROUPS: ReadonlySet<FundGroup> = new Set<FundGroup>(['gpb', 'gfb', 'state-capital-budget']);
 
-/** Sums of the lines that several rules compare with: worked out in one pass over the lines. */
-export interface LineSums {
+/**
+ * The audit's own sums of the lines: the independent cross-check of the table engine. Every other figure of
+ * the app (tables, subtotals, per-project totals, the manifest's totals, the lines behind a figure) is read
+ * from the engine's cells; these are worked out apart from it on purpose, in one pass over the lines and with
+ * none of its code, so that the table rules comparing the two (T01 支出合计 = the lines' total, each fund, each
+ * 类 …) catch a fault of either. Do not read the engine here; outside the audit, only the 控制数 view reads
+ * these (it shows what the ceiling rule compares, by unit × fund group × 基本/项目, which no table holds).
+ */
+export interface CrossCheckSums {
   total: Fen;
   byFund: Map<FundCode, Fen>;
   /** The T03 split of the lines of each fund group. */
@@ -108,7 +115,7 @@ export interface LineSums {
   byProjectCeiling: ReadonlyMap<string, Fen>;
 }
 
-/** The key of LineSums.byCeiling / byProjectCeiling. */
+/** The key of CrossCheckSums.byCeiling / byProjectCeiling. */
 export function ceilingKey(unit: string, group: string, kind: 'basic' | 'project', project?: string | null): string {
   return project ? `${unit}\u0001${group}\u0001${kind}\u0001${project}` : `${unit}\u0001${group}\u0001${kind}`;
 }
@@ -127,11 +134,12 @@ export function itemTotalsByClass(rows: Iterable<ReportRow>): Map<string, Fen> {
 const THREE_PUBLIC_CODES: ReadonlySet<string> = new Set<string>(Object.values(THREE_PUBLIC));
 
 /**
- * The sums of LineSums, kept line by line: `add` a line with +1 when it comes and -1 when it goes. A full
- * audit adds every line once; the session's incremental audit adds and takes out the lines an edit changes.
- * A line's project category is read when it is added, so a change of category re-adds the project's lines.
+ * The audit's cross-check sums (CrossCheckSums), kept line by line: `add` a line with +1 when it comes and -1
+ * when it goes. A full audit adds every line once; the session's incremental audit adds and takes out the lines
+ * an edit changes. A line's project category is read when it is added, so a change of category re-adds the
+ * project's lines.
  */
-export class LineSumsAccumulator {
+export class CrossCheckSumsAccumulator {
   private readonly byFund = new Map<FundCode, { split: ExpenditureSplit; lines: number }>();
   private readonly nonAppropriation = new Map<string, Fen>();
   private readonly nonAppropriationLines = new Map<string, number>();
@@ -140,7 +148,7 @@ export class LineSumsAccumulator {
   private readonly byFunctional = new KeyedSums();
   private readonly byCeiling = new KeyedSums();
   private readonly byProjectCeiling = new KeyedSums();
-  private cached: LineSums | null = null;
+  private cached: CrossCheckSums | null = null;
 
   constructor(private readonly categoryOf: (project: string) => ProjectCategory | undefined) {}
 
@@ -186,9 +194,9 @@ export class LineSumsAccumulator {
     if (fund.lines === 0) this.byFund.delete(line.fund);
   }
 
-  sums(): LineSums {
+  sums(): CrossCheckSums {
     if (this.cached) return this.cached;
-    const sums: LineSums = {
+    const sums: CrossCheckSums = {
       total: 0n,
       byFund: new Map(),
       splitByGroup: new Map(),
@@ -255,7 +263,7 @@ function addSplit(into: ExpenditureSplit, split: ExpenditureSplit): void {
 /** What the session's incremental audit keeps between audits and hands to each new context. */
 export interface KeptForAudit {
   /** Sums of the lines; computed from budget.lines when absent. */
-  lineSums?: LineSums;
+  crossCheckSums?: CrossCheckSums;
   /** itemTotalsByClass by table id (undefined: work it out from the rows). */
   classTotals?: (table: string) => Map<string, Fen> | undefined;
   unitByCode?: Map<string, Unit>;
@@ -272,7 +280,7 @@ const ROW_INDEX = new WeakMap<readonly ReportRow[], Map<string, ReportRow>>();
 export class AuditContext {
   readonly unitByCode: Map<string, Unit>;
   readonly projectByCode: Map<string, Project>;
-  private lineSumsCache: LineSums | undefined;
+  private crossCheckSumsCache: CrossCheckSums | undefined;
   private readonly classTotals: KeptForAudit['classTotals'];
   private indicatorsCache: IndicatorAt[] | undefined;
 
@@ -285,25 +293,26 @@ export class AuditContext {
   ) {
     this.unitByCode = kept.unitByCode ?? new Map(budget.units.map((u) => [u.code, u]));
     this.projectByCode = kept.projectByCode ?? new Map(budget.projects.map((p) => [p.code, p]));
-    this.lineSumsCache = kept.lineSums;
+    this.crossCheckSumsCache = kept.crossCheckSums;
     this.classTotals = kept.classTotals;
   }
 
   /**
-   * Every sum of the lines the rules need, computed the first time one asks. The audit reruns after every
-   * edit, so each rule reading these instead of walking the lines itself keeps it to one pass.
+   * The audit's cross-check sums of the lines (CrossCheckSums: independent of the engine), computed the first
+   * time a rule asks. The audit reruns after every edit, so each rule reading these instead of walking the
+   * lines itself keeps it to one pass.
    */
-  lineSums(): LineSums {
-    if (this.lineSumsCache) return this.lineSumsCache;
-    const sums = new LineSumsAccumulator((code) => this.projectByCode.get(code)?.category);
+  crossCheckSums(): CrossCheckSums {
+    if (this.crossCheckSumsCache) return this.crossCheckSumsCache;
+    const sums = new CrossCheckSumsAccumulator((code) => this.projectByCode.get(code)?.category);
     for (const line of this.budget.lines) sums.add(line, 1);
-    this.lineSumsCache = sums.sums();
-    return this.lineSumsCache;
+    this.crossCheckSumsCache = sums.sums();
+    return this.crossCheckSumsCache;
   }
 
   /** The T03 split of the lines of one fund group, or of every line. */
   split(group?: FundGroup): ExpenditureSplit {
-    const byGroup = this.lineSums().splitByGroup;
+    const byGroup = this.crossCheckSums().splitByGroup;
     if (group !== undefined) return { ...(byGroup.get(group) ?? emptySplit()) };
     const out = emptySplit();
     for (const split of byGroup.values()) addSplit(out, split);
@@ -379,13 +388,6 @@ export class AuditContext {
       this.indicatorsCache = out;
     }
     return this.indicatorsCache;
-  }
-
-  /** Sum of line amounts, optionally of the lines a filter keeps. */
-  sumLines(keep: (line: BudgetLine) => boolean = () => true): Fen {
-    let total = 0n;
-    for (const line of this.budget.lines) if (keep(line)) total += line.amount;
-    return total;
   }
 
   isGeneralPublicBudget(line: BudgetLine): boolean {

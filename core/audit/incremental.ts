@@ -7,7 +7,7 @@
 //    (looked at again only for the lines an edit changed);
 //  - per table row: the findings of the table rules' `row` parts and the rows' totals by 类 (for T04), kept
 //    per row and looked at again only for the rows whose cells an edit changed (`rowsChanged`);
-//  - sums and tables: the rules that read sums of the lines (from a LineSumsAccumulator kept line by line)
+//  - sums and tables: the rules that read sums of the lines (from a CrossCheckSumsAccumulator kept line by line)
 //    and the rest of the table identities (合计 rows, on the engine's shared tables) run again on each count;
 //  - the rest (projects, indicators, units, income): read no line, so their findings are kept until the
 //    budget's projects, units or department table change (`budgetChanged`).
@@ -18,7 +18,7 @@ import type { CodeBook } from '../codelists.js';
 import type { Budget, BudgetLine } from '../model.js';
 import type { Fen } from '../money.js';
 import type { ReportRow, ReportTable } from '../tables/report.js';
-import { AuditContext, DEFAULT_AUDIT_SETTINGS, LineSumsAccumulator, type AuditSettings, type LineSums } from './context.js';
+import { AuditContext, DEFAULT_AUDIT_SETTINGS, CrossCheckSumsAccumulator, type AuditSettings, type CrossCheckSums } from './context.js';
 import { bumpGroup, findingUnit, groupKey } from './groups.js';
 import type { AuditRule, FindingDraft, Severity } from './types.js';
 
@@ -52,7 +52,7 @@ export class IncrementalAudit {
   private rows: Map<string, RowKept> | null = null;
   private rowCounts: AuditCounts = { hard: 0, soft: 0 };
   private readonly classTotals = new Map<string, Map<string, Fen>>();
-  private sums!: LineSumsAccumulator;
+  private sums!: CrossCheckSumsAccumulator;
   private fixedCounts: AuditCounts | null = null;
   /** Counts by group of the line parts, of the row parts, and of the rules that read no line. */
   private readonly lineGroups = new Map<string, number>();
@@ -91,7 +91,7 @@ export class IncrementalAudit {
     this.fixedCounts = null;
     this.rows = null;
     this.stamp++;
-    this.sums = new LineSumsAccumulator((code) => this.context.projectByCode.get(code)?.category);
+    this.sums = new CrossCheckSumsAccumulator((code) => this.context.projectByCode.get(code)?.category);
     for (const line of this.lines()) this.add(line, 1);
   }
 
@@ -127,8 +127,8 @@ export class IncrementalAudit {
     }
   }
 
-  /** The sums of the lines kept edit by edit (the 控制数 view reads what the ceiling rule reads). */
-  lineSums(): LineSums {
+  /** The cross-check sums of the lines, kept edit by edit (the 控制数 view reads what the ceiling rule reads). */
+  crossCheckSums(): CrossCheckSums {
     return this.sums.sums();
   }
 
@@ -188,7 +188,7 @@ export class IncrementalAudit {
     return new AuditContext(this.frame, this.book, tables, this.settings, {
       unitByCode: this.context.unitByCode,
       projectByCode: this.context.projectByCode,
-      ...(withSums ? { lineSums: this.sums.sums(), classTotals: (id: string) => (this.rows ? this.classTotals.get(id) : undefined) } : {}),
+      ...(withSums ? { crossCheckSums: this.sums.sums(), classTotals: (id: string) => (this.rows ? this.classTotals.get(id) : undefined) } : {}),
     });
   }
 

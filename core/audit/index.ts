@@ -15,7 +15,7 @@ import { PARAMETER_HARD_RULES, PARAMETER_SOFT_RULES } from './param-rules.js';
 import type { AuditRule, Finding } from './types.js';
 
 export type { AuditRule, Finding, FindingDraft, FindingPlace, Severity } from './types.js';
-export { AuditContext, DEFAULT_AUDIT_SETTINGS, LineSumsAccumulator, type AuditSettings, type IndicatorAt } from './context.js';
+export { AuditContext, DEFAULT_AUDIT_SETTINGS, CrossCheckSumsAccumulator, type AuditSettings, type IndicatorAt } from './context.js';
 export { IncrementalAudit, type AuditCounts } from './incremental.js';
 export { type Ceiling, type ItemChangeLevel } from './context.js';
 

@@ -5,7 +5,7 @@ import Decimal from 'decimal.js';
 import { FUNDS, type FundGroup } from '../funds.js';
 import type { Budget } from '../model.js';
 import type { Fen } from '../money.js';
-import { ceilingKey, ITEM_CHANGE_CODE_LENGTH, type AuditSettings, type Ceiling, type LineSums } from './context.js';
+import { ceilingKey, ITEM_CHANGE_CODE_LENGTH, type AuditSettings, type Ceiling, type CrossCheckSums } from './context.js';
 import type { AuditRule, FindingDraft, FindingPlace } from './types.js';
 
 // ---- 控制数 -----------------------------------------------------------------------------------------------
@@ -30,7 +30,7 @@ export interface CeilingUsage {
 }
 
 /** Each ceiling with what the lines use of it (from the sums kept line by line). */
-export function ceilingUsage(ceilings: readonly Ceiling[], sums: Pick<LineSums, 'byCeiling' | 'byProjectCeiling'>): CeilingUsage[] {
+export function ceilingUsage(ceilings: readonly Ceiling[], sums: Pick<CrossCheckSums, 'byCeiling' | 'byProjectCeiling'>): CeilingUsage[] {
   return ceilings.map((ceiling) => {
     const key = ceilingKey(ceiling.unit, ceiling.fundGroup, ceiling.kind, ceiling.project);
     const used = (ceiling.project ? sums.byProjectCeiling.get(key) : sums.byCeiling.get(key)) ?? 0n;
@@ -50,7 +50,7 @@ export const ceilingExceeded: AuditRule = {
   reads: 'sums',
   check(ctx) {
     const out: FindingDraft[] = [];
-    for (const u of ceilingUsage(ctx.settings.ceilings, ctx.lineSums())) {
+    for (const u of ceilingUsage(ctx.settings.ceilings, ctx.crossCheckSums())) {
       if (u.remaining >= 0n) continue;
       const c = u.ceiling;
       const unit = ctx.unitByCode.get(c.unit);
@@ -150,7 +150,7 @@ export const itemLargeChange: AuditRule = {
   reads: 'sums',
   check(ctx) {
     const out: FindingDraft[] = [];
-    for (const c of largeChanges(ctx.budget, ctx.lineSums().byFunctional, ctx.settings)) {
+    for (const c of largeChanges(ctx.budget, ctx.crossCheckSums().byFunctional, ctx.settings)) {
       if (c.reason !== '') continue;
       // The same finding edit after edit is worded once (the rule runs on every count of the 审核).
       const key = `${c.code}|${c.current}|${c.prior}|${ctx.settings.itemChangeRatio}|${ctx.budget.amountUnit}|${ctx.book.functional.name(c.code)}`;

@@ -37,7 +37,7 @@ export const largeChangeAgainstPriorYear: AuditRule = {
   check(ctx) {
     const prior = ctx.budget.priorYear?.total;
     if (prior === undefined || prior === 0n) return [];
-    const total = ctx.lineSums().total;
+    const total = ctx.crossCheckSums().total;
     const change = new Decimal((total - prior).toString()).dividedBy(prior.toString());
     if (change.abs().lte(ctx.settings.largeChangeRatio)) return [];
     const direction = total > prior ? '增加' : '减少';
@@ -58,7 +58,7 @@ export const threePublicIncrease: AuditRule = {
   check(ctx) {
     const prior = ctx.budget.priorYear?.threePublic;
     if (prior === undefined) return [];
-    const current = ctx.lineSums().threePublicGpb;
+    const current = ctx.crossCheckSums().threePublicGpb;
     if (current <= prior) return [];
     return [
       {

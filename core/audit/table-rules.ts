@@ -163,7 +163,7 @@ export const tablesGrandTotals: AuditRule = {
   needsTables: true,
   check(ctx) {
     const out: FindingDraft[] = [];
-    const { total: all, byFund } = ctx.lineSums();
+    const { total: all, byFund } = ctx.crossCheckSums();
     // T02 is an income table: drawing on 事业基金 to cover a gap (用事业单位基金弥补收支差额) is not income of the year.
     const cover = byFund.get('institution-fund.cover') ?? 0n;
     const checks: [string, string, Fen, string][] = [
@@ -238,7 +238,7 @@ export const tablesAppropriationByClass: AuditRule = {
     const t05 = ctx.itemTotalsByClass(ctx.table('T05'));
     const t09 = ctx.itemTotalsByClass(ctx.table('T09'));
     // Spending T03 counts but a 财政拨款 table does not (事业收入, 经营收入, 其他收入 …), by 类.
-    const notAppropriation = ctx.lineSums().nonAppropriationByClass;
+    const notAppropriation = ctx.crossCheckSums().nonAppropriationByClass;
     const classes = new Set<string>([...t03.keys(), ...t05.keys(), ...t09.keys()]);
     for (const r of t04.rows) if (r.side === 'expenditure' && r.kind === 'class' && r.code) classes.add(r.code);
     for (const cls of [...classes].sort()) {

@@ -50,7 +50,7 @@ export interface AuditRule {
    */
   line?(context: AuditContext, line: BudgetLine): FindingDraft[];
   /**
-   * 'sums': `check` reads sums of the lines (context.lineSums(), context.split()) and runs again after every
+   * 'sums': `check` reads sums of the lines (context.crossCheckSums(), context.split()) and runs again after every
    * edit, from sums kept up to date line by line. Absent: `check` reads no line (projects, indicators, units,
    * income), or only tables (needsTables).
    */

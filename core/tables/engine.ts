@@ -166,7 +166,11 @@ export class TableEngine {
   private readonly units: Map<string, Unit>;
   private readonly lines = new Map<number, BudgetLine>();
   private readonly projects = new Map<string, Project>();
-  private readonly projectLines = new Map<string, Set<number>>();
+  /**
+   * Each project's lines, kept line by line: their ids and their sum (the per-project total the wizard, the
+   * project list and the lines behind a T11 figure read). Codes no project has are kept too.
+   */
+  private readonly projectLines = new Map<string, { ids: Set<number>; amount: Fen }>();
   private income: IncomeLine[];
   private performance: DepartmentPerformance | null;
   /** Last year's figures, printed in the columns a format fills from them (`prior`). */
@@ -239,7 +243,7 @@ export class TableEngine {
     return this.tracked(() => {
       const previous = this.projects.get(project.code);
       const moved = !previous || previous.category !== project.category;
-      const ids = moved ? [...(this.projectLines.get(project.code) ?? [])] : [];
+      const ids = moved ? [...(this.projectLines.get(project.code)?.ids ?? [])] : [];
       for (const id of ids) this.addLine(this.lines.get(id)!, -1n);
       this.projects.set(project.code, { ...project });
       for (const id of ids) this.addLine(this.lines.get(id)!, 1n);
@@ -251,7 +255,7 @@ export class TableEngine {
   removeProject(code: string): ChangedCell[] {
     if (!this.projects.has(code)) return [];
     return this.tracked(() => {
-      const ids = [...(this.projectLines.get(code) ?? [])];
+      const ids = [...(this.projectLines.get(code)?.ids ?? [])];
       for (const id of ids) this.addLine(this.lines.get(id)!, -1n);
       this.projects.delete(code);
       for (const id of ids) this.addLine(this.lines.get(id)!, 1n);
@@ -389,15 +393,17 @@ export class TableEngine {
     return this.subtotals.get(unit ?? '')?.get('')?.amount ?? 0n;
   }
 
-  /** Sum of each project's lines, by project code (the audit compares it with the project's 本年度金额). */
+  /** Sum of each project's lines, by project code (kept line by line; codes no project has included). */
   projectLineTotals(): Map<string, Fen> {
     const out = new Map<string, Fen>();
-    for (const [code, ids] of this.projectLines) {
-      let sum = 0n;
-      for (const id of ids) sum += this.lines.get(id)!.amount;
-      out.set(code, sum);
-    }
+    for (const [code, kept] of this.projectLines) out.set(code, kept.amount);
     return out;
+  }
+
+  /** How many lines a project has and their sum (kept line by line; zero for a project without lines). */
+  projectLineSum(code: string): { count: number; amount: Fen } {
+    const kept = this.projectLines.get(code);
+    return kept ? { count: kept.ids.size, amount: kept.amount } : { count: 0, amount: 0n };
   }
 
   /**
@@ -420,6 +426,26 @@ export class TableEngine {
     const out: number[] = [];
     for (const line of this.lines.values()) if (test(line)) out.push(line.id);
     return out.sort((a, b) => a - b);
+  }
+
+  /**
+   * The lines behind one cell and what they add up to, from the engine's own figures: the cell itself where
+   * the lines make it (every cell but those below); a projects table's (T11) row shows the project's own
+   * amounts, so its lines add up to the project's kept line total. A 结转下年 row (income − spending) is the
+   * one cell its lines make only in part: they take away from it, and their total is what they take away.
+   * Cells no line feeds (income stated by the income budget, 上年 columns) have no lines and a total of zero.
+   */
+  figureLines(id: TableId, rowKey: string, columnKey: string): { lines: number[]; total: Fen } {
+    const state = this.byId.get(id);
+    if (!state) throw new Error(`unknown table ${id}`);
+    const lines = this.linesBehind(id, rowKey, columnKey);
+    if (lines.length === 0) return { lines, total: 0n };
+    if (state.def.rows.type === 'projects') return { lines, total: this.projectLineSum(rowKey).amount };
+    const balance = state.fixedRows.find((r) => r.meta.key === rowKey)?.stream === 'balance';
+    if (!balance) return { lines, total: this.cell(id, rowKey, columnKey) };
+    let total = 0n;
+    for (const lineId of lines) total += this.lines.get(lineId)!.amount;
+    return { lines, total };
   }
 
   /** The lines as the engine holds them now. */
@@ -866,15 +892,18 @@ export class TableEngine {
 
   private indexProjectLine(line: BudgetLine, delta: 1 | -1): void {
     if (line.kind !== 'project' || line.project === null) return;
-    let set = this.projectLines.get(line.project);
-    if (!set) {
-      set = new Set();
-      this.projectLines.set(line.project, set);
+    let kept = this.projectLines.get(line.project);
+    if (!kept) {
+      kept = { ids: new Set(), amount: 0n };
+      this.projectLines.set(line.project, kept);
     }
-    if (delta > 0) set.add(line.id);
-    else {
-      set.delete(line.id);
-      if (set.size === 0) this.projectLines.delete(line.project);
+    if (delta > 0) {
+      kept.ids.add(line.id);
+      kept.amount += line.amount;
+    } else {
+      kept.ids.delete(line.id);
+      kept.amount -= line.amount;
+      if (kept.ids.size === 0) this.projectLines.delete(line.project);
     }
   }
 

@@ -119,7 +119,7 @@ describe('导入上年数据 in the app', () => {
     const prior = lastYear();
     const book = defaultCodeBook(2019);
     const tables = computeTables(prior, book);
-    const built = await buildPackage(prior, tables, auditBudget(prior, book, tables), { notes: notesFor(prior), now: new Date('2019-06-01T10:00:00') });
+    const built = await buildPackage(prior, tables, auditBudget(prior, book, tables), { book, notes: notesFor(prior), now: new Date('2019-06-01T10:00:00') });
     const r = await ok('document.importPrior', upload(built.bytes, built.name));
     expect(r.message).toContain('已从上报数据包');
     expect(r.view.prior.amounts.total).toBe('1743.5');
@@ -135,7 +135,7 @@ describe('导入上年数据 in the app', () => {
     const prior = lastYear();
     const book = defaultCodeBook(2019);
     const tables = computeTables(prior, book);
-    const built = await buildPackage(prior, tables, auditBudget(prior, book, tables), { notes: notesFor(prior), now: new Date('2019-06-01T10:00:00') });
+    const built = await buildPackage(prior, tables, auditBudget(prior, book, tables), { book, notes: notesFor(prior), now: new Date('2019-06-01T10:00:00') });
     const damaged = Buffer.from(built.bytes);
     damaged[Math.floor(damaged.length / 2)]! ^= 0xff;
     expect(await refused('document.importPrior', upload(damaged, 'p.zip'))).toContain('未导入上年数据（“p.zip”）');

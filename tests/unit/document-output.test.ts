@@ -196,7 +196,7 @@ describe('the document in the 上报 package', () => {
     const book = defaultCodeBook(budget.fiscalYear);
     const tables = computeTables(budget, book);
     const now = new Date('2020-06-19T10:00:00');
-    const built = await buildPackage(budget, tables, auditBudget(budget, book, tables), { notes: notesFor(budget), now });
+    const built = await buildPackage(budget, tables, auditBudget(budget, book, tables), { book, notes: notesFor(budget), now });
     const names = built.manifest.files.map((f) => f.name);
     expect(names).toContain(DOCUMENT_DOCX_FILE);
     expect(names).toContain(DOCUMENT_PDF_FILE);

@@ -16,7 +16,9 @@ import {
   truncateUtf8,
 } from '../../core/manifest.js';
 import { toExactString } from '../../core/money.js';
+import { AuditContext, DEFAULT_AUDIT_SETTINGS } from '../../core/audit/index.js';
 import { computeTables } from '../../core/tables/index.js';
+import { HEADLINE_CELLS, headlineFigures } from '../../core/totals.js';
 import { fixtureBudget } from './submission-fixture.js';
 import { defaultCodeBook } from '../../db/defaults.js';
 
@@ -123,11 +125,46 @@ describe('manifest', () => {
     budget.lines.push({ ...reception, id: 1000, fund: 'operations', amount: 10_000_000n });
     const tables = computeTables(budget, defaultCodeBook(2020));
     const cell = (id: string, row: string, column: string) => tables.find((t) => t.id === id)!.rows.find((r) => r.key === row)!.cells[column]!;
-    const totals = budgetTotals(budget);
+    const totals = budgetTotals(budget, defaultCodeBook(2020));
     expect(totals.threePublic).toBe(toExactString(cell('T08', 'total', 'total'), '万元'));
     expect(totals.threePublic).toBe('6.1');
     expect(totals.generalPublicBudget).toBe(toExactString(cell('T05', 'total', 'total'), '万元'));
     expect(totals.expenditure).toBe('1750.2');
+  });
+
+  it('totals are the engine cells (T01, T08) and agree with the 审核 cross-check sums of the lines', () => {
+    const budget = fixtureBudget();
+    const book = defaultCodeBook(2020);
+    const totals = budgetTotals(budget, book);
+    const figures = headlineFigures(budget, book);
+    const tables = computeTables(budget, book);
+    for (const [figure, [table, row, column]] of Object.entries(HEADLINE_CELLS)) {
+      const cell = tables.find((t) => t.id === table)!.rows.find((r) => r.key === row)!.cells[column]!;
+      expect(figures[figure as keyof typeof figures], figure).toBe(cell);
+    }
+    // The cross-check: the 审核's own sums, worked out apart from the engine.
+    const sums = new AuditContext(budget, book, null, DEFAULT_AUDIT_SETTINGS).crossCheckSums();
+    const all = new AuditContext(budget, book, null, DEFAULT_AUDIT_SETTINGS).split();
+    const gpb = sums.splitByGroup.get('gpb')!;
+    expect(totals.expenditure).toBe(toExactString(sums.total, '万元'));
+    expect(totals.income).toBe(totals.expenditure); // the fixture states no income budget
+    expect(totals.basic).toBe(toExactString(all.basic, '万元'));
+    expect(totals.project).toBe(toExactString(all.project, '万元'));
+    expect(totals.generalPublicBudget).toBe(toExactString(gpb.total, '万元'));
+    expect(totals.threePublic).toBe(toExactString(sums.threePublicGpb, '万元'));
+    expect(totals).toMatchObject({ expenditure: '1740.2', basic: '560.8', lines: budget.lines.length, projects: budget.projects.length });
+  });
+
+  it('totals with an income budget: 收入总计 is the income stated, not the spending', () => {
+    const budget = fixtureBudget();
+    const unit = budget.units[0]!.code;
+    budget.income = [
+      { unit, fund: 'gpb.appropriation', amount: 1_700_000_000n },
+      { unit, fund: 'operations', amount: 100_000_000n },
+    ];
+    const totals = budgetTotals(budget, defaultCodeBook(2020));
+    expect(totals.income).toBe('1800');
+    expect(totals.expenditure).toBe('1740.2');
   });
 
   it('names a newer format as such, an unknown one as unknown', () => {

@@ -332,6 +332,37 @@ describe('the incremental engine', () => {
     expect(engine.functionalSubtotals().get('2010350')).toBe(w('72'));
   });
 
+  it('keeps the line count and sum of each project line by line, and gives the lines behind a figure with the figure itself', () => {
+    const budget = syntheticBudget();
+    const engine = new TableEngine(budget, book);
+    const fromLines = (code: string) => {
+      const lines = engine.currentLines().filter((l) => l.kind === 'project' && l.project === code);
+      return { count: lines.length, amount: lines.reduce((s, l) => s + l.amount, 0n) };
+    };
+    expect(engine.projectLineSum('PA')).toEqual({ count: 3, amount: w('47.5') });
+    expect(engine.projectLineSum('NONE')).toEqual({ count: 0, amount: 0n });
+    // An amount changed, a line moved to another project, a line removed: the kept sums follow.
+    const [a, b, c] = [8, 9, 10].map((id) => engine.currentLines().find((l) => l.id === id)!);
+    engine.apply({ before: a!, after: { ...a!, amount: a!.amount + w('1') } });
+    const other = budget.projects.find((p) => p.code !== 'PA')!.code;
+    engine.apply({ before: b!, after: { ...b!, project: other } });
+    engine.apply({ before: c!, after: null });
+    for (const p of budget.projects) expect(engine.projectLineSum(p.code), p.code).toEqual(fromLines(p.code));
+    expect(engine.projectLineTotals().get('PA')).toBe(fromLines('PA').amount);
+
+    // The total behind a cell the lines make is the cell; a T11 row's lines add up to the project's kept sum,
+    // not to its own 本年度金额 printed there.
+    const wages = engine.figureLines('T03', 'total', 'wages');
+    expect(wages.lines).toEqual(engine.linesBehind('T03', 'total', 'wages'));
+    expect(wages.total).toBe(engine.cell('T03', 'total', 'wages'));
+    const pa = engine.figureLines('T11', 'PA', 'yearAmount');
+    expect(pa.total).toBe(fromLines('PA').amount);
+    expect(engine.figureLines('T03', 'no-such-row', 'total')).toEqual({ lines: [], total: 0n });
+    // Income stated by the income budget: no line is behind it.
+    engine.applyIncome({ before: null, after: { unit: '901002', fund: 'operations', amount: w('50') } });
+    expect(engine.figureLines('T01', 'income:operations', 'amount')).toEqual({ lines: [], total: 0n });
+  });
+
   it('takes stated income for T01/T04 once the budget has income lines', () => {
     const budget = syntheticBudget();
     const engine = new TableEngine(budget, book);

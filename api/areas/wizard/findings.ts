@@ -1,7 +1,7 @@
 // The wizard's findings per project (the 审核 rules that concern a project's fields) and each step's state.
 import { auditBudget, auditRule, DEFAULT_AUDIT_SETTINGS, type AuditRule, type AuditSettings, type Finding as CoreFinding } from '../../../core/audit/index.js';
 import { skeleton } from '../../../core/indicators.js';
-import type { Budget, BudgetLine, DepartmentPerformance, Project } from '../../../core/model.js';
+import type { Budget, DepartmentPerformance, Project } from '../../../core/model.js';
 import { toFixedExact, type AmountUnit, type Fen } from '../../../core/money.js';
 import { BASIC_FIELDS, DETAIL_FIELDS, GOAL_FIELDS, WIZARD_STEPS, WIZARD_STEP_LABELS, type StepStateCode, type WizardFinding, type WizardStatus, type WizardStep, type WizardStepState } from '../../wizard.js';
 import { type WizardMeta, type WizardSession, draftOf } from './state.js';
@@ -64,23 +64,10 @@ export function signed(fen: Fen, unit: AmountUnit): string {
   return fen > 0n ? `+${money(fen, unit)}` : money(fen, unit);
 }
 
-export function linesOf(lines: readonly BudgetLine[]): Map<string, { count: number; amount: Fen }> {
-  const out = new Map<string, { count: number; amount: Fen }>();
-  for (const l of lines) {
-    if (l.project === null) continue;
-    const entry = out.get(l.project) ?? { count: 0, amount: 0n };
-    entry.count++;
-    entry.amount += l.amount;
-    out.set(l.project, entry);
-  }
-  return out;
-}
-
 /** The findings of each given project: the core rules above, each required field, and the wizard's own checks. */
 export function projectFindings(s: WizardSession, projects: readonly Project[], meta: WizardMeta): Map<string, WizardFinding[]> {
   const out = new Map<string, WizardFinding[]>(projects.map((p) => [p.code, []]));
   const lines = s.lines();
-  const byProject = linesOf(lines);
   const budget: Budget = { ...s.budget, projects: [...projects], lines, departmentPerformance: null };
   const core: CoreFinding[] = auditBudget(budget, s.book, null, wizardAudit(s));
   const unit = s.budget.amountUnit;
@@ -91,7 +78,7 @@ export function projectFindings(s: WizardSession, projects: readonly Project[], 
     const field = f.place.field ?? 'indicators';
     let severity = findingSeverity(f);
     let message = f.message;
-    if (f.rule === 'project.year-amount-lines' && !byProject.has(code!)) {
+    if (f.rule === 'project.year-amount-lines' && s.engine.projectLineSum(code!).count === 0) {
       severity = 'warning';
       message = `${message}。表可以先填写；录入该项目的支出明细（“预算明细”中所属项目选 ${code}）后，两者应相等`;
     }

@@ -7,7 +7,7 @@ import { WIZARD_STEPS, WIZARD_STEP_LABELS, type WizardDepartment, type WizardInd
 import { type ProjectDraftState, type WizardMeta, type WizardSession, draftOf, isStep } from './state.js';
 import { departmentTemplate, projectTemplate, templateView, templatesFor } from './templates.js';
 import { choices, indicatorView, severityOf, targetView } from './targets.js';
-import { STATUS_LABELS, departmentFindings, linesOf, money, projectFindings, signed, statusOf, stepStates } from './findings.js';
+import { STATUS_LABELS, departmentFindings, money, projectFindings, signed, statusOf, stepStates } from './findings.js';
 import { departmentBudget, departmentPreview, projectPreview } from './preview.js';
 import { indicatorRules, readIndicators } from './input.js';
 
@@ -45,7 +45,7 @@ function fieldsOf(p: Project, unit: AmountUnit): WizardProjectFields {
 function linesInfo(s: WizardSession, p: Project | null): WizardProject['lines'] {
   const unit = s.budget.amountUnit;
   if (!p) return { count: 0, amount: '0', difference: '0', matches: true, explanation: '新项目还没有支出明细' };
-  const entry = linesOf(s.lines()).get(p.code) ?? { count: 0, amount: 0n };
+  const entry = s.engine.projectLineSum(p.code);
   const difference = p.yearAmount - entry.amount;
   let explanation: string;
   if (entry.count === 0) {
