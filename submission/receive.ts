@@ -203,9 +203,9 @@ export async function inspectPackage(
   const book = bookFor(budget.fiscalYear);
   const tables = computeTables(budget, book);
   refuseHardFindings(budget, book, tables);
-  const { refuseTablesDisagreeing, refuseUnreadableTablesPdf } = await crossCheck();
+  const { refuseTablesDisagreeing, refuseTablesPdfDisagreeing } = await crossCheck();
   await refuseTablesDisagreeing(checked.entries, tables);
-  refuseUnreadableTablesPdf(checked.entries, TABLES_PDF_FILE, TABLE_FILE_IDS.length);
+  refuseTablesPdfDisagreeing(checked.entries, TABLES_PDF_FILE, tables);
   return {
     fileName: basename(zipPath),
     sha256: createHash('sha256').update(archive).digest('hex'),
@@ -319,8 +319,9 @@ export async function receivePackage(options: ReceiveOptions): Promise<{ unit: R
     storeError(err);
   }
   try {
-    // The tables in the package must be those of its budget.json (read back from the .xlsx). Reading them is
-    // asynchronous, so it runs before the transaction; anything else wrong is reported by the checks below.
+    // The tables in the package must be those of its budget.json (read back from the .xlsx, and tables.pdf's
+    // pages and titles). Reading them is asynchronous, so it runs before the transaction; anything else wrong
+    // is reported by the checks below.
     let tables: ReportTable[] | null = null;
     try {
       // A file of an older app, a locked file or another year: the transaction below says so.
@@ -332,9 +333,9 @@ export async function receivePackage(options: ReceiveOptions): Promise<{ unit: R
       tables = null;
     }
     {
-      const { refuseTablesDisagreeing, refuseUnreadableTablesPdf } = await crossCheck();
+      const { refuseTablesDisagreeing, refuseTablesPdfDisagreeing } = await crossCheck();
       if (tables) await refuseTablesDisagreeing(checked.entries, tables);
-      refuseUnreadableTablesPdf(checked.entries, TABLES_PDF_FILE, TABLE_FILE_IDS.length);
+      refuseTablesPdfDisagreeing(checked.entries, TABLES_PDF_FILE, tables);
     }
     // The department's file as it was before this package stays in a backup.
     if (store.hasBudget()) {

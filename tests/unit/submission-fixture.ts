@@ -1,6 +1,7 @@
 // Shared setup of the submission tests: the 济源 2020 fixture in real budget files, notes for its soft findings,
 // and a department database to receive into.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditBudget } from '../../core/audit/index.js';
@@ -67,4 +68,25 @@ export function notesFor(budget: Budget): FindingNote[] {
   return auditBudget(budget, book, computeTables(budget, book))
     .filter((f) => f.severity === 'soft')
     .map((f) => ({ rule: f.rule, place: f.place, note: `已核实：${f.rule} 按单位实际情况填写` }));
+}
+
+/**
+ * The PDF cut into pages and joined again by poppler (pdfseparate, pdfunite): another program's writing of the
+ * same pages, optionally without one page (1-based), as a forger would drop it.
+ */
+export function rejoinedByPoppler(pdf: Buffer, options: { without?: number } = {}): Buffer {
+  const dir = tempDir('poppler-');
+  try {
+    const input = join(dir, 'in.pdf');
+    writeFileSync(input, pdf);
+    execFileSync('pdfseparate', [input, join(dir, 'page-%d.pdf')]);
+    const count = readdirSync(dir).filter((f) => f.startsWith('page-')).length;
+    if (options.without !== undefined && options.without > count) throw new Error(`the PDF has ${count} pages, not ${options.without}`);
+    const kept = Array.from({ length: count }, (_, i) => i + 1).filter((p) => p !== options.without).map((p) => join(dir, `page-${p}.pdf`));
+    const output = join(dir, 'out.pdf');
+    execFileSync('pdfunite', [...kept, output]);
+    return readFileSync(output);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

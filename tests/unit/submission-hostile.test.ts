@@ -5,14 +5,18 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import ExcelJS from 'exceljs';
 import yazl from 'yazl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableIdOfFile, type PackageManifest } from '../../core/manifest.js';
 import { PackageError, type PackageErrorCode } from '../../submission/errors.js';
-import { exportPackage } from '../../submission/export.js';
+import { computeTables, type ReportTable } from '../../core/tables/index.js';
+import { defaultCodeBook } from '../../db/defaults.js';
+import { buildPackage, exportPackage } from '../../submission/export.js';
+import { tablesPdf } from '../../submission/pdf.js';
 import { receivePackage } from '../../submission/receive.js';
 import { readZipEntries } from '../../submission/zip-read.js';
-import { budgetDb, departmentDb, fixtureBudget, notesFor, tempDir } from './submission-fixture.js';
+import { budgetDb, departmentDb, fixtureBudget, notesFor, rejoinedByPoppler, tempDir } from './submission-fixture.js';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -303,9 +307,9 @@ const cases: Case[] = [
     build: () => zip(withBudget((d) => ((d.department as { code: string }).code = '099'))),
   },
   {
-    name: 'budget.json with hard 审核 findings (hand-made package)',
+    name: 'budget.json given a hard 审核 finding (P05 项目总金额 0), T11 left as it was',
     code: 'budget',
-    message: /审核不通过/,
+    message: /T11(_[^.]*)?\.xlsx（项目支出绩效目标表）与 budget\.json 算出的表不一致[\s\S]*按 budget\.json 计算应为 0/,
     build: () =>
       zip(
         withBudget((d) => {
@@ -313,6 +317,19 @@ const cases: Case[] = [
           p.totalAmount = '0';
         }),
       ),
+  },
+  {
+    name: 'a consistent package of a budget with hard 审核 findings (made by a changed program that skipped 审核)',
+    code: 'budget',
+    message: /审核不通过/,
+    build: async () => {
+      const budget = fixtureBudget();
+      budget.projects.find((x) => x.code === 'P05')!.totalAmount = 0n;
+      const book = defaultCodeBook(2020);
+      const tables = computeTables(budget, book);
+      // No findings handed in: the package's tables, PDF and totals all agree with its budget.json.
+      return (await buildPackage(budget, tables, [], { book, now: new Date(2026, 10, 30, 14, 5) })).bytes;
+    },
   },
   {
     name: 'a stub prepended to the archive (offsets shifted, as a self-extractor would)',
@@ -344,9 +361,19 @@ const cases: Case[] = [
     name: 'a package whose sender is the receiving department itself (same code and name)',
     code: 'budget',
     message: /上报单位“074 济源市行政服务中心（主管部门）”就是本部门自己/,
-    build: () => {
-      const own = '济源市行政服务中心（主管部门）';
-      return zip(withBudget((d) => ((d.department as { name: string }).name = own), (m) => (m.department.name = own)));
+    build: async () => {
+      // Exported for real from a file of the department's own code and name: every part agrees.
+      const dir = tempDir('hostile-own-');
+      try {
+        const budget = fixtureBudget();
+        budget.department.name = '济源市行政服务中心（主管部门）';
+        const out = join(dir, 'usb');
+        mkdirSync(out);
+        const r = await exportPackage({ dbPath: budgetDb(dir, budget), outDir: out, notes: notesFor(budget), now: new Date(2026, 10, 30, 14, 5) });
+        return readFileSync(r.file);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   },
   {
@@ -376,12 +403,91 @@ const cases: Case[] = [
     build: () => zip(withFile('tables.pdf', Buffer.from('%PDF-1.4 this is not a pdf...'.padEnd(30, '.')))),
   },
   {
-    name: 'tables.pdf replaced by a one-page PDF (checksum recomputed)',
+    name: 'tables.pdf replaced by a bare page tree with no document catalog (checksum recomputed)',
     code: 'budget',
-    message: /tables\.pdf 只有 1 页，少于应打印的 11 张表/,
+    message: /tables\.pdf 不是可读的 PDF 文件（\d+ 字节，找不到文档目录/,
     build: () => zip(withFile('tables.pdf', Buffer.from('%PDF-1.4\n1 0 obj << /Type /Pages /Kids [2 0 R] >> endobj\n2 0 obj << /Type /Page >> endobj\n%%EOF\n'))),
   },
+  {
+    name: 'tables.pdf replaced by the app\'s own PDF of T01 alone (its pages numbered as a whole file; checksum recomputed)',
+    code: 'budget',
+    message: /tables\.pdf 缺少 T02“2020年部门收入总体情况表”起的页面（应有 \d+ 个表页的首页，只有 1 个）/,
+    build: async () => zip(withFile('tables.pdf', await tablesPdf(fixtureTables().slice(0, 1), { created: new Date(2026, 10, 30) }))),
+  },
+  {
+    name: 'tables.pdf with a page missing (page 5 taken out with pdfseparate/pdfunite; checksum recomputed)',
+    code: 'budget',
+    message: /tables\.pdf 有 (\d+) 页，而页码印的是“共 \d+ 页”：缺少 1 页/,
+    build: () => zip(withFile('tables.pdf', rejoinedByPoppler(goodFile('tables.pdf'), { without: 5 }))),
+  },
+  {
+    name: 'tables.pdf with another table\'s title where T02 should start (T02 and T03 printed in swapped order; checksum recomputed)',
+    code: 'budget',
+    message: /tables\.pdf 第 \d+ 页的标题是“2020年部门支出总体情况表”，应为 T02“2020年部门收入总体情况表”的首页/,
+    build: async () => {
+      const [t01, t02, t03, ...rest] = fixtureTables();
+      return zip(withFile('tables.pdf', await tablesPdf([t01!, t03!, t02!, ...rest], { created: new Date(2026, 10, 30) })));
+    },
+  },
+  {
+    name: 'a T10 figure changed in its .xlsx (manifest size and checksum recomputed)',
+    code: 'budget',
+    message: /T10(_[^.]*)?\.xlsx（.*整体绩效目标表）与 budget\.json 算出的表不一致[\s\S]*第 1 个金额（第 \d+ 行第 \d+ 列）：数据包中为 [\d.]+，按 budget\.json 计算应为/,
+    build: async () => zip(withFile(tableFile('T10'), await withFirstFigure(goodFile(tableFile('T10')), (v) => v + 1))),
+  },
+  {
+    name: 'a T11 figure changed in its .xlsx (manifest size and checksum recomputed)',
+    code: 'budget',
+    message: /T11(_[^.]*)?\.xlsx（项目支出绩效目标表）与 budget\.json 算出的表不一致[\s\S]*第 1 个金额/,
+    build: async () => zip(withFile(tableFile('T11'), await withFirstFigure(goodFile(tableFile('T11')), (v) => v + 0.01))),
+  },
+  {
+    name: 'a T09 .xlsx replaced by T05 (manifest size and checksum recomputed)',
+    code: 'budget',
+    message: /T09(_[^.]*)?\.xlsx（政府性基金预算支出情况表）与 budget\.json 算出的表不一致/,
+    build: () => zip(withFile(tableFile('T09'), goodFile(tableFile('T05')))),
+  },
+  {
+    name: 'manifest totals changed (budget.json and the tables untouched)',
+    code: 'budget',
+    message: /与清单不一致[\s\S]*支出总计：清单为 1750\.2，数据为 1740\.2[\s\S]*“三公”经费：清单为 0，数据为/,
+    build: () =>
+      zip(
+        withManifest(goodEntries, (m) => {
+          expect(m.totals.expenditure).toBe('1740.2');
+          m.totals.expenditure = '1750.2';
+          m.totals.threePublic = '0';
+        }),
+      ),
+  },
 ];
+
+function goodFile(name: string): Buffer {
+  return goodEntries.find((e) => e.name === name)!.bytes;
+}
+
+/** The tables of the package's budget, computed here as the receiver does. */
+function fixtureTables(): ReportTable[] {
+  return computeTables(fixtureBudget(), defaultCodeBook(2020));
+}
+
+/** A workbook with its first figure (row by row) changed; a forger's edit in a spreadsheet program. */
+async function withFirstFigure(bytes: Buffer, change: (value: number) => number): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+  let done = false;
+  wb.eachSheet((ws) =>
+    ws.eachRow((row) =>
+      row.eachCell((cell) => {
+        if (done || typeof cell.value !== 'number') return;
+        cell.value = change(cell.value);
+        done = true;
+      }),
+    ),
+  );
+  expect(done, 'the workbook has a figure').toBe(true);
+  return Buffer.from((await wb.xlsx.writeBuffer()) as ArrayBuffer);
+}
 
 /** Replaces one entry and updates its size and checksum in the manifest, so only the content is wrong. */
 function withFile(name: string, bytes: Buffer): Entry[] {
