@@ -978,6 +978,9 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
               isRowSelectable: (node) => node.data?.type === 'line',
             }}
             onSelectionChanged={(e) => setSelectedCount(e.api.getSelectedRows().length)}
+            // A committed value is sent to the service, whose answer updates the row and its 小计 rows; the grid's
+            // own change detection would only walk every row again (its aggregation pass) on each edit.
+            suppressChangeDetection
             enterNavigatesVertically
             enterNavigatesVerticallyAfterEdit
             undoRedoCellEditing={false}
