@@ -17,7 +17,7 @@ import './projects.css';
 /** Lists up to this long are shown whole. */
 const WHOLE = 200;
 const ALL = '';
-const COLUMNS = 14;
+const COLUMNS = 13;
 
 interface Props {
   revision: number;
@@ -182,13 +182,12 @@ export function ProjectLibrary({ revision, readOnly, toast, applyChanges, onChan
               <th>项目类别</th>
               <th>功能分类</th>
               <th>项目负责人</th>
-              <th>开始—结束时间</th>
+              <th>开始 / 结束时间</th>
               <th className="num">项目总金额</th>
               <th className="num">本年度金额</th>
               <th className="num">上年度项目总金额</th>
               <th className="num">项目上年度金额</th>
-              <th className="num" title="预算明细中所属项目为此项目的行">明细行</th>
-              <th className="num">明细合计</th>
+              <th className="num" title="预算明细中所属项目为此项目的行：行数和金额合计">预算明细</th>
               <th />
             </tr>
           </thead>
@@ -212,14 +211,20 @@ export function ProjectLibrary({ revision, readOnly, toast, applyChanges, onChan
                   )}
                 </td>
                 <td>{p.leader}</td>
-                <td className="pj-dates">{p.start || p.end ? `${p.start || '…'} — ${p.end || '…'}` : ''}</td>
+                <td className="pj-dates" title={p.start || p.end ? `${p.start || '…'} 至 ${p.end || '…'}` : undefined}>
+                  {p.start || p.end ? (
+                    <>
+                      <span>{p.start || '…'}</span>
+                      <span>至 {p.end || '…'}</span>
+                    </>
+                  ) : null}
+                </td>
                 <td className="num">{amount(p.totalAmount)}</td>
                 <td className="num">{amount(p.yearAmount)}</td>
                 <td className="num">{amount(p.priorTotalAmount)}</td>
                 <td className="num">{amount(p.priorYearAmount)}</td>
-                <td className="num">{p.lineCount}</td>
-                <td className={`num${p.lineCount > 0 && p.linesAmount !== p.yearAmount ? ' pj-mismatch' : ''}`} title={p.lineCount > 0 && p.linesAmount !== p.yearAmount ? '与本年度金额不相等' : undefined}>
-                  {p.lineCount > 0 ? amount(p.linesAmount) : ''}
+                <td className={`num pj-lines${p.lineCount > 0 && p.linesAmount !== p.yearAmount ? ' pj-mismatch' : ''}`} title={p.lineCount > 0 && p.linesAmount !== p.yearAmount ? '明细合计与本年度金额不相等' : undefined}>
+                  {p.lineCount > 0 ? `${p.lineCount} 行 · ${amount(p.linesAmount)}` : <span className="muted">无</span>}
                 </td>
                 <td className="pj-actions">
                   <button type="button" disabled={readOnly} aria-label={`编辑项目 ${p.code}`} onClick={() => (setRefusal(null), setDialog({ editing: p.code, values: valuesOf(p) }))}>

@@ -99,7 +99,7 @@ test('a project created in 项目库 (功能分类 from the 科目 picker) is th
   expect((await lines(host)).find((l) => l.id === basic.id)).toMatchObject({ project: 'P14', kind: 'project' });
   // Its lines now count in 项目库.
   await page.getByRole('tab', { name: '项目库' }).click();
-  await expect(library.locator('tr[data-project="P14"] td').nth(11)).toHaveText('1');
+  await expect(library.locator('tr[data-project="P14"] td.pj-lines')).toContainText(`1 行 · ${basic.amount}`);
 });
 
 test('a new project name typed in a line’s 项目 cell is offered for creation; the line takes it; one undo takes both back', async ({ page }) => {
