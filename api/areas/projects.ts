@@ -14,7 +14,6 @@ import type { ProjectChoices, ProjectRecord } from '../projects.js';
 import { lineFields, sameLine, type Session } from '../session.js';
 import type { LineChange } from '../undo-stack.js';
 import type { BasicsValues } from '../wizard.js';
-import { linesOf } from './wizard/findings.js';
 import { readBasics, refuse } from './wizard/input.js';
 import { draftOf, readMeta, writeMeta } from './wizard/state.js';
 import { projectTemplate } from './wizard/templates.js';
@@ -58,11 +57,11 @@ function valuesOf(s: Session, p: Project): BasicsValues {
 }
 
 function recordsOf(s: Session, projects: readonly Project[]): ProjectRecord[] {
-  const { budget, book } = s.requireBudget();
-  const used = linesOf([...s.lines.values()]);
+  const { budget, book, engine } = s.requireBudget();
   const unitNames = new Map(budget.units.map((u) => [u.code, u.name]));
   return projects.map((p) => {
-    const lines = used.get(p.code) ?? { count: 0, amount: 0n };
+    // The engine's per-project count and sum, kept line by line.
+    const lines = engine.projectLineSum(p.code);
     return {
       ...valuesOf(s, p),
       unitName: unitNames.get(p.unit) ?? '',
