@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { CodeBook } from '../../core/codelists.js';
 import {
-  basisPoints,
+  changeRate,
   chartOption,
   chartSize,
   draftDocument,
@@ -229,7 +229,8 @@ function priorFunctional(s: DocumentSession): DocumentOutputs['document.priorFun
     const now = current.get(code) ?? 0n;
     const before = prior[code];
     const diff = before === undefined ? null : now - before;
-    const bp = diff === null || before === undefined ? null : basisPoints(diff, before);
+    // The rate as the 预算说明 writes its 增减 (core/document/figures.ts), signed.
+    const bp = before === undefined ? null : changeRate(now, before);
     return {
       code,
       level: LEVELS[code.length as keyof typeof LEVELS],
