@@ -328,6 +328,25 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
     apiRef.current?.onFilterChanged();
   };
 
+  /**
+   * Gives the grid its changed rows. Most edits change figures only (an amount, a remark, a fund): no row comes or
+   * goes, none moves, and no filter or user sort is on; then each changed row takes its new data in place. A
+   * transaction sorts, filters and positions every row of the grid again (at 100,000 lines, most of an edit's time).
+   */
+  const putRows = useCallback((api: GridApi<GridRow>, add: GridRow[], update: GridRow[], remove: GridRow[]) => {
+    const inPlace =
+      add.length === 0 &&
+      remove.length === 0 &&
+      !isExternalFilterPresent() &&
+      !api.isColumnFilterPresent() &&
+      update.every((r) => {
+        const node = api.getRowNode(r.key);
+        return node?.data !== undefined && node.data.sortKey === r.sortKey;
+      });
+    if (inPlace) for (const r of update) api.getRowNode(r.key)!.updateData(r);
+    else api.applyTransaction({ add, update, remove });
+  }, [isExternalFilterPresent]);
+
   const applyChanges = useCallback((cs: ChangeSet, follow?: Follow) => {
     const api = apiRef.current;
     mergeNames(names.current, cs.names);
@@ -379,7 +398,7 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
       const focus = api.getFocusedCell();
       const focusedKey = focus && !focus.rowPinned ? api.getDisplayedRowAtIndex(focus.rowIndex)?.data?.key : undefined;
       const editedIndex = follow ? api.getRowNode(follow.key)?.rowIndex : undefined;
-      api.applyTransaction({ add, update, remove });
+      putRows(api, add, update, remove);
       api.setGridOption('pinnedTopRowData', [totalRow(cs.totals)]);
       if (focus && focusedKey) {
         let target = focusedKey;
@@ -428,7 +447,7 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
     const clean: GridRow = { ...row, pending };
     if (Object.keys(pending).length === 0) delete clean.pending;
     rows.current.set(key, clean);
-    apiRef.current?.applyTransaction({ update: [clean] });
+    if (apiRef.current) putRows(apiRef.current, [], [clean], []);
   }, []);
 
   const commit = useCallback(
@@ -959,6 +978,9 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
               isRowSelectable: (node) => node.data?.type === 'line',
             }}
             onSelectionChanged={(e) => setSelectedCount(e.api.getSelectedRows().length)}
+            // A committed value is sent to the service, whose answer updates the row and its 小计 rows; the grid's
+            // own change detection would only walk every row again (its aggregation pass) on each edit.
+            suppressChangeDetection
             enterNavigatesVertically
             enterNavigatesVerticallyAfterEdit
             undoRedoCellEditing={false}

@@ -116,7 +116,7 @@ async function timed(page: Page, selector: string, act: () => Promise<void>, tex
     .then((h) => h.jsonValue() as Promise<number>);
 }
 
-async function views(page: Page, shots: string): Promise<Record<ViewName, number>> {
+async function views(page: Page, shots: string, lastUnitName: string): Promise<Record<ViewName, number>> {
   const out = {} as Record<ViewName, number>;
   const shot = (name: string) => page.screenshot({ path: `${shots}-${name}.png` });
 
@@ -124,13 +124,9 @@ async function views(page: Page, shots: string): Promise<Record<ViewName, number
   await shot('T01');
   out.tablesT03 = await timed(page, '[data-testid="table-T03"] tbody tr[data-row]', () => page.locator('.table-list [data-table="T03"]').click());
   await shot('T03');
-  // The last unit's first row: the far end of a long table.
-  const lastUnit = await page.evaluate(() => {
-    const options = [...document.querySelectorAll('.table-list [data-table^="T11:"]')].map((b) => b.getAttribute('data-table')!);
-    return options.length ? options[options.length - 1]!.split(':')[1]!.split('-')[0]! : '';
-  });
+  // The last unit's rows: the far end of a long table (the unit's name is printed in its block's heading row).
   const search = page.getByTestId('table-search');
-  await search.fill(lastUnit || '合计');
+  await search.fill(lastUnitName);
   out.tablesT03Search = await timed(page, '[data-testid="table-T03"] tr.found', () => search.press('Enter'));
   await shot('T03-search');
   const sheet = page.locator('.table-list [data-table^="T11:"]').nth(1);
@@ -161,8 +157,11 @@ async function views(page: Page, shots: string): Promise<Record<ViewName, number
   return out;
 }
 
-export async function chromiumFigures(dbPath: string, edits: number, label: string): Promise<ChromiumFigures> {
+export async function chromiumFigures(dbPath: string, edits: number, label: string, lastUnitName: string): Promise<ChromiumFigures> {
+  // Progress on stderr: a step that hangs shows where.
+  const note = (step: string) => process.stderr.write(`  chromium, ${label} lines: ${step}\n`);
   const host = await startHost(dbPath);
+  note('host started');
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
@@ -184,11 +183,14 @@ export async function chromiumFigures(dbPath: string, edits: number, label: stri
     await page.goto(host.url);
     await page.waitForFunction(() => (window as unknown as { __firstRow?: number }).__firstRow !== undefined, null, { timeout: STEP_TIMEOUT });
     const openToFirstRowMs = await page.evaluate(() => (window as unknown as { __firstRow: number }).__firstRow);
+    note('first grid row shown');
 
-    // Start on the amount of the first line shown; Enter moves down a row, as in a spreadsheet.
-    await page.locator('[role="row"][row-id^="L"] [col-id="amount"]').first().click();
+    // Each edit on the amount of one of the first lines shown (Enter moves down a row, as in a spreadsheet, but
+    // the row below may be a subtotal, where typing changes nothing): click it, type, Enter.
+    const amounts = page.locator('[role="row"][row-id^="L"] [col-id="amount"]');
     const times: number[] = [];
     for (let i = 0; i < edits; i++) {
+      await amounts.nth(i % 12).click();
       await page.evaluate(`(() => {
         const total = document.querySelector('[data-testid="total-all"]');
         const before = total.textContent;
@@ -222,13 +224,15 @@ export async function chromiumFigures(dbPath: string, edits: number, label: stri
         .then((h) => h.jsonValue() as Promise<number>);
       times.push(ms);
     }
+    note(`${edits} edits made`);
     // Every edit stored before the views are looked at.
     await page.waitForFunction(() => document.querySelector('[data-testid="status-save"]')?.getAttribute('data-state') === 'saved', null, { timeout: STEP_TIMEOUT });
     times.sort((a, b) => a - b);
     const q = (p: number) => times[Math.min(times.length - 1, Math.floor(times.length * p))]!;
 
+    note('edits saved');
     mkdirSync(SHOTS, { recursive: true });
-    const viewTimes = await views(page, join(SHOTS, label));
+    const viewTimes = await views(page, join(SHOTS, label), lastUnitName);
     return { openToFirstRowMs, enterP50Ms: q(0.5), enterP95Ms: q(0.95), edits, views: viewTimes, hostRssMb: host.rssMb() };
   } finally {
     await browser.close();

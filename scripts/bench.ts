@@ -23,7 +23,9 @@ const results: Figures[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'budget-bench-'));
 try {
   for (const n of SIZES) {
-    writeFileSync(join(dir, `bench-${n}.json`), realisticExchange(n));
+    const exchange = realisticExchange(n);
+    writeFileSync(join(dir, `bench-${n}.json`), exchange);
+    const units = (JSON.parse(exchange) as { units: { name: string }[] }).units;
     const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(ROOT, 'scripts', 'bench-api.ts'), String(n), dir], {
       cwd: ROOT,
       encoding: 'utf8',
@@ -34,7 +36,7 @@ try {
     figures.units = shape.units;
     figures.projects = shape.projects;
     if (CHROMIUM) {
-      const c = await chromiumFigures(join(dir, `bench-${n}.budget`), CHROMIUM_EDITS, String(n));
+      const c = await chromiumFigures(join(dir, `bench-${n}.budget`), CHROMIUM_EDITS, String(n), units.at(-1)!.name);
       figures.chromiumOpenToFirstRowMs = c.openToFirstRowMs;
       figures.chromiumEnterP50Ms = c.enterP50Ms;
       figures.chromiumEnterP95Ms = c.enterP95Ms;
