@@ -9,6 +9,7 @@ import { SUBMISSION_API, type SubmissionOutputs } from './submission.js';
 import { DOCUMENT_API, type DocumentOutputs } from './document.js';
 import { PARAMS_API, type ParamsOutputs } from './params.js';
 import { BROWSE_API, type BrowseOutputs } from './browse.js';
+import { PROJECTS_API, type ProjectsOutputs } from './projects.js';
 import type {
   ApiError,
   AuditReport,
@@ -235,6 +236,8 @@ export const API = {
   ...PARAMS_API,
   /** The long views: one table a window of rows at a time, search in it, 审核 by rule (api/browse.ts). */
   ...BROWSE_API,
+  /** 项目库: projects and their master data, apart from the 绩效 wizard (api/projects.ts). */
+  ...PROJECTS_API,
 } as const;
 
 export type ApiMethod = keyof typeof API;
@@ -250,7 +253,7 @@ export function isApiMethod(name: unknown): name is ApiMethod {
 // The view types live in views.ts; re-exported here so callers keep one import.
 export type * from './views.js';
 
-export interface ApiOutputs extends WizardOutputs, SubmissionOutputs, DocumentOutputs, ParamsOutputs, BrowseOutputs {
+export interface ApiOutputs extends WizardOutputs, SubmissionOutputs, DocumentOutputs, ParamsOutputs, BrowseOutputs, ProjectsOutputs {
   'backups.list': BackupList;
   'backups.restore': BudgetInfo;
   'budget.info': BudgetInfo;

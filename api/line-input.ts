@@ -63,7 +63,7 @@ export function readProject(text: string, projects: readonly Project[]): Read<st
   const named = byName(projects, (p) => p.name, t);
   if (named.length === 1) return ok(named[0]!.code);
   if (named.length > 1) return no(`名称为“${t}”的项目有多个，请填写项目编码`);
-  return no(`项目“${t}”不存在，请先在项目列表中添加，或从列表中选择`);
+  return no(`项目“${t}”不存在：请先在「项目库」中新建该项目（或在项目单元格的列表中选“新建项目”），再选用它`);
 }
 
 const KIND_WORDS: Record<string, ExpenditureKind> = {

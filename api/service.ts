@@ -14,11 +14,12 @@ import { submissionArea } from './areas/submission.js';
 import { documentArea } from './areas/document.js';
 import { paramsArea } from './areas/params.js';
 import { browseArea } from './areas/browse.js';
+import { projectsArea } from './areas/projects.js';
 
 export { BUDGET_FILE_EXTENSION, type BudgetServiceOptions } from './session.js';
 
 /** Every area of the API; a new area is added here (api/README.md, "Adding an area"). */
-export const AREAS = [filesArea, linesArea, undoArea, codesArea, reportsArea, wizardArea, submissionArea, documentArea, paramsArea, browseArea] as const;
+export const AREAS = [filesArea, linesArea, undoArea, codesArea, reportsArea, wizardArea, submissionArea, documentArea, paramsArea, browseArea, projectsArea] as const;
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 /** Every area's handlers with their own types (a synchronous handler stays synchronous for callers). */

@@ -29,6 +29,7 @@ import type { AuditSummary, BudgetInfo, ChangeSet, LineRow, NameBook, RecentBudg
 import { ApiRefusal } from './errors.js';
 import type { LineInputContext } from './line-input.js';
 import { SubmissionState, type FileChooser } from './areas/submission/state.js';
+import { absorbProjectStep } from './project-undo.js';
 import { UNDO_META_KEY, emptyStacks, pushStep, stepsFromJson, stepsToJson, type EditStep, type LineChange, type Stacks } from './undo-stack.js';
 
 export interface BudgetServiceOptions {
@@ -381,7 +382,7 @@ export class Session {
 
   /** Records a new step (clearing redo) and writes the stack into the file; called inside the action's transaction. */
   record(step: EditStep): void {
-    if (step.changes.length === 0 && !step.document) return;
+    if (step.changes.length === 0 && !step.document && !step.projects?.length) return;
     pushStep(this.stacks, step);
     this.saveStacks();
   }
@@ -406,6 +407,8 @@ export class Session {
       refusalFrom(err);
     }
     this.dailyBackup();
+    // 项目库: the projects join the session before the lines that use them (api/project-undo.ts).
+    if (step?.projects?.length) return absorbProjectStep(this, step.projects, step.changes, 'after');
     return this.absorb(step?.changes ?? []);
   }
 

@@ -2,6 +2,7 @@
 // in the budget file's meta (so it survives a reload or a restart) as JSON, amounts as decimal strings of 分.
 import type { BudgetLine } from '../core/model.js';
 import { decodeDocumentChange, encodeDocumentChange, type DocumentChange, type StoredDocumentChange } from './document-undo.js';
+import { decodeProjectChange, encodeProjectChange, type ProjectChange, type StoredProjectChange } from './project-undo.js';
 
 export { UNDO_META_KEY } from '../db/import.js';
 const UNDO_LIMIT = 200;
@@ -13,11 +14,13 @@ export interface LineChange {
   after: BudgetLine | null;
 }
 
-/** One undoable step: the line changes it made, in order (and the 预算说明 texts or 上年数 it changed). */
+/** One undoable step: the line changes it made, in order (and the 预算说明 texts or 上年数, or the projects, it changed). */
 export interface EditStep {
   label: string;
   changes: LineChange[];
   document?: DocumentChange;
+  /** 项目库: projects added, changed or removed (written before the step's lines on redo, after them on undo). */
+  projects?: ProjectChange[];
 }
 
 export interface Stacks {
@@ -42,6 +45,7 @@ export function stepsToJson(stacks: Stacks): string {
         label: s.label,
         changes: s.changes.map((c) => ({ before: toStored(c.before), after: toStored(c.after) })),
         ...(s.document ? { document: encodeDocumentChange(s.document) } : {}),
+        ...(s.projects ? { projects: s.projects.map(encodeProjectChange) } : {}),
       });
       STEP_JSON.set(s, json);
     }
@@ -54,13 +58,19 @@ export function stepsFromJson(text: string | null): Stacks {
   if (!text) return emptyStacks();
   try {
     const raw = JSON.parse(text) as {
-      undo: { label: string; changes: { before: StoredLine | null; after: StoredLine | null }[]; document?: StoredDocumentChange }[];
+      undo: {
+        label: string;
+        changes: { before: StoredLine | null; after: StoredLine | null }[];
+        document?: StoredDocumentChange;
+        projects?: StoredProjectChange[];
+      }[];
       redo: typeof raw.undo;
     };
     const dec = (s: (typeof raw.undo)[number]): EditStep => ({
       label: s.label,
       changes: s.changes.map((c) => ({ before: fromStored(c.before), after: fromStored(c.after) })),
       ...(s.document ? { document: decodeDocumentChange(s.document) } : {}),
+      ...(s.projects ? { projects: s.projects.map(decodeProjectChange) } : {}),
     });
     return { undo: raw.undo.map(dec), redo: raw.redo.map(dec) };
   } catch {

@@ -87,7 +87,8 @@ const indicatorInput = z
   .strict();
 export type IndicatorInput = z.infer<typeof indicatorInput>;
 
-const basicsValues = z
+/** 基本信息 as typed; 项目库 (api/projects.ts) edits the same fields. */
+export const basicsValues = z
   .object({
     code: text(64),
     name: text(500),

@@ -79,7 +79,7 @@ export function lineProblems(
     if (line.project === null || line.project === '') {
       out.push({ field: 'project', message: '项目支出行必须指明所属项目（project）' });
     } else if (!context.projectCodes.has(line.project)) {
-      out.push({ field: 'project', message: `项目“${line.project}”不存在` });
+      out.push({ field: 'project', message: `项目“${line.project}”不存在（请先在「项目库」中新建该项目）` });
     }
   } else if (line.project !== null) {
     out.push({ field: 'project', message: `基本支出行不能指定项目（project 应为 null），实际为“${line.project}”` });

@@ -20,10 +20,12 @@ import { trackSave, useSaveState } from './save-state.js';
 import { ParamsPane } from './params/ParamsPane.js';
 import { ImportParamsDialog } from './params/ImportParamsDialog.js';
 import { CeilingStatus } from './params/CeilingStatus.js';
+import { ProjectLibrary } from './projects/ProjectLibrary.js';
 
-type Tab = 'lines' | 'tables' | 'performance' | 'document' | 'audit' | 'params' | typeof SUBMISSION_TAB.id;
+type Tab = 'lines' | 'projects' | 'tables' | 'performance' | 'document' | 'audit' | 'params' | typeof SUBMISSION_TAB.id;
 const TABS: { id: Tab; label: string }[] = [
   { id: 'lines', label: '预算明细' },
+  { id: 'projects', label: '项目库' },
   { id: 'tables', label: '预算公开表' },
   { id: 'performance', label: '绩效目标' },
   { id: 'document', label: '预算说明' },
@@ -353,6 +355,20 @@ export function App() {
                   onChanged={() => void loadInfo()}
                   onImport={() => setDialog('params')}
                   toast={showToast}
+                />
+              </section>
+            ) : null}
+            {tab === 'projects' ? (
+              <section className="pane">
+                <ProjectLibrary
+                  revision={revision}
+                  readOnly={submission.locked}
+                  toast={showToast}
+                  applyChanges={(cs) => {
+                    grid.current?.applyChanges(cs);
+                    onChanges(cs);
+                  }}
+                  onChanged={projectsChanged}
                 />
               </section>
             ) : null}

@@ -41,6 +41,7 @@ import { parseClipboardTable, toClipboardTable } from './clipboard.js';
 import { gridTheme, styleNonce } from './theme.js';
 import type { ShowToast } from './toast.js';
 import { trackSave } from './save-state.js';
+import { NewProjectFromLine } from './projects/NewProjectFromLine.js';
 
 /** After an edit that moves its line (a new 功能分类), the cursor goes with the line. */
 interface Follow {
@@ -169,7 +170,14 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
   const refused = useRef(new Set<string>());
   const locked = useRef(readOnly);
   locked.current = readOnly;
-  const [message, setMessage] = useState<{ kind: 'error' | 'info'; text: string } | null>(null);
+  const [message, setMessage] = useState<{ kind: 'error' | 'info'; text: string; action?: { label: string; run(): void } } | null>(null);
+  /** 新建项目 offered for text typed in a line's 项目 cell (the picker's last entry, or the refusal's button). */
+  const [creating, setCreating] = useState<{ text: string; lineId: number } | null>(null);
+  const offerProject = useRef((text: string, lineId: number) => {
+    if (locked.current) return toast(READ_ONLY_MESSAGE, 'info');
+    setMessage(null);
+    setCreating({ text, lineId });
+  });
   const [loading, setLoading] = useState(true);
   const [rowCount, setRowCount] = useState(0);
   const [selectedCount, setSelectedCount] = useState(0);
@@ -461,7 +469,9 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
         const reason = errorMessage(err);
         const label = LINE_FIELD_LABELS[field];
         const text = `${label}未保存：${reason.startsWith(`${label}：`) ? reason.slice(label.length + 1) : reason}`;
-        setMessage({ kind: 'error', text });
+        // A project that does not exist yet: the message offers to create it (then the line takes it).
+        const unknownProject = field === 'project' && value.trim() !== '' && reason.includes('「项目库」');
+        setMessage({ kind: 'error', text, ...(unknownProject ? { action: { label: `新建项目“${value.trim()}”…`, run: () => offerProject.current(value.trim(), id) } } : {}) });
         toast(text, 'error');
         clearPending(id, field);
         markRefused(id, field);
@@ -598,6 +608,15 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
     api.ensureNodeVisible(node, 'middle');
     api.setFocusedCell(node.rowIndex, field ?? 'amount');
     api.flashCells({ rowNodes: [node], columns: field ? [field] : undefined });
+  };
+
+  /** The keyboard back in a line's cell (after a dialog opened from it). */
+  const refocus = (id: number, field: LineField) => {
+    requestAnimationFrame(() => {
+      const api = apiRef.current;
+      const node = api?.getRowNode(lineKey(id));
+      if (api && node && node.rowIndex !== null) api.setFocusedCell(node.rowIndex, field);
+    });
   };
 
   useImperativeHandle(ref, () => ({ applyChanges: (cs: ChangeSet) => applyChanges(cs), selectLine: selectLineNow }));
@@ -835,7 +854,14 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
         valueGetter: pendingOr('project', (p: ValueGetterParams<GridRow>) => p.data?.line?.project ?? ''),
         valueFormatter: (p: ValueFormatterParams<GridRow>) => named(p.value as string, names.current.projects),
         tooltipValueGetter: (p) => (p.data?.line?.project ? named(p.data.line.project, names.current.projects) : undefined),
-        ...picker('project', { pickerKind: 'project', allowEmpty: '（无项目，基本支出）' }),
+        ...picker('project', {
+          pickerKind: 'project',
+          allowEmpty: '（无项目，基本支出）',
+          onCreate: (text, row) => {
+            const id = (row as GridRow | undefined)?.line?.id;
+            if (id !== undefined) offerProject.current(text, id);
+          },
+        }),
       },
       {
         colId: 'fund',
@@ -956,6 +982,9 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
       {message ? (
         <div className={`grid-message ${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="grid-message">
           {message.text}
+          {message.action ? (
+            <button type="button" className="link" data-action="create-project" onClick={message.action.run}>{message.action.label}</button>
+          ) : null}
           <button type="button" className="link" onClick={() => setMessage(null)}>关闭</button>
         </div>
       ) : null}
@@ -1006,6 +1035,24 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
           />
         ) : null}
       </div>
+      {creating ? (
+        <NewProjectFromLine
+          text={creating.text}
+          lineId={creating.lineId}
+          toast={toast}
+          onClose={() => {
+            setCreating(null);
+            refocus(creating.lineId, 'project');
+          }}
+          onSaved={(r) => {
+            setCreating(null);
+            applyChanges(r.changes);
+            onChanges(r.changes);
+            toast(r.message, 'success');
+            refocus(creating.lineId, 'project');
+          }}
+        />
+      ) : null}
       {bulk ? (
         <BulkEditDialog
           ids={bulk.ids}

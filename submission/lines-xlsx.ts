@@ -423,9 +423,8 @@ export async function importLinesXlsx(buffer: Buffer | Uint8Array, budget: Budge
       if (hit) unit = hit.code;
     }
 
-    const functional = code('functional');
+    let functional = code('functional');
     const economic = code('economic');
-    if (functional === '') reject('functional', '功能分类编码为空');
     if (economic === '') reject('economic', '经济分类编码为空');
 
     const kindText = text('kind').text;
@@ -440,6 +439,9 @@ export async function importLinesXlsx(buffer: Buffer | Uint8Array, budget: Budge
     if (kind === 'basic' && project !== null) {
       reject('project', `基本支出行不能填写项目编码（填写了“${project}”），项目支出请把支出类型改为“项目支出”`);
     }
+    // A project line without a 功能分类 of its own is booked on its project's.
+    if (functional === '' && kind === 'project' && project !== null) functional = budget.projects.find((p) => p.code === project)?.functional ?? '';
+    if (functional === '') reject('functional', '功能分类编码为空');
 
     const fundText = text('fund').text;
     let fund: FundCode | null = null;

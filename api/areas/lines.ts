@@ -1,13 +1,13 @@
 // Lines: the grid's rows, one-field edits, new and copied lines, deletes and pasted blocks. Every change is
 // one user action (Session.act): written with its undo step in one transaction, answered with a ChangeSet.
 import { lineProblems, type LineFields } from '../../core/validate.js';
-import type { Budget, BudgetLine } from '../../core/model.js';
+import type { Budget, BudgetLine, Project } from '../../core/model.js';
 import { StoreError } from '../../db/store.js';
 import { LINE_FIELDS, LINE_FIELD_LABELS, type ApiOutputs, type ApiParsedInput, type LineField } from '../contract.js';
 import type { ChangeSet, Subtotal } from '../views.js';
 import { ApiRefusal } from '../errors.js';
 import { defineArea } from '../handlers.js';
-import { readField, type FieldValue } from '../line-input.js';
+import { readField, type FieldValue, type Read } from '../line-input.js';
 import { compareLines, lineFields, sameLine, type Session } from '../session.js';
 import type { LineChange } from '../undo-stack.js';
 
@@ -49,6 +49,29 @@ function patched(base: LineFields, values: FieldValue[]): { fields: LineFields; 
     return { fields: next, problem: '项目支出必须指明所属项目：请在“项目”列选择项目（选择后支出类型自动改为项目支出）' };
   }
   return { fields: next };
+}
+
+/**
+ * The 功能分类 a line takes from its project when it has none of its own: `values` give it a project and no
+ * 功能分类 (a new line, a pasted row without one, a cleared cell), and the project has one.
+ */
+function functionalFromProject(values: readonly FieldValue[], projects: readonly Project[]): string | undefined {
+  if (values.some((v) => v.field === 'functional' && v.value !== '')) return undefined;
+  const given = values.find((v) => v.field === 'project');
+  const code = given?.field === 'project' ? given.value : null;
+  return code === null ? undefined : projects.find((p) => p.code === code)?.functional;
+}
+
+/**
+ * Reads a field typed into an existing line. A cleared 功能分类 of a project line takes the project's (refused
+ * as empty otherwise).
+ */
+function readLineField(s: Session, line: BudgetLine, field: LineField, text: string, unit: ApiParsedInput<'lines.update'>['unit']): Read<FieldValue> {
+  if (field === 'functional' && text.trim() === '' && line.project !== null) {
+    const functional = s.requireBudget().budget.projects.find((p) => p.code === line.project)?.functional;
+    if (functional) return { ok: true, value: { field: 'functional', value: functional } };
+  }
+  return readField(field, text, s.inputContext(unit));
 }
 
 /** A first line for an empty budget: the first unit, the first 项 and 款 of the year's lists. */
@@ -106,7 +129,7 @@ export const linesArea = defineArea('lines', {
     if (!line) throw new ApiRefusal(`预算行 #${input.id} 不存在（可能已被删除）`);
     // Delete in a spreadsheet clears an amount to zero.
     const text = input.field === 'amount' && input.value.trim() === '' ? '0' : input.value;
-    const read = readField(input.field, text, s.inputContext(input.unit));
+    const read = readLineField(s, line, input.field, text, input.unit);
     if (!read.ok) throw new ApiRefusal(`${LINE_FIELD_LABELS[input.field]}：${read.reason}`);
     const { fields, problem } = patched(lineFields(line), [read.value]);
     if (problem) throw new ApiRefusal(problem);
@@ -126,9 +149,12 @@ export const linesArea = defineArea('lines', {
     });
     const label = LINE_FIELD_LABELS[input.field];
     const text = input.field === 'amount' && input.value.trim() === '' ? '0' : input.value;
-    const read = readField(input.field, text, s.inputContext(input.unit));
-    if (!read.ok) throw new ApiRefusal(`${label}：${read.reason}`);
+    // A cleared 功能分类 is read per line (each takes its project's); anything else reads the same for all.
+    const perLine = input.field === 'functional' && text.trim() === '';
+    const shared = perLine ? null : readField(input.field, text, s.inputContext(input.unit));
     const edits = lines.map((l, i) => {
+      const read = shared ?? readLineField(s, l, input.field, text, input.unit);
+      if (!read.ok) throw new ApiRefusal(`${label}：${read.reason}`);
       const { fields, problem } = patched(lineFields(l), [read.value]);
       if (problem) throw new ApiRefusal(`所选第 ${i + 1} 行不能这样修改（${problem}），所有行均未修改`);
       return { id: l.id, fields };
@@ -156,6 +182,9 @@ export const linesArea = defineArea('lines', {
       if (!read.ok) throw new ApiRefusal(`${LINE_FIELD_LABELS[field]}：${read.reason}`);
       values.push(read.value);
     }
+    // A new line for a project is booked on the project's 功能分类 unless one is given.
+    const fromProject = functionalFromProject(values, budget.projects);
+    if (fromProject) values.push({ field: 'functional', value: fromProject });
     const { fields, problem } = patched(base, values);
     if (problem) throw new ApiRefusal(problem);
     return s.act((store) => ({ label: '新增行', changes: [{ before: null, after: store.insertLine(fields) }] }));
@@ -229,6 +258,9 @@ export const linesArea = defineArea('lines', {
           rejected.push({ row, reason: reasons.join('；') });
           return;
         }
+        // A new line for a project without a 功能分类 of its own is booked on the project's.
+        const fromProject = target ? undefined : functionalFromProject(values, ctx.projects);
+        if (fromProject) values.push({ field: 'functional', value: fromProject });
         const base = target ?? template;
         if (!base) {
           const missing = (['unit', 'functional', 'economic', 'fund'] as const).filter(

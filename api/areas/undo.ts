@@ -8,6 +8,7 @@ import { defineArea } from '../handlers.js';
 import { lineFields, sameLine, type Session } from '../session.js';
 import { UNDO_META_KEY, emptyStacks, stepsFromJson, stepsToJson, type LineChange } from '../undo-stack.js';
 import { adoptDocumentSide, documentHolds, writeDocumentSide } from '../document-undo.js';
+import { absorbProjectStep, projectsHold, writeProjectSide } from '../project-undo.js';
 
 /** Writes one change to the store in the given direction; returns what is stored afterwards. */
 function replay(store: BudgetStore, from: BudgetLine | null, to: BudgetLine | null): { before: BudgetLine | null; after: BudgetLine | null } {
@@ -53,12 +54,22 @@ function undoOrRedo(s: Session, direction: 'undo' | 'redo'): ApiOutputs['edit.un
     s.saveStacks();
     throw new ApiRefusal(`无法${direction === 'undo' ? '撤销' : '重做'}“${step.label}”：预算说明已在别处被修改，与撤销记录不一致。已清空撤销记录，预算未作任何改动`);
   }
+  // A 项目库 step likewise (the project as the step left it; the wizard's later texts may stay).
+  const projects = step.projects;
+  if (projects && !projectsHold(s.requireBudget().budget, projects, docFrom)) {
+    s.stacks = emptyStacks();
+    s.saveStacks();
+    throw new ApiRefusal(`无法${direction === 'undo' ? '撤销' : '重做'}“${step.label}”：项目已在别处被修改，与撤销记录不一致。已清空撤销记录，预算未作任何改动`);
+  }
   let applied: LineChange[];
   try {
     applied = store.transaction(() => {
+      // Projects exist before the lines that use them: added first on redo, removed last on undo.
+      if (projects && direction === 'redo') for (const c of projects) writeProjectSide(store, c, docTo);
       const out: LineChange[] = order.map((c) =>
         direction === 'undo' ? replay(store, c.after, c.before) : replay(store, c.before, c.after),
       );
+      if (projects && direction === 'undo') for (const c of [...projects].reverse()) writeProjectSide(store, c, docTo);
       if (doc) writeDocumentSide(store, doc, docTo);
       from.pop();
       to.push(step);
@@ -78,6 +89,7 @@ function undoOrRedo(s: Session, direction: 'undo' | 'redo'): ApiOutputs['edit.un
     s.budgetPartsChanged();
   }
   const verb = direction === 'undo' ? '已撤销' : '已重做';
+  if (projects?.length) return { ...absorbProjectStep(s, projects, applied, docTo, `${verb}：${step.label}`), done: true };
   return { ...s.absorb(applied, `${verb}：${step.label}`), done: true };
 }
 

@@ -2,7 +2,6 @@
 // saves it (the project in the budget file is the draft) together with the wizard's position, so a lead can
 // stop anywhere and come back. A refused save stays on the step with each message at its field.
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { CodeOption } from '../../api/contract.js';
 import {
   BASIC_FIELDS,
   DETAIL_FIELDS,
@@ -21,6 +20,7 @@ import type { ShowToast } from '../toast.js';
 import { Field, Messages, PrintedTable, issuesOf, messagesFor, splitIndicatorIssues, stateMark, stateText, TemplateBar, type FieldMessage } from './common.js';
 import { IndicatorEditor, draftsFrom, draftsFromDraft, forgetChanged, indicatorInputs, type DraftIndicator } from './IndicatorEditor.js';
 import { trackSave } from '../save-state.js';
+import { CodeField } from '../CodeField.js';
 
 type EditStep = 'basics' | 'details' | 'goals' | 'indicators';
 type DetailValues = Record<(typeof DETAIL_FIELDS)[number], string>;
@@ -67,7 +67,6 @@ export function ProjectWizard({ code, at, onExit, toast, onChanged }: Props) {
   const [rowIssues, setRowIssues] = useState<Map<number, string[]>>(new Map());
   const [busy, setBusy] = useState(false);
   const [focus, setFocus] = useState<{ field: string; indicator: number | null } | null>(null);
-  const [functionalOptions, setFunctionalOptions] = useState<CodeOption[]>([]);
   const body = useRef<HTMLDivElement>(null);
 
   const adopt = useCallback((v: WizardProject) => {
@@ -243,17 +242,6 @@ export function ProjectWizard({ code, at, onExit, toast, onChanged }: Props) {
     setFocus(null);
   }, [focus, step, view]);
 
-  // 功能分类 search as you type.
-  const searchFunctional = useRef<number | undefined>(undefined);
-  const onFunctionalInput = (text: string) => {
-    window.clearTimeout(searchFunctional.current);
-    searchFunctional.current = window.setTimeout(() => {
-      call('codes.search', { kind: 'functional', query: text.trim(), limit: 30 })
-        .then(setFunctionalOptions)
-        .catch(() => setFunctionalOptions([]));
-    }, 200);
-  };
-
   if (loadError) return <div className="empty-state error">{loadError}</div>;
   if (!view || !basics || !details || !goals) return <div className="empty-state">正在读取项目…</div>;
 
@@ -295,10 +283,7 @@ export function ProjectWizard({ code, at, onExit, toast, onChanged }: Props) {
         placeholder={props.placeholder}
         inputMode={props.suffix ? 'decimal' : undefined}
         className={props.suffix ? 'wz-amount' : undefined}
-        onChange={(e) => {
-          setBasic(field, e.target.value);
-          if (field === 'functional') onFunctionalInput(e.target.value);
-        }}
+        onChange={(e) => setBasic(field, e.target.value)}
       />
       {props.suffix ? <span className="wz-suffix">{props.suffix}</span> : null}
     </Field>
@@ -354,7 +339,10 @@ export function ProjectWizard({ code, at, onExit, toast, onChanged }: Props) {
                   ))}
                 </select>
               </Field>
-              {input('functional', { list: 'wz-functional-options', placeholder: '输入编码或名称查找', hint: view.functionalName && basics.functional === view.fields.functional ? view.functionalName : undefined })}
+              <Field field="functional" label={PROJECT_FIELD_LABELS.functional} required={required.has('functional')} messages={msgs('functional')}>
+                {/* The grid's 科目 picker: a 项 of the year's list (path 类 › 款 › 项, search), never raw text. */}
+                <CodeField kind="functional" id="wz-f-functional" value={basics.functional} onChange={(code) => setBasic('functional', code)} placeholder="输入编码或名称查找（如“农业农村 行政运行”）" />
+              </Field>
               {input('usage', { list: 'wz-usage-options' })}
               {input('leader')}
               {input('contact')}
@@ -369,13 +357,6 @@ export function ProjectWizard({ code, at, onExit, toast, onChanged }: Props) {
               {input('priorTotalAmount', { suffix: unit })}
               {input('priorYearAmount', { suffix: unit })}
             </div>
-            <datalist id="wz-functional-options">
-              {functionalOptions.map((o) => (
-                <option key={o.code} value={o.code}>
-                  {o.code} {o.name}
-                </option>
-              ))}
-            </datalist>
             <datalist id="wz-usage-options">
               {view.choices.usages.map((u) => (
                 <option key={u} value={u} />

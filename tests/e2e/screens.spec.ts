@@ -107,6 +107,14 @@ test('no screen shows an internal id (funding source codes, kinds, line ids)', a
   await expect(page.getByTestId('audit-panel').locator('li').first()).toBeVisible();
   await scan(page, '审核', found);
 
+  await page.getByRole('tab', { name: '项目库' }).click();
+  await expect(page.getByTestId('project-library').locator('tr[data-project]').first()).toBeVisible();
+  await scan(page, '项目库', found);
+  await page.getByRole('button', { name: '编辑项目 P07' }).click();
+  await expect(page.getByTestId('project-dialog')).toBeVisible();
+  await scan(page, '编辑项目', found);
+  await page.getByRole('dialog').getByRole('button', { name: '取消' }).click();
+
   await page.getByRole('tab', { name: '绩效目标' }).click();
   await expect(page.getByTestId('project-list')).toBeVisible();
   await scan(page, '绩效目标', found);

@@ -52,7 +52,7 @@ export const RULES: Rule[] = [
     says: 'renderer/ talks only to the API: renderer/, the API contract and its shared view types, UI packages',
     allows: (r) =>
       under(r.target, 'renderer') ||
-      ['api/contract.js', 'api/views.js', 'api/errors.js', 'api/wizard.js', 'api/submission.js', 'api/document.js', 'api/params.js', 'api/browse.js'].includes(r.target ?? '') ||
+      ['api/contract.js', 'api/views.js', 'api/errors.js', 'api/wizard.js', 'api/submission.js', 'api/document.js', 'api/params.js', 'api/browse.js', 'api/projects.js'].includes(r.target ?? '') ||
       isPackage(r, 'react', 'react-dom', 'ag-grid-community', 'ag-grid-react', 'decimal.js', 'zod', 'echarts'),
   },
   {

@@ -45,7 +45,7 @@ export function textValue(typed: string, before: string | undefined, trim: boole
 }
 
 export function readBasics(
-  s: WizardSession,
+  s: Pick<WizardSession, 'budget' | 'book'>,
   values: ApiParsedInput<'wizard.saveBasics'>['values'],
   before: Project | null,
 ): { project: Project; issues: Issue[] } {

@@ -48,7 +48,7 @@ export function resolved(choice: TemplateChoice | null, year: number, scope: Tem
 }
 
 /** A project's tree (core/indicators.ts templateForProject, the same choice the tables and the files make). */
-export function projectTemplate(s: WizardSession, project: Project | null, meta: WizardMeta): ResolvedTemplate | null {
+export function projectTemplate(s: Pick<WizardSession, 'budget'>, project: Project | null, meta: WizardMeta): ResolvedTemplate | null {
   const chosen = project ? draftOf(meta, project.code).template : undefined;
   return resolved(templateForProject(s.budget, project, { chosen }), s.budget.fiscalYear, 'project');
 }
