@@ -56,7 +56,13 @@ export interface DocumentSession {
 type Input<M extends keyof typeof DOCUMENT_API> = z.output<(typeof DOCUMENT_API)[M]['input']>;
 
 function draft(s: DocumentSession): BudgetDocument {
-  return draftDocument({ ...s.budget, lines: s.engine.currentLines() }, s.engine.tables(), { functional: s.engine.functionalSubtotals() });
+  // The sentences read 河南 2020's cells; a budget printed in another format appends its own tables.
+  const tables = s.engine.tables();
+  const reference = s.engine.sharedReferenceTables();
+  return draftDocument({ ...s.budget, lines: s.engine.currentLines() }, reference ?? tables, {
+    functional: s.engine.functionalSubtotals(),
+    ...(reference ? { attachments: tables } : {}),
+  });
 }
 
 function view(s: DocumentSession): DocumentView {
