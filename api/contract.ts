@@ -88,6 +88,8 @@ export const API = {
           .max(500),
         fiscalYear: z.number().int().min(MIN_FISCAL_YEAR).max(MAX_FISCAL_YEAR),
         amountUnit,
+        /** The publication format the budget prints in (formats.list); 河南 2020 when absent. */
+        formatId: text(40).min(1).optional(),
       })
       .strict(),
   },
@@ -206,7 +208,10 @@ export const API = {
       .strict(),
   },
   'projects.list': { input: empty },
-  /** The publication formats the budget may print in (shipped and loaded), and the one it uses. */
+  /**
+   * The publication formats the budget may print in (shipped and loaded), and the one it uses; with no budget
+   * open, the shipped formats and the default (新建预算 offers them).
+   */
   'formats.list': { input: empty },
   /** Chooses the budget's publication format. */
   'formats.choose': { input: z.object({ id: text(40).min(1) }).strict() },

@@ -202,7 +202,19 @@ export class Session {
     this.engine = engine;
     // 审核 under the file's rule set; counts by rule and unit: a finding pointing at a line belongs to the line's unit.
     const config = (this.auditConfig = auditConfigFor(store, format));
-    this.audit = new IncrementalAudit(budget, this.book, () => this.lines.values(), () => engine.sharedTables(), config.rules, config.settings, (id) => this.lines.get(id)?.unit);
+    this.audit = new IncrementalAudit(
+      budget,
+      this.book,
+      () => this.lines.values(),
+      // The format's tables, and 河南 2020's besides when the budget prints in another format: the table rules
+      // written for those run on every budget.
+      () => engine.sharedAuditTables(),
+      config.rules,
+      config.settings,
+      (id) => this.lines.get(id)?.unit,
+      // Under another format than 河南 2020, the 预算说明's figures are read from the engine's 河南 2020 tables.
+      () => engine.sharedReferenceTables(),
+    );
     this.stacks = stepsFromJson(store.getMeta(UNDO_META_KEY));
   }
 
@@ -220,11 +232,13 @@ export class Session {
     return toExactString(fen, this.unit);
   }
 
-  /** T03's 合计 row: 总计 and the 基本支出 / 项目支出 小计, which the engine keeps current edit by edit. */
+  /**
+   * 总计 and the 基本支出 / 项目支出 小计 (河南 2020's T03 合计 row), which the engine keeps current edit by edit
+   * whatever format the budget prints in.
+   */
   totals(): Totals {
     const { engine } = this.requireBudget();
-    const figure = (column: 'total' | 'basic' | 'project') => this.money(engine.cell('T03', 'total', column));
-    return { total: figure('total'), basic: figure('basic'), project: figure('project') };
+    return { total: this.money(engine.grandTotal()), basic: this.money(engine.kindTotal('basic')), project: this.money(engine.kindTotal('project')) };
   }
 
   row(l: BudgetLine): LineRow {
@@ -262,7 +276,7 @@ export class Session {
     if (this.auditCache) return this.auditCache;
     const { budget, book, engine } = this.requireBudget();
     const current: Budget = { ...budget, lines: [...this.lines.values()].sort((a, b) => a.id - b.id) };
-    const findings = auditBudget(current, book, engine.sharedTables(), this.auditConfig ?? {});
+    const findings = auditBudget(current, book, engine.sharedAuditTables(), { ...(this.auditConfig ?? {}), documentTables: engine.sharedReferenceTables() });
     let errors = 0;
     for (const f of findings) if (f.severity === 'hard') errors++;
     this.auditCache = { findings, summary: { errors, warnings: findings.length - errors } };
@@ -329,6 +343,9 @@ export class Session {
     if (changes.length > 0) this.ordered = null;
     this.audit?.applyLines(changes);
     this.audit?.rowsChanged(changedCells);
+    // The 河南 2020 tables the 审核 also reads under another format moved too.
+    const referenceCells = engine.takeReferenceChanges();
+    if (referenceCells.length > 0) this.audit?.rowsChanged(referenceCells);
     const subtotals: Subtotal[] = [];
     const removedSubtotals: string[] = [];
     for (const code of touchedCodes) {

@@ -277,6 +277,8 @@ export interface PackageInspectionView {
   fiscalYear: number;
   createdAt: string;
   appVersion: string;
+  /** The publication format the package's tables are in (河南 2020 for a package of an earlier version). */
+  format: { id: string; name: string };
   totals: TotalsView;
   /** Soft 审核 findings with the unit's 说明. */
   notes: { message: string; note: string }[];

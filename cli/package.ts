@@ -138,7 +138,7 @@ export async function runReceiveCommand(argv: string[], io: PackageCliIO): Promi
       }
       const p = await inspectPackage(zipPath, { fiscalYear, bookFor: (year) => (year === book?.year ? book : defaultCodeBook(year)) });
       if (format === 'json') io.out(JSON.stringify({ manifest: p.manifest, sha256: p.sha256 }, null, 2) + '\n');
-      else io.out(`数据包检查通过：${p.manifest.fiscalYear} 年 ${p.manifest.department.code} ${p.manifest.department.name}，生成于 ${p.manifest.createdAt}，支出总计 ${p.manifest.totals.expenditure} ${p.manifest.totals.unit}\n`);
+      else io.out(`数据包检查通过：${p.manifest.fiscalYear} 年 ${p.manifest.department.code} ${p.manifest.department.name}，生成于 ${p.manifest.createdAt}，支出总计 ${p.manifest.totals.expenditure} ${p.manifest.totals.unit}，公开表格式 ${p.format.name}\n`);
       return EXIT_OK;
     }
     const dbPath = requiredPath(a, 'db', '部门预算文件');

@@ -306,8 +306,11 @@ async function checkCommand(p: Parsed, io: CliIO): Promise<number> {
     loadStoredBudget(store);
     const { budget, book } = budgetForTables(store, p.flags.has('own-only'), io);
     // With the tables, the rules that compare published tables run too; with the file's rule set (levels,
-    // parameters and 控制数 of the parameter package).
-    return audit.auditBudget(budget, book, tables.computeTables(budget, book), auditConfigFor(store));
+    // parameters and 控制数 of the parameter package). The tables are the budget's format's, and 河南 2020's
+    // besides, as the 上报 package checks them (submission/export.ts).
+    const format = chosenFormat(store);
+    const engine = new tables.TableEngine(budget, book, format);
+    return audit.auditBudget(budget, book, engine.auditTables(), { ...auditConfigFor(store, format), documentTables: engine.referenceTables() });
   });
   const hard = findings.filter((f) => f.severity === 'hard').length;
   const soft = findings.length - hard;

@@ -12,6 +12,7 @@ import { headlineFigures } from './totals.js';
 import { parseJson } from './json-lines.js';
 import { MAX_FISCAL_YEAR, MIN_FISCAL_YEAR } from './budget-fields.js';
 import type { Problem } from './problems.js';
+import { readManifestPublicationFormat, type ManifestPublicationFormat } from './package-format.js';
 
 export const PACKAGE_FORMAT_NAME = 'budget-package';
 export const PACKAGE_FORMAT_VERSION = 1;
@@ -29,10 +30,13 @@ export function tableFileName(id: string, title?: string): string {
   const named = title ? `${id}_${title}.xlsx` : '';
   return named && isFat32SafeName(named) ? named : `${id}.xlsx`;
 }
-/** The table a package file holds, by its name (`T03.xlsx` or `T03_<title>.xlsx`); null for any other file. */
-export function tableIdOfFile(name: string): string | null {
-  const m = /^(T\d{2})(?:_[^/\\]+)?\.xlsx$/.exec(name);
-  return m && (TABLE_FILE_IDS as readonly string[]).includes(m[1]!) ? m[1]! : null;
+/**
+ * The table a package file holds, by its name (`T03.xlsx` or `T03_<title>.xlsx`); null for any other file.
+ * `ids`: the tables of the package's format (packageTableIds), 河南 2020's eleven by default.
+ */
+export function tableIdOfFile(name: string, ids: readonly string[] = TABLE_FILE_IDS): string | null {
+  const m = /^([A-Z][A-Z0-9]{0,3})(?:_[^/\\]+)?\.xlsx$/.exec(name);
+  return m && ids.includes(m[1]!) ? m[1]! : null;
 }
 /** The whole disclosure document (预算说明 and tables), as Word and as PDF. */
 export const DOCUMENT_DOCX_FILE = 'document.docx';
@@ -105,6 +109,11 @@ export interface PackageManifest {
   files: ManifestFile[];
   totals: ManifestTotals;
   audit: { hard: number; soft: number; findings: ManifestFinding[] };
+  /**
+   * The publication format the package's tables are in (core/package-format.ts). Absent in packages of
+   * earlier versions, whose tables are 河南 2020's.
+   */
+  publicationFormat?: ManifestPublicationFormat;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -510,6 +519,8 @@ export function parseManifest(text: string): ParseManifestResult {
     };
   }
 
+  const publicationFormat = readManifestPublicationFormat(doc.publicationFormat, bad);
+
   if (problems.length > 0 || totals === null) return { ok: false, problems };
   return {
     ok: true,
@@ -524,6 +535,7 @@ export function parseManifest(text: string): ParseManifestResult {
       files,
       totals,
       audit,
+      ...(publicationFormat ? { publicationFormat } : {}),
     },
   };
 }

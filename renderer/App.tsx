@@ -319,6 +319,7 @@ export function App() {
                 toast={showToast}
                 readOnly={submission.locked}
                 tools={submission.lineTools}
+                active={tab === 'lines'}
               />
             </section>
             {tab === 'tables' ? (

@@ -42,6 +42,7 @@ import { gridTheme, styleNonce } from './theme.js';
 import type { ShowToast } from './toast.js';
 import { trackSave } from './save-state.js';
 import { NewProjectFromLine } from './projects/NewProjectFromLine.js';
+import { PRIOR_COLUMNS, priorColumnDefs, priorColumnsRemembered, rememberPriorColumns, type PriorRows } from './prior-columns.js';
 
 /** After an edit that moves its line (a new 功能分类), the cursor goes with the line. */
 interface Follow {
@@ -157,11 +158,13 @@ interface Props {
   readOnly?: boolean;
   /** More buttons for the toolbar (.xlsx import/export). */
   tools?: ReactNode;
+  /** The grid's tab is shown (上年数 typed or imported elsewhere meanwhile are read again). */
+  active?: boolean;
 }
 
 const READ_ONLY_MESSAGE = '预算已上报并锁定，如需修改请先解锁';
 
-export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ generation, budgetUnit, displayUnit, onChanges, toast, readOnly = false, tools }, ref) {
+export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ generation, budgetUnit, displayUnit, onChanges, toast, readOnly = false, tools, active = true }, ref) {
   const apiRef = useRef<GridApi<GridRow> | null>(null);
   const rows = useRef(new Map<string, GridRow>());
   const names = useRef<NameBook>(EMPTY_NAMES());
@@ -197,6 +200,24 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
   const nonce = useMemo(() => styleNonce(), []);
   /** Keys typed while an editor opens or a line moves wait here (renderer/keyboard-buffer.ts). */
   const keyboard = useMemo(() => createKeyboardBuffer(() => apiRef.current), []);
+  /** 上年数 / 增减 columns (renderer/prior-columns.ts): shown or not, and the host's figures by 功能分类 code. */
+  const priorShown = useRef(priorColumnsRemembered());
+  const [showPrior, setShowPrior] = useState(priorShown.current);
+  const priorRows = useRef<PriorRows>(null);
+  const priorLoads = useRef(0);
+  /** Reads the 上年数 and 增减 again (after every change, so they follow the 小计); the latest answer wins. */
+  const loadPrior = useCallback(async () => {
+    if (!priorShown.current) return;
+    const run = ++priorLoads.current;
+    try {
+      const v = await call('document.priorFunctional', {});
+      if (run !== priorLoads.current) return;
+      priorRows.current = new Map(v.rows.map((r) => [r.code, r]));
+      apiRef.current?.refreshCells({ columns: PRIOR_COLUMNS, force: true });
+    } catch (err) {
+      if (run === priorLoads.current) setMessage({ kind: 'error', text: `上年数未能读取：${errorMessage(err)}` });
+    }
+  }, []);
 
   // ---- loading and applying changes -------------------------------------------------------------------
 
@@ -255,7 +276,21 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
 
   useEffect(() => {
     void load();
-  }, [load, generation]);
+    void loadPrior();
+  }, [load, loadPrior, generation]);
+
+  useEffect(() => {
+    if (active) void loadPrior();
+  }, [active, loadPrior]);
+
+  const togglePrior = () => {
+    const on = !priorShown.current;
+    priorShown.current = on;
+    setShowPrior(on);
+    rememberPriorColumns(on);
+    apiRef.current?.setColumnsVisible(PRIOR_COLUMNS, on);
+    void loadPrior();
+  };
 
   // ---- filter and sort ------------------------------------------------------------------------------------
 
@@ -300,7 +335,7 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
     setShownCount(active ? next.shown : null);
     const sameRows = before.active === next.active && before.sums.size === next.sums.size && [...next.sums.keys()].every((k) => before.sums.has(k));
     if (!sameRows) api.onFilterChanged();
-    api.refreshCells({ columns: ['unit', 'amount'], force: true });
+    api.refreshCells({ columns: ['unit', 'amount', ...PRIOR_COLUMNS], force: true });
   }, []);
 
   const isExternalFilterPresent = useCallback(() => searchRef.current.trim() !== '' || userSort.current || filtered.current.active, []);
@@ -429,6 +464,8 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
     setRowCount((n) => n + cs.added.length - cs.removed.length);
     // The grid filters the changed rows again itself; the 小计 of what the filter shows follow them.
     if (filtered.current.active) refilter();
+    // The 增减 follow the 小计 (and an undone 导入上年数据 its 上年数).
+    void loadPrior();
   }, []);
 
   // ---- edits ------------------------------------------------------------------------------------------
@@ -924,11 +961,20 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
         'cell-pending': pendingClass(c.colId as LineField),
       };
     }
+    // 上年数 / 增减 after 金额 (not line fields: no editing, sorting or filtering).
+    const prior = priorColumnDefs<GridRow>({
+      hidden: !priorShown.current,
+      displayUnit,
+      units: () => units.current,
+      rows: () => priorRows.current,
+      shown: (d) => (d.type !== 'line' && filtered.current.active ? (filtered.current.sums.get(d.key) ?? '0') : d.amount),
+    });
+    cols.splice(cols.findIndex((c) => c.colId === 'amount') + 1, 0, ...prior);
     return cols;
   }, [commit, displayUnit, readOnly, keyboard]);
 
   useEffect(() => {
-    apiRef.current?.refreshCells({ columns: ['amount'], force: true });
+    apiRef.current?.refreshCells({ columns: ['amount', ...PRIOR_COLUMNS], force: true });
   }, [displayUnit]);
 
   const defaultColDef = useMemo<ColDef<GridRow>>(
@@ -956,6 +1002,7 @@ export const LineGrid = forwardRef<LineGridHandle, Props>(function LineGrid({ ge
         <button type="button" data-action="duplicate-line" disabled={readOnly} onClick={duplicate}>复制行</button>
         <button type="button" data-action="delete-line" disabled={readOnly} onClick={remove}>删除行{selectedCount > 1 ? `（${selectedCount}）` : ''}</button>
         <button type="button" data-action="bulk-edit" disabled={readOnly} onClick={openBulk}>批量修改{selectedCount > 1 ? `（${selectedCount}）` : ''}</button>
+        <button type="button" data-action="prior-columns" aria-pressed={showPrior} title="在功能分类小计行显示上年数与增减（上年数在“预算说明 › 上年数”中填写或导入）" onClick={togglePrior}>上年数/增减</button>
         {tools}
         <input
           ref={searchBox}

@@ -1,6 +1,6 @@
 // 新建预算 and 打开 dialogs, and the hidden file input the app's 选择文件 buttons open.
 import { useEffect, useState, type ReactNode, type RefObject } from 'react';
-import type { AmountUnitCode, BudgetInfo, RecentBudget, UnitKindCode } from '../api/contract.js';
+import type { AmountUnitCode, BudgetInfo, FormatsInfo, RecentBudget, UnitKindCode } from '../api/contract.js';
 import { call, errorMessage } from './api.js';
 
 const KIND_OPTIONS: { value: UnitKindCode; label: string }[] = [
@@ -83,6 +83,23 @@ export function NewBudgetDialog({
   const [units, setUnits] = useState<UnitDraft[]>([{ code: '', name: '', kind: 'administrative' }]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The publication formats a new file can print in (the shipped ones); the open budget's, if shipped, first chosen.
+  const [formats, setFormats] = useState<FormatsInfo['formats']>([]);
+  const [formatId, setFormatId] = useState('');
+  useEffect(() => {
+    let live = true;
+    call('formats.list', {})
+      .then((f) => {
+        if (!live) return;
+        const shipped = f.formats.filter((x) => x.builtin);
+        setFormats(shipped);
+        setFormatId((chosen) => chosen || (shipped.some((x) => x.id === f.current) ? f.current : (shipped[0]?.id ?? '')));
+      })
+      .catch(() => live && setFormats([]));
+    return () => {
+      live = false;
+    };
+  }, []);
 
   const setUnitField = (i: number, patch: Partial<UnitDraft>) => setUnits((us) => us.map((u, j) => (j === i ? { ...u, ...patch } : u)));
 
@@ -105,6 +122,7 @@ export function NewBudgetDialog({
         units: units.map((u) => ({ code: u.code.trim(), name: u.name.trim(), kind: u.kind })),
         fiscalYear: Number.parseInt(year.trim(), 10),
         amountUnit: unit,
+        ...(formatId ? { formatId } : {}),
         ...(path.trim() ? { path: path.trim() } : {}),
       });
       onCreated(info);
@@ -146,6 +164,18 @@ export function NewBudgetDialog({
             <option value="元">元</option>
           </select>
         </label>
+        {formats.length > 0 ? (
+          <label>
+            公开表格式
+            <select value={formatId} onChange={(e) => setFormatId(e.target.value)} data-testid="new-budget-format">
+              {formats.map((f) => (
+                <option key={f.id} value={f.id}>
+                  {f.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
       </div>
       <fieldset className="units">
         <legend>所属单位（本级及下属单位）</legend>

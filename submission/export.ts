@@ -18,7 +18,6 @@ import {
   PACKAGE_FORMAT,
   packageFileName,
   serializeManifest,
-  TABLE_FILE_IDS,
   tableFileName,
   TABLES_PDF_FILE,
   DOCUMENT_DOCX_FILE,
@@ -30,8 +29,10 @@ import {
 import type { CodeBook } from '../core/codelists.js';
 import type { Budget } from '../core/model.js';
 import type { Fen } from '../core/money.js';
-import { TableEngine } from '../core/tables/index.js';
+import { manifestPublicationFormat } from '../core/package-format.js';
+import { defaultFormat, TableEngine, type PublicationFormat } from '../core/tables/index.js';
 import type { ReportTable } from '../core/tables/report.js';
+import { chosenFormat } from '../db/publication-formats.js';
 import { BudgetStore, type SubmissionRecord } from '../db/store.js';
 import { loadConsolidatedBudget } from './department.js';
 import { PackageError } from './errors.js';
@@ -111,6 +112,10 @@ export async function buildPackage(
     onStep?: (step: ExportStep) => void;
     /** The engine's functional subtotals (the document's chart by 功能分类 类). */
     functional?: ReadonlyMap<string, Fen>;
+    /** The publication format `tables` are in (河南 2020 when absent): one .xlsx per table of it, in its order. */
+    format?: PublicationFormat;
+    /** Under another format than 河南 2020: the budget's 河南 2020 tables, which the 预算说明's sentences read. */
+    documentTables?: readonly ReportTable[] | null;
   },
 ): Promise<{ name: string; bytes: Buffer; manifest: PackageManifest }> {
   const check = attachNotes(findings, options.notes ?? []);
@@ -132,17 +137,24 @@ export async function buildPackage(
   options.onStep?.('tables');
   const contents: { name: string; bytes: Buffer; compress: boolean }[] = [];
   contents.push({ name: BUDGET_FILE, bytes: Buffer.from(serializeExchange(budget), 'utf8'), compress: true });
-  for (const id of TABLE_FILE_IDS) {
+  // The tables of the budget's format, each in its file, in the format's order.
+  const format = options.format ?? defaultFormat();
+  const ordered: ReportTable[] = [];
+  for (const { id } of format.tables) {
     const table = tables.find((t) => t.id === id);
     if (!table) throw new PackageError('budget', `无法生成表 ${id}：报表计算结果中没有这张表`);
+    ordered.push(table);
     contents.push({ name: tableFileName(id, table.title), bytes: await tableWorkbook(table, now, { templateChoices: options.templateChoices }), compress: false });
   }
   options.onStep?.('pdf');
   const title = `${budget.department.name}${budget.fiscalYear}年部门预算表`;
-  const ordered = TABLE_FILE_IDS.map((id) => tables.find((t) => t.id === id)!);
   contents.push({ name: TABLES_PDF_FILE, bytes: await tablesPdf(ordered, { created: now, title, fonts: options.fonts, templateChoices: options.templateChoices }), compress: true });
-  // The whole disclosure document (预算说明 drafted from these tables, then the tables) as .docx and PDF.
-  const document = draftDocument(budget, tables, options.functional ? { functional: options.functional } : {});
+  // The whole disclosure document (预算说明, then the tables) as .docx and PDF. Its sentences read 河南 2020's
+  // cells; under another format it appends that format's tables.
+  const document = draftDocument(budget, options.documentTables ?? tables, {
+    ...(options.functional ? { functional: options.functional } : {}),
+    ...(options.documentTables ? { attachments: ordered } : {}),
+  });
   // ECharts and resvg load here, not with every command that imports this module.
   const { chartImages } = await import('./charts.js');
   const charts = await chartImages(document, options.fonts);
@@ -165,6 +177,8 @@ export async function buildPackage(
       soft: check.findings.filter((f) => f.severity === 'soft').length,
       findings: check.findings,
     },
+    // The format of the tables above, whole, so a receiver reads them in it whatever formats it knows.
+    publicationFormat: manifestPublicationFormat(format),
   };
   const manifestBytes = Buffer.from(serializeManifest(manifest), 'utf8');
   const bytes = await buildZip([{ name: MANIFEST_FILE, bytes: manifestBytes, compress: true }, ...contents], now);
@@ -196,6 +210,8 @@ export async function exportPackage(options: ExportOptions): Promise<ExportResul
   let consolidated: boolean;
   let templateChoices: TemplateChoices;
   let book: CodeBook;
+  let format: PublicationFormat;
+  let documentTables: ReportTable[] | null;
   try {
     // The indicator trees chosen in the wizard: T10/T11 print on the tree the user saw.
     templateChoices = templateChoicesFromWizardState(store.getMeta(WIZARD_STATE_META_KEY));
@@ -210,15 +226,18 @@ export async function exportPackage(options: ExportOptions): Promise<ExportResul
     budget = loaded.budget;
     consolidated = loaded.consolidated;
     book = loaded.book;
-    const engine = new TableEngine(budget, book);
+    // The budget's publication format; a 汇总 prints in the department's, whatever format each unit chose.
+    format = chosenFormat(store);
+    const engine = new TableEngine(budget, book, format);
     tables = engine.tables();
+    documentTables = engine.referenceTables();
     functional = engine.functionalSubtotals();
     // The file's rule set: levels and 控制数 from the parameter package count for 上报 too.
-    findings = auditBudget(budget, book, tables, auditConfigFor(store));
+    findings = auditBudget(budget, book, engine.auditTables(), { ...auditConfigFor(store, format), documentTables });
   } finally {
     store.close();
   }
-  const built = await buildPackage(budget, tables, findings, { book, notes: options.notes ?? [], now, fonts: options.fonts, templateChoices, onStep, functional });
+  const built = await buildPackage(budget, tables, findings, { book, notes: options.notes ?? [], now, fonts: options.fonts, templateChoices, onStep, functional, format, documentTables });
 
   // Two packages made in the same minute get _2, _3 … rather than replacing each other.
   let name = built.name;

@@ -15,7 +15,6 @@ import {
   MANIFEST_FILE,
   PACKAGE_CONTENT_FILES,
   PACKAGE_OPTIONAL_FILES,
-  TABLE_FILE_IDS,
   tableFileName,
   tableIdOfFile,
   PACKAGE_LIMITS,
@@ -25,8 +24,9 @@ import {
   type PackageManifest,
 } from '../core/manifest.js';
 import type { Budget } from '../core/model.js';
+import { packageFormat, packageTableIds } from '../core/package-format.js';
 import { formatProblem } from '../core/problems.js';
-import { computeTables } from '../core/tables/index.js';
+import { computeTables, TableEngine, type PublicationFormat } from '../core/tables/index.js';
 import type { ReportTable } from '../core/tables/report.js';
 import { consolidate } from '../core/consolidate.js';
 import { diffBudgets, type BudgetDiff } from '../core/diff.js';
@@ -74,17 +74,18 @@ export async function checkArchive(archive: Buffer): Promise<CheckedArchive> {
     if (listed.has(f.name)) throw new PackageError('manifest', `数据包清单中文件“${f.name}”出现了两次`);
     listed.set(f.name, f);
   }
-  // One file per table, named T03_<title>.xlsx (or T03.xlsx by earlier versions).
+  // One file per table of the package's format, named T03_<title>.xlsx (or T03.xlsx by earlier versions).
+  const tableIds = packageTableIds(manifest);
   const tableFiles = new Map<string, string>();
   const unknownListed: string[] = [];
   for (const n of listed.keys()) {
-    const table = tableIdOfFile(n);
+    const table = tableIdOfFile(n, tableIds);
     if (table !== null && !tableFiles.has(table)) tableFiles.set(table, n);
     else if (table !== null || !PACKAGE_CONTENT_FILES.includes(n)) unknownListed.push(n);
   }
   const missingInManifest = [
     ...PACKAGE_CONTENT_FILES.filter((n) => !listed.has(n) && !PACKAGE_OPTIONAL_FILES.includes(n)),
-    ...TABLE_FILE_IDS.filter((id) => !tableFiles.has(id)).map((id) => tableFileName(id)),
+    ...tableIds.filter((id) => !tableFiles.has(id)).map((id) => tableFileName(id)),
   ];
   if (missingInManifest.length > 0) {
     throw new PackageError('manifest', `数据包清单中缺少必需的文件：${missingInManifest.join('、')}`);
@@ -168,7 +169,9 @@ export interface InspectedPackage {
   manifest: PackageManifest;
   budget: Budget;
   budgetJson: string;
+  /** The package's tables, in the format it was made in (`format`). */
   tables: ReportTable[];
+  format: PublicationFormat;
 }
 
 function fiscalYearError(manifest: PackageManifest, year: number): PackageError {
@@ -178,8 +181,17 @@ function fiscalYearError(manifest: PackageManifest, year: number): PackageError 
   );
 }
 
-function refuseHardFindings(budget: Budget, book: CodeBook, tables: ReportTable[]): void {
-  const hard = auditBudget(budget, book, tables).filter((f) => f.severity === 'hard');
+/**
+ * The tables of a received budget in the format its package was made in; `audit`: those and 河南 2020's
+ * besides, as the sender's 上报 checked them (submission/export.ts).
+ */
+function packageTables(budget: Budget, book: CodeBook, format: PublicationFormat): { tables: ReportTable[]; audit: ReportTable[]; reference: ReportTable[] | null } {
+  const engine = new TableEngine(budget, book, format);
+  return { tables: engine.tables(), audit: engine.auditTables(), reference: engine.referenceTables() };
+}
+
+function refuseHardFindings(budget: Budget, book: CodeBook, tables: ReturnType<typeof packageTables>): void {
+  const hard = auditBudget(budget, book, tables.audit, { documentTables: tables.reference }).filter((f) => f.severity === 'hard');
   if (hard.length > 0) {
     throw new PackageError('budget', `数据包中的预算审核不通过（${hard.length} 个错误），正常导出的数据包不会出现这种情况，已拒绝：`, hard.map(describeFinding));
   }
@@ -201,8 +213,11 @@ export async function inspectPackage(
   const bookFor = options.bookFor ?? defaultCodeBook;
   const budget = checkBudget(checked, bookFor);
   const book = bookFor(budget.fiscalYear);
-  const tables = computeTables(budget, book);
-  refuseHardFindings(budget, book, tables);
+  // The package keeps its format: its tables are read and checked in the format it was made in.
+  const format = packageFormat(checked.manifest);
+  const computed = packageTables(budget, book, format);
+  const tables = computed.tables;
+  refuseHardFindings(budget, book, computed);
   const { refuseTablesDisagreeing, refuseTablesPdfDisagreeing } = await crossCheck();
   await refuseTablesDisagreeing(checked.entries, tables);
   refuseTablesPdfDisagreeing(checked.entries, TABLES_PDF_FILE, tables);
@@ -213,6 +228,7 @@ export async function inspectPackage(
     budget,
     budgetJson: decodeUtf8(checked.entries.get(BUDGET_FILE)!.bytes, BUDGET_FILE),
     tables,
+    format,
   };
 }
 
@@ -310,6 +326,8 @@ export async function receivePackage(options: ReceiveOptions): Promise<{ unit: R
   const manifest = checked.manifest;
   const code = manifest.department.code;
   const now = options.now ?? new Date();
+  // The format the package was made in: its tables are checked, and its differences named, in it.
+  const format = packageFormat(manifest);
 
   let store: BudgetStore;
   try {
@@ -327,7 +345,7 @@ export async function receivePackage(options: ReceiveOptions): Promise<{ unit: R
       // A file of an older app, a locked file or another year: the transaction below says so.
       if (store.hasBudget() && !store.isLocked() && store.fiscalYear() === manifest.fiscalYear) {
         const budget = checkBudget(checked, (y) => store.codeBook(y));
-        tables = computeTables(budget, store.codeBook(budget.fiscalYear));
+        tables = computeTables(budget, store.codeBook(budget.fiscalYear), format);
       }
     } catch {
       tables = null;
@@ -358,8 +376,9 @@ export async function receivePackage(options: ReceiveOptions): Promise<{ unit: R
       refuseFutureCreatedAt(manifest, now);
       const budget = checkBudget(checked, (y) => store.codeBook(y));
       const book = store.codeBook(year);
-      const tables = computeTables(budget, book);
-      refuseHardFindings(budget, book, tables);
+      const computed = packageTables(budget, book, format);
+      const tables = computed.tables;
+      refuseHardFindings(budget, book, computed);
       refuseUnmergeable(store, manifest, budget);
 
       const previous = store.receivedPackages().find((p) => p.unitCode === code);
@@ -376,7 +395,8 @@ export async function receivePackage(options: ReceiveOptions): Promise<{ unit: R
         const old = parseExchange(previous.budgetJson, () => book);
         if (old.ok) {
           previousBudget = old.budget;
-          previousTables = computeTables(old.budget, book);
+          // In the format of the package received now, so each table is compared with its own.
+          previousTables = computeTables(old.budget, book, format);
         }
         let appVersion = '';
         try {

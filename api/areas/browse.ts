@@ -225,10 +225,12 @@ function places(s: BrowseSession, input: Input<'audit.places'>): BrowseOutputs['
   if (!kept || kept.key !== key) {
     // That one rule over the budget as it is now (in line order, as a full 审核 lists it).
     const lines = [...s.lines()].sort((a, b) => a.id - b.id);
-    const tables = s.engine.sharedTables();
+    // What the kept 审核 reads: the format's tables, and 河南 2020's besides under another format.
+    const tables = s.engine.sharedAuditTables();
     const current: Budget = { ...s.budget, lines };
     const severity = input.severity === 'error' ? 'hard' : 'soft';
-    let findings = auditBudget(current, s.book, tables, { rules: [rule], settings: s.settings }).filter((f) => f.severity === severity);
+    const documentTables = s.engine.sharedReferenceTables();
+    let findings = auditBudget(current, s.book, tables, { rules: [rule], settings: s.settings, documentTables }).filter((f) => f.severity === severity);
     if (input.unit !== undefined) {
       const context = new AuditContext({ ...s.budget, lines: [] }, s.book, tables, s.settings);
       const lineUnit = (id: number) => s.line(id)?.unit;

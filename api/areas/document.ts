@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { CodeBook } from '../../core/codelists.js';
 import {
-  basisPoints,
+  changeRate,
   chartOption,
   chartSize,
   draftDocument,
@@ -56,7 +56,13 @@ export interface DocumentSession {
 type Input<M extends keyof typeof DOCUMENT_API> = z.output<(typeof DOCUMENT_API)[M]['input']>;
 
 function draft(s: DocumentSession): BudgetDocument {
-  return draftDocument({ ...s.budget, lines: s.engine.currentLines() }, s.engine.tables(), { functional: s.engine.functionalSubtotals() });
+  // The sentences read 河南 2020's cells; a budget printed in another format appends its own tables.
+  const tables = s.engine.tables();
+  const reference = s.engine.sharedReferenceTables();
+  return draftDocument({ ...s.budget, lines: s.engine.currentLines() }, reference ?? tables, {
+    functional: s.engine.functionalSubtotals(),
+    ...(reference ? { attachments: tables } : {}),
+  });
 }
 
 function view(s: DocumentSession): DocumentView {
@@ -229,7 +235,8 @@ function priorFunctional(s: DocumentSession): DocumentOutputs['document.priorFun
     const now = current.get(code) ?? 0n;
     const before = prior[code];
     const diff = before === undefined ? null : now - before;
-    const bp = diff === null || before === undefined ? null : basisPoints(diff, before);
+    // The rate as the 预算说明 writes its 增减 (core/document/figures.ts), signed.
+    const bp = before === undefined ? null : changeRate(now, before);
     return {
       code,
       level: LEVELS[code.length as keyof typeof LEVELS],

@@ -9,6 +9,8 @@ import { formatProblem } from '../../core/problems.js';
 import { BudgetStore } from '../../db/store.js';
 import { defaultCodeBook } from '../../db/defaults.js';
 import { importBudget } from '../../db/import.js';
+import { chooseFormat, findFormat, unknownFormat } from '../../db/publication-formats.js';
+import { SHIPPED_FORMATS } from '../../core/tables/index.js';
 import { BACKUP_REASON_LABELS, backupFolder, isBackupOf, listBackups } from '../../db/backups.js';
 import type { ApiOutputs, ApiParsedInput } from '../contract.js';
 import type { BackupList, BudgetInfo, RecentBudget } from '../views.js';
@@ -39,11 +41,26 @@ export const filesArea = defineArea('files', {
       departmentPerformance: null,
       priorYear: null,
     };
-    // A budget file that is open but still empty (the host was started on a new file) takes the new budget.
+    // The format is known before any file is made: a new file holds the shipped formats only.
+    const formatId = input.formatId;
     const current = s.store;
-    if (input.path === undefined && current && !current.hasBudget()) {
+    const intoCurrent = input.path === undefined && current !== null && !current.hasBudget();
+    if (formatId !== undefined) {
+      if (intoCurrent ? !findFormat(current!, formatId) : !SHIPPED_FORMATS.has(formatId)) {
+        if (intoCurrent) refusalFrom(unknownFormat(current!, formatId));
+        throw new ApiRefusal(`没有公开表格式“${formatId}”。可用的格式：${[...SHIPPED_FORMATS.values()].map((f) => `${f.id}（${f.name}）`).join('、')}`);
+      }
+    }
+    // The budget and its format in one transaction: the file holds both or neither.
+    const create = (store: BudgetStore) =>
+      store.transaction(() => {
+        store.replaceBudget(budget);
+        if (formatId !== undefined) chooseFormat(store, formatId);
+      });
+    // A budget file that is open but still empty (the host was started on a new file) takes the new budget.
+    if (intoCurrent && current) {
       try {
-        current.replaceBudget(budget);
+        create(current);
       } catch (err) {
         refusalFrom(err);
       }
@@ -67,7 +84,7 @@ export const filesArea = defineArea('files', {
       refusalFrom(err);
     }
     try {
-      store.replaceBudget(budget);
+      create(store);
     } catch (err) {
       store.close();
       s.dropLock(lock);

@@ -6,6 +6,7 @@ import type { BudgetLine } from '../../core/model.js';
 import type { TableId as CoreTableId } from '../../core/tables/report.js';
 import type { BudgetStore } from '../../db/store.js';
 import { availableFormats, checkFormatFile, chooseFormat, chosenFormat, storeUserFormat } from '../../db/publication-formats.js';
+import { DEFAULT_FORMAT_ID, SHIPPED_FORMATS } from '../../core/tables/index.js';
 import type { ApiOutputs, ApiParsedInput } from '../contract.js';
 import { ApiRefusal } from '../errors.js';
 import { defineArea } from '../handlers.js';
@@ -21,6 +22,13 @@ function formatsInfo(store: BudgetStore): ApiOutputs['formats.list'] {
 
 export const reportsArea = defineArea('reports', {
   'formats.list': (s): ApiOutputs['formats.list'] => {
+    // With no budget open (新建预算): the shipped formats, the default first chosen.
+    if (!s.store || !s.budget) {
+      return {
+        current: DEFAULT_FORMAT_ID,
+        formats: [...SHIPPED_FORMATS.values()].map((f) => ({ id: f.id, name: f.name, builtin: true, tables: f.tables.map((t) => t.id) })),
+      };
+    }
     const { store } = s.requireBudget();
     return formatsInfo(store);
   },

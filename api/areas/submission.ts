@@ -270,7 +270,11 @@ async function inspect(session: SubmissionSession, input: Input<'submission.insp
     if (previous) {
       const old = parseExchange(previous.budgetJson, (y) => store.codeBook(y));
       const before = old.ok ? old.budget : null;
-      const d = diffBudgets(before, inspected.budget, book, { tablesAfter: inspected.tables });
+      // Both sides in the format the package was made in (its tables are in it).
+      const d = diffBudgets(before, inspected.budget, book, {
+        tablesAfter: inspected.tables,
+        ...(before ? { tablesBefore: computeTables(before, book, inspected.format) } : {}),
+      });
       diffOut = diffView(d, namesFrom(book, [before, inspected.budget]));
     }
     const ticket = randomBytes(9).toString('base64url');
@@ -287,6 +291,7 @@ async function inspect(session: SubmissionSession, input: Input<'submission.insp
       fiscalYear: m.fiscalYear,
       createdAt: m.createdAt,
       appVersion: m.app.version,
+      format: { id: inspected.format.id, name: inspected.format.name },
       totals: totalsView(m.totals),
       notes: m.audit.findings.filter((f) => f.severity === 'soft').map((f) => ({ message: f.message, note: f.note ?? '' })),
       previous: previous ? { createdAt: previous.createdAt, receivedAt: previous.receivedAt, fileName: previous.fileName } : null,

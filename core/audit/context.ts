@@ -268,6 +268,11 @@ export interface KeptForAudit {
   classTotals?: (table: string) => Map<string, Fen> | undefined;
   unitByCode?: Map<string, Unit>;
   projectByCode?: Map<string, Project>;
+  /**
+   * The 河南 2020 tables of the budget when `tables` are another format's (TableEngine.referenceTables): what
+   * the 预算说明's figures are read from. Asked for only by the rules that need them.
+   */
+  documentTables?: () => readonly ReportTable[] | null;
 }
 
 /**
@@ -282,6 +287,7 @@ export class AuditContext {
   readonly projectByCode: Map<string, Project>;
   private crossCheckSumsCache: CrossCheckSums | undefined;
   private readonly classTotals: KeptForAudit['classTotals'];
+  private readonly documentTablesOf: KeptForAudit['documentTables'];
   private indicatorsCache: IndicatorAt[] | undefined;
 
   constructor(
@@ -295,6 +301,12 @@ export class AuditContext {
     this.projectByCode = kept.projectByCode ?? new Map(budget.projects.map((p) => [p.code, p]));
     this.crossCheckSumsCache = kept.crossCheckSums;
     this.classTotals = kept.classTotals;
+    this.documentTablesOf = kept.documentTables;
+  }
+
+  /** The tables the 预算说明 reads its figures from: 河南 2020's (the budget's own tables when in that format). */
+  documentTables(): readonly ReportTable[] | null {
+    return this.documentTablesOf?.() ?? this.tables;
   }
 
   /**

@@ -73,6 +73,8 @@ export class IncrementalAudit {
     settings: Partial<AuditSettings> = {},
     /** The unit of a line by id, for findings of other parts that point at a line. */
     private readonly lineUnit: (id: number) => string | undefined = () => undefined,
+    /** The 河南 2020 tables when `tables` are another format's (the 预算说明's figures); null: `tables`. */
+    private readonly documentTables: () => readonly ReportTable[] | null = () => null,
   ) {
     this.settings = { ...DEFAULT_AUDIT_SETTINGS, ...settings };
     this.budgetChanged(budget);
@@ -188,6 +190,7 @@ export class IncrementalAudit {
     return new AuditContext(this.frame, this.book, tables, this.settings, {
       unitByCode: this.context.unitByCode,
       projectByCode: this.context.projectByCode,
+      documentTables: this.documentTables,
       ...(withSums ? { crossCheckSums: this.sums.sums(), classTotals: (id: string) => (this.rows ? this.classTotals.get(id) : undefined) } : {}),
     });
   }

@@ -41,10 +41,16 @@ export function auditBudget(
   budget: Budget,
   book: CodeBook,
   tables?: readonly ReportTable[] | null,
-  options: { settings?: Partial<AuditSettings>; rules?: readonly AuditRule[] } = {},
+  options: {
+    settings?: Partial<AuditSettings>;
+    rules?: readonly AuditRule[];
+    /** The 河南 2020 tables of the budget when `tables` are another format's (the 预算说明 reads them). */
+    documentTables?: readonly ReportTable[] | null;
+  } = {},
 ): Finding[] {
   const settings: AuditSettings = { ...DEFAULT_AUDIT_SETTINGS, ...options.settings };
-  const context = new AuditContext(budget, book, tables ?? null, settings);
+  const documentTables = options.documentTables;
+  const context = new AuditContext(budget, book, tables ?? null, settings, documentTables ? { documentTables: () => documentTables } : {});
   const findings: Finding[] = [];
   for (const rule of options.rules ?? AUDIT_RULES) {
     if (rule.needsTables && !tables) continue;

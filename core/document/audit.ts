@@ -9,7 +9,8 @@ export const narrativeFigureDisagrees: AuditRule = {
   needsTables: true,
   check(ctx) {
     if (!ctx.budget.narrative || !ctx.tables) return [];
-    const doc = draftDocument(ctx.budget, ctx.tables);
+    // The figures of the sentences are 河南 2020's cells, whatever format the budget prints in.
+    const doc = draftDocument(ctx.budget, ctx.documentTables() ?? ctx.tables);
     const out: FindingDraft[] = doc.disagreements.map((x) => ({
       place: { field: `narrative:figure:${x.figure}` },
       message: `预算说明中“${x.label}”手工填写为 ${x.typed}${x.unit === '%' ? '%' : x.unit}，按预算应为 ${x.computed}${x.unit === '%' ? '%' : x.unit}`,

@@ -65,7 +65,7 @@ export interface BudgetDocument {
   figures: DocFigure[];
   /** The charts, in document order; each is drawn where its 'chart' paragraph stands. */
   charts: DocChart[];
-  /** The tables of the 附件, in published order (T01 … T11). */
+  /** The tables of the 附件, in published order (T01 … T11, or the budget's own format's: N1 … N9, T10, T11). */
   tables: ReportTable[];
   disagreements: DocDisagreement[];
   /** Invalid user-typed parts (a count that is not a whole number …), in Chinese. */
@@ -96,7 +96,9 @@ class Drafter {
     this.prior = budget.fiscalYear - 1;
   }
 
-  tables(): ReportTable[] {
+  /** The 附件: the tables of the budget's format when given (DraftOptions.attachments), else 河南 2020's. */
+  tables(attachments?: readonly ReportTable[]): ReportTable[] {
+    if (attachments) return [...attachments];
     return TABLE_IDS.map((id) => this.byId.get(id)).filter((t): t is ReportTable => t !== undefined);
   }
 
@@ -249,6 +251,12 @@ export const ATTACHMENT_TITLES: Record<TableId, string> = {
 export interface DraftOptions {
   /** The engine's functional subtotals (every line, by 类/款/项 code): the 支出结构 chart by 类 reads them. */
   functional?: ReadonlyMap<string, Fen>;
+  /**
+   * The tables the document appends and lists as its 附件 when the budget prints in another format than 河南
+   * 2020 (TableEngine.tables()). The sentences' figures are read from the 河南 2020 tables given to
+   * draftDocument (TableEngine.referenceTables()) whatever the format: they are the same sums of the lines.
+   */
+  attachments?: readonly ReportTable[];
 }
 
 export function draftDocument(budget: Budget, tables: readonly ReportTable[], options: DraftOptions = {}): BudgetDocument {
@@ -267,7 +275,8 @@ export function draftDocument(budget: Budget, tables: readonly ReportTable[], op
   d.para('list', `第二部分 ${name}${year}年度部门预算情况说明`);
   d.para('list', '第三部分 名词解释');
   d.para('list', `附件：${name}${year}年度部门预算表`);
-  TABLE_IDS.forEach((id, i) => d.para('list', `${chineseNumber(i + 1)}、${ATTACHMENT_TITLES[id]}`));
+  const attached = d.tables(options.attachments);
+  attached.forEach((t, i) => d.para('list', `${chineseNumber(i + 1)}、${options.attachments ? t.title : (ATTACHMENT_TITLES[t.id] ?? t.title)}`));
 
   // 第一部分
   d.at('1');
@@ -682,7 +691,7 @@ export function draftDocument(budget: Budget, tables: readonly ReportTable[], op
       disagreements.push({ figure: f.id, label: f.label, typed: f.typed, computed: f.computed, unit: f.unit });
     }
   }
-  return { fiscalYear: year, name, title, paragraphs: d.paragraphs, figures: d.figures, charts: d.charts, tables: d.tables(), disagreements, problems: d.problems };
+  return { fiscalYear: year, name, title, paragraphs: d.paragraphs, figures: d.figures, charts: d.charts, tables: attached, disagreements, problems: d.problems };
 }
 
 /** The printed text of a paragraph (placeholders of missing parts left out). */

@@ -52,11 +52,20 @@ export interface Change {
   rate: string | null;
 }
 
+/**
+ * The 增减率: (current − prior) / prior in basis points, signed, rounded half-up (away from zero, so a decrease
+ * rounds as the same increase would); null when prior is 0. The one rate of change: the 预算说明's sentences
+ * (changeAgainst) and the grid's 上年数 / 增减 column (document.priorFunctional) both use it.
+ */
+export function changeRate(current: Fen, prior: Fen): bigint | null {
+  return basisPoints(current - prior, prior);
+}
+
 export function changeAgainst(current: Fen, prior: Fen): Change {
   const diff = current - prior;
   const amount = diff < 0n ? -diff : diff;
-  const bp = basisPoints(amount, prior);
-  return { direction: diff > 0n ? '增加' : diff < 0n ? '减少' : '持平', amount, rate: bp === null ? null : percentText(bp) };
+  const bp = changeRate(current, prior);
+  return { direction: diff > 0n ? '增加' : diff < 0n ? '减少' : '持平', amount, rate: bp === null ? null : percentText(bp < 0n ? -bp : bp) };
 }
 
 /** Reads a figure as typed by hand ("1,740.20", "29.7%", " 6.1 ") into a decimal, or null when it is not a number. */

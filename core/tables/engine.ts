@@ -22,7 +22,9 @@ import { fundGroup, type FundCode } from '../funds.js';
 import type { Fen } from '../money.js';
 import type { Budget, BudgetLine, DepartmentPerformance, IncomeLine, PriorYear, Project, ProjectCategory, Unit, UnitKind } from '../model.js';
 import {
+  DEFAULT_FORMAT_ID,
   PROJECT_AMOUNT_FIELDS,
+  SHIPPED_FORMATS,
   definitionLeafKeys,
   tableDefinitions,
   toReportColumns,
@@ -186,6 +188,19 @@ export class TableEngine {
   private subtotals = new Map<string, Map<string, CodeTotal>>();
   private touched: Map<RowState, Touched> | null = null;
   private readonly qualifiedNames: ReadonlySet<string>;
+  /** Sum of the lines by kind (基本支出 / 项目支出), whatever the format prints. */
+  private readonly kindTotals = new Map<string, Fen>();
+  /** The budget's format is 河南 2020, the tables the 预算说明 and the 审核's table rules read. */
+  private readonly defaultFormat: boolean;
+  /**
+   * Under another format: the same budget's 河南 2020 tables, made on first ask (referenceTables) and kept in
+   * step with every change from then on.
+   */
+  private reference: TableEngine | null = null;
+  /** Cells of the 河南 2020 tables (those of ids the format lacks) changed since takeReferenceChanges. */
+  private referenceChanges: ChangedCell[] = [];
+  /** Someone reads the 河南 2020 tables edit by edit (sharedAuditTables): keep their changed cells. */
+  private referenceChangesWanted = false;
 
   private readonly sharedLines: boolean;
 
@@ -196,6 +211,7 @@ export class TableEngine {
    */
   constructor(budget: Budget, book: CodeBook, format?: PublicationFormat, options: { sharedLines?: boolean } = {}) {
     this.sharedLines = options.sharedLines === true;
+    this.defaultFormat = format === undefined || format === SHIPPED_FORMATS.get(DEFAULT_FORMAT_ID);
     this.budget = budget;
     this.book = book;
     this.units = new Map(budget.units.map((u) => [u.code, { ...u }]));
@@ -225,14 +241,19 @@ export class TableEngine {
 
   /** Applies one added (before null), changed or removed (after null) line; returns the cells that changed. */
   apply(change: LineChange): ChangedCell[] {
-    return this.tracked(() => this.applyLine(change));
+    const out = this.tracked(() => this.applyLine(change));
+    if (this.reference) this.keepReferenceChanges(this.reference.apply(change));
+    return out;
   }
 
   /** Applies many changes at once (paste, import of a block); the result lists each changed cell once. */
   applyAll(changes: Iterable<LineChange>): ChangedCell[] {
-    return this.tracked(() => {
-      for (const change of changes) this.applyLine(change);
+    const list = this.reference ? [...changes] : changes;
+    const out = this.tracked(() => {
+      for (const change of list) this.applyLine(change);
     });
+    if (this.reference) this.keepReferenceChanges(this.reference.applyAll(list));
+    return out;
   }
 
   /**
@@ -240,6 +261,7 @@ export class TableEngine {
    * T11 shows the project's own amounts.
    */
   updateProject(project: Project): ChangedCell[] {
+    this.reference?.updateProject(project);
     return this.tracked(() => {
       const previous = this.projects.get(project.code);
       const moved = !previous || previous.category !== project.category;
@@ -254,6 +276,7 @@ export class TableEngine {
   /** Removes a project; its lines (if any are left) then belong to no category. */
   removeProject(code: string): ChangedCell[] {
     if (!this.projects.has(code)) return [];
+    this.reference?.removeProject(code);
     return this.tracked(() => {
       const ids = [...(this.projectLines.get(code)?.ids ?? [])];
       for (const id of ids) this.addLine(this.lines.get(id)!, -1n);
@@ -278,6 +301,7 @@ export class TableEngine {
    */
   applyIncome(change: IncomeChange): ChangedCell[] {
     const next = [...this.income];
+    const reference = this.reference;
     if (change.before) {
       const b = change.before;
       const i = next.findIndex((x) => x.unit === b.unit && x.fund === b.fund && x.amount === b.amount);
@@ -286,27 +310,33 @@ export class TableEngine {
     }
     if (change.after) next.push({ ...change.after });
     const switching = (this.income.length === 0) !== (next.length === 0);
+    let out: ChangedCell[];
     if (switching) {
       this.income = next;
-      return this.rebuildAndDiff();
+      out = this.rebuildAndDiff();
+    } else {
+      out = this.tracked(() => {
+        if (change.after) this.addIncome(change.after, 1n);
+        if (change.before) this.addIncome(change.before, -1n);
+        this.income = next;
+      });
     }
-    return this.tracked(() => {
-      if (change.after) this.addIncome(change.after, 1n);
-      if (change.before) this.addIncome(change.before, -1n);
-      this.income = next;
-    });
+    reference?.applyIncome(change);
+    return out;
   }
 
   /** Replaces the units (a unit added, renamed, or its kind changed); rebuilds and reports what changed. */
   setUnits(units: Unit[]): ChangedCell[] {
     this.units.clear();
     for (const u of units) this.units.set(u.code, { ...u });
+    this.reference?.setUnits(units);
     return this.rebuildAndDiff();
   }
 
   /** Last year's figures (typed in the app or taken from last year's file). */
   setPriorYear(priorYear: PriorYear | null): void {
     this.priorYear = priorYear;
+    this.reference?.setPriorYear(priorYear);
     for (const state of this.states) {
       if (state.priorColumns.length === 0) continue;
       state.prior = priorYear;
@@ -318,6 +348,7 @@ export class TableEngine {
   /** T10's texts (履职目标, 任务, 指标). Its budget block comes from the lines. */
   setDepartmentPerformance(performance: DepartmentPerformance | null): void {
     this.performance = performance;
+    this.reference?.setDepartmentPerformance(performance);
     for (const s of this.states) if (s.def.layout === 'form') s.version = stamp();
   }
 
@@ -391,6 +422,81 @@ export class TableEngine {
   /** Sum of every line (of one unit). */
   grandTotal(unit?: string): Fen {
     return this.subtotals.get(unit ?? '')?.get('')?.amount ?? 0n;
+  }
+
+  /** Sum of the 基本支出 or the 项目支出 lines, in any format (河南 2020's T03 合计 row prints both). */
+  kindTotal(kind: 'basic' | 'project'): Fen {
+    return this.kindTotals.get(kind) ?? 0n;
+  }
+
+  /**
+   * The same budget's tables in 河南 2020, the format the 预算说明's sentences and the 审核's table rules are
+   * written for; null when the budget's own format is 河南 2020 (then they are `tables()`). Under another format
+   * the first call makes them (one build) and every later change of this engine keeps them current.
+   */
+  referenceTables(): ReportTable[] | null {
+    return this.referenceEngine()?.tables() ?? null;
+  }
+
+  /** `referenceTables` as `sharedTables` gives them (for readers that look and let go: the 审核, the 预算说明). */
+  sharedReferenceTables(): ReportTable[] | null {
+    return this.referenceEngine()?.sharedTables() ?? null;
+  }
+
+  private referenceEngine(): TableEngine | null {
+    if (this.defaultFormat) return null;
+    this.reference ??= new TableEngine(this.currentBudget(), this.book, undefined, { sharedLines: this.sharedLines });
+    return this.reference;
+  }
+
+  /**
+   * The tables a whole 审核 reads: the budget's format's, and under another format than 河南 2020 also 河南
+   * 2020's tables of other ids, so the table rules written for those (and the 预算说明's figures) apply to every
+   * budget, whatever it prints in.
+   */
+  auditTables(): ReportTable[] {
+    const own = this.tables();
+    const reference = this.referenceTables();
+    if (!reference) return own;
+    const ids = new Set(own.map((t) => t.id));
+    return [...own, ...reference.filter((t) => !ids.has(t.id))];
+  }
+
+  /**
+   * `auditTables` as `sharedTables` gives them, for a 审核 kept edit by edit: from the first call on, the cells
+   * of the 河南 2020 tables among them that a line change moves are kept for `takeReferenceChanges`.
+   */
+  sharedAuditTables(): ReportTable[] {
+    const own = this.sharedTables();
+    const reference = this.referenceEngine();
+    if (!reference) return own;
+    this.referenceChangesWanted = true;
+    return [...own, ...reference.sharedTables().filter((t) => !this.byId.has(t.id))];
+  }
+
+  /** The changed cells of the 河南 2020 tables of `sharedAuditTables` since the last call (line changes only). */
+  takeReferenceChanges(): ChangedCell[] {
+    const out = this.referenceChanges;
+    this.referenceChanges = [];
+    return out;
+  }
+
+  private keepReferenceChanges(cells: readonly ChangedCell[]): void {
+    if (!this.referenceChangesWanted) return;
+    for (const c of cells) if (!this.byId.has(c.table)) this.referenceChanges.push(c);
+  }
+
+  /** The budget as the engine holds it now (lines, units, projects, income, texts). */
+  private currentBudget(): Budget {
+    return {
+      ...this.budget,
+      units: [...this.units.values()].map((u) => ({ ...u })),
+      lines: [...this.lines.values()],
+      projects: [...this.projects.values()].map((p) => ({ ...p })),
+      income: this.income.map((i) => ({ ...i })),
+      departmentPerformance: this.performance,
+      priorYear: this.priorYear,
+    };
   }
 
   /** Sum of each project's lines, by project code (kept line by line; codes no project has included). */
@@ -470,6 +576,7 @@ export class TableEngine {
     this.byId = new Map(this.states.map((s) => [s.def.id, s]));
     this.signatures.clear();
     this.subtotals.clear();
+    this.kindTotals.clear();
     // Lines that agree on every attribute feed the same cells: sum them first. Then, per fixed-row table, sum
     // again over what that table reads (T01 reads kind, 类, fund and category only), so each of its cells
     // receives one addition per distinct combination rather than one per line.
@@ -487,6 +594,7 @@ export class TableEngine {
     const fixedSums = fixedStates.map(() => new Map<string, { list: Contribution[]; amount: Fen; count: number }>());
     const bySection = new Map<string, { line: BudgetLine; amount: Fen; count: number }>();
     for (const g of groups.values()) {
+      this.kindTotals.set(g.sample.kind, (this.kindTotals.get(g.sample.kind) ?? 0n) + g.amount);
       const facts = this.expenditureFacts(g.sample);
       fixedStates.forEach((state, i) => {
         const key = tableKey(state, facts, 'expenditure');
@@ -852,6 +960,7 @@ export class TableEngine {
     const amount = sign * line.amount;
     for (const c of this.contributionsOf(line)) applyContribution(c, amount, count, this.touched ? (row) => this.touch(row) : null);
     this.addSubtotals(line, amount, count);
+    this.kindTotals.set(line.kind, (this.kindTotals.get(line.kind) ?? 0n) + amount);
   }
 
   private addIncome(income: IncomeLine, sign: 1n | -1n): void {

@@ -15,7 +15,7 @@ import type { ColumnSpec, DefinitionContext, FixedRowSpec, RowsSpec, TableDefini
 import type { LinePredicate } from './predicates.js';
 import type { RowKind } from './report.js';
 import { PRIOR_SOURCES, type PriorSource } from './prior-columns.js';
-import { functionalClassLabel } from './years.js';
+import { chineseOrdinal, functionalClassLabel, yearLabels } from './years.js';
 import { identityTables, parseIdentity } from '../audit/expression.js';
 import { identityRuleProblems } from '../audit/identities.js';
 import { BUILTIN_RULE_IDS } from '../audit/rule-set.js';
@@ -91,8 +91,19 @@ const fixedRow = z
   .strict();
 type FixedRowInput = z.infer<typeof fixedRow>;
 
-/** Rows made from the year's code list: every functional 类 (T04's expenditure side). */
-const generatedRows = z.object({ generate: z.enum(['functional-classes']) }).strict();
+/**
+ * Rows made from the year's code list: every functional 类 (T04's expenditure side), printed even when empty.
+ * `numbering`: "一、一般公共服务支出" by the code less 200 (济源, the default), "（一）一般公共服务支出" by place in the
+ * list (national N4, under 一、本年支出), or the name alone. `level`: their depth (2 indents them under a row).
+ */
+const generatedRows = z
+  .object({
+    generate: z.enum(['functional-classes']),
+    numbering: z.enum(['code', 'bracketed', 'none']).optional(),
+    level: z.number().int().min(1).max(9).optional(),
+  })
+  .strict();
+type GeneratedRowsInput = z.infer<typeof generatedRows>;
 
 const amountFormat = z.object({ decimals: z.number().int().min(0).max(6), thousands: z.boolean(), blankZero: z.boolean() }).strict();
 
@@ -385,16 +396,22 @@ function toRow(r: FixedRowInput, ctx: DefinitionContext): FixedRowSpec {
   return out;
 }
 
-/** Every functional 类 of the year's list, printed even when empty (济源 T04). */
-function functionalClassRows(book: CodeBook, year: number): FixedRowSpec[] {
-  return book.functional.children(null).map((entry) => ({
-    key: `expenditure:${entry.code}`,
-    code: entry.code,
-    label: functionalClassLabel(entry.code, entry.name, year),
-    level: 1,
-    kind: 'class',
-    feed: { functionalClass: [entry.code] },
-  }));
+/** Every functional 类 of the year's list, printed even when empty (济源 T04, national N1 and N4). */
+function functionalClassRows(book: CodeBook, year: number, spec: GeneratedRowsInput): FixedRowSpec[] {
+  return book.functional.children(null).map((entry, i) => {
+    const name = yearLabels(year).functionalClassNames?.[entry.code] ?? entry.name;
+    const numbering = spec.numbering ?? 'code';
+    const label =
+      numbering === 'code' ? functionalClassLabel(entry.code, entry.name, year) : numbering === 'bracketed' ? `（${chineseOrdinal(i + 1)}）${name}` : name;
+    return {
+      key: `expenditure:${entry.code}`,
+      code: entry.code,
+      label,
+      level: spec.level ?? 1,
+      kind: 'class',
+      feed: { functionalClass: [entry.code] },
+    };
+  });
 }
 
 function leafKeys(columns: readonly ColumnSpec[]): string[] {
@@ -410,7 +427,7 @@ function twoSidedRows(t: TableInput & { rows: { type: 'two-sided' } }, columns: 
   const expenditureLabel = leafKeys(labelColumns.filter((c) => c.side === 'expenditure'))[0] ?? 'expenditureItem';
   const income = t.rows.income.map((r) => ({ spec: toRow(r, ctx), tail: r.tail }));
   const expenditure = t.rows.expenditure.flatMap((r) =>
-    'generate' in r ? functionalClassRows(ctx.book, ctx.year).map((spec) => ({ spec, tail: undefined })) : [{ spec: toRow(r, ctx), tail: r.tail }],
+    'generate' in r ? functionalClassRows(ctx.book, ctx.year, r).map((spec) => ({ spec, tail: undefined })) : [{ spec: toRow(r, ctx), tail: r.tail }],
   );
   const top = (list: { tail: number | undefined }[]) => list.filter((x) => x.tail === undefined).length;
   const tails = Math.max(0, ...[...income, ...expenditure].map((x) => x.tail ?? 0));

@@ -133,6 +133,10 @@ export function ReceiveDialog({ onClose, onReceived }: { onClose(): void; onRece
                 </td>
               </tr>
               <tr>
+                <th>公开表格式</th>
+                <td data-testid="receive-format">{i.format.name}</td>
+              </tr>
+              <tr>
                 <th>支出总计</th>
                 <td>
                   <b data-testid="receive-total">{showExact(i.totals.expenditure)}</b> {i.totals.unit}（基本支出 {showExact(i.totals.basic)} {i.totals.unit}，项目支出{' '}

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { ROOT, cleanup, shot, startWithFixture, type RunningHost } from './host.js';
+import { ROOT, cleanup, shot, startHost, startWithFixture, tempBudgetDir, type RunningHost } from './host.js';
 
 let host: RunningHost | undefined;
 
@@ -76,4 +76,30 @@ test('the tables view switches between 河南 2020 and the national format; a ba
   await expect(error).toContainText('$.tables[2].columns[0].feed');
   await shot(page, 'formats-05-refused-file');
   await expect(page.getByTestId('format-select').locator('option')).toHaveCount(2);
+});
+
+test('新建预算 takes the publication format: a new budget in the national format shows N1 … N9 with its format chosen', async ({ page }) => {
+  host = await startHost(tempBudgetDir());
+  await page.goto(host.url);
+  await page.getByRole('button', { name: '新建预算' }).first().click();
+  const dialog = page.getByRole('dialog', { name: '新建预算' });
+  const format = dialog.getByLabel('公开表格式');
+  // The shipped formats, 河南 2020 first chosen.
+  await expect(format).toHaveValue('henan-2020');
+  await expect(format.locator('option')).toHaveCount(2);
+  await format.selectOption('national');
+  await dialog.getByLabel('部门编码').fill('101');
+  await dialog.getByLabel('部门名称').fill('某市测试局');
+  await dialog.getByLabel('预算年度').fill('2021');
+  await dialog.getByLabel('第 1 个单位编码').fill('101001');
+  await dialog.getByLabel('第 1 个单位名称').fill('某市测试局本级');
+  await shot(page, 'formats-06-new-budget-format');
+  await dialog.getByRole('button', { name: '创建' }).click();
+  await expect(page.locator('.title-block')).toContainText('某市测试局');
+  expect((await host.api<{ current: string }>('formats.list')).current).toBe('national');
+  await page.getByRole('tab', { name: '预算公开表' }).click();
+  await expect(page.getByTestId('format-select')).toHaveValue('national');
+  await expect(page.locator('.table-list [data-table="N1"]')).toBeVisible();
+  await expect(page.locator('.table-list [data-table="T01"]')).toHaveCount(0);
+  await shot(page, 'formats-07-new-budget-national-N1');
 });

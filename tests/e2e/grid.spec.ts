@@ -1,6 +1,6 @@
 // The line grid as a clerk uses it all day: the cursor after edits that move lines, the pickers, filtering,
 // sorting and bulk edits. Browser host on a fresh budget file, driven through Chromium with the keyboard.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import Decimal from 'decimal.js';
 import { cell, cleanup, expectStored, reveal, settled, shot, startHost, startWithFixture, tempBudgetDir, type RunningHost } from './host.js';
 
@@ -23,14 +23,36 @@ test.afterEach(async () => {
   host = undefined;
 });
 
-async function lines(h: RunningHost): Promise<LineRow[]> {
-  return (await h.api<{ lines: LineRow[] }>('lines.list')).lines;
+/** The lines as the host stores them. */
+async function lines(): Promise<LineRow[]> {
+  return (await host!.api<{ lines: LineRow[] }>('lines.list')).lines;
 }
 
-async function openApp(page: Page, h: RunningHost): Promise<void> {
-  await page.goto(h.url);
+/**
+ * The opening steps of every test: a fresh host (in `host`) holding the worked example — or, with 'new budget',
+ * a new 2021 budget in 元 with two empty lines — and the app open on its grid. Answers the lines as stored.
+ */
+async function openGrid(page: Page, start: 'worked example' | 'new budget' = 'worked example'): Promise<LineRow[]> {
+  if (start === 'worked example') host = await startWithFixture();
+  else {
+    host = await startHost(tempBudgetDir());
+    await host.api('budget.create', {
+      department: { code: '101', name: '示例县财政局' },
+      units: [{ code: '101001', name: '示例县财政局本级', kind: 'administrative' }],
+      fiscalYear: 2021,
+      amountUnit: '元',
+    });
+    await host.api('lines.add', {});
+    await host.api('lines.add', {});
+  }
+  const stored = await lines();
+  await page.goto(host.url);
   await expect(page.locator('[role="row"][row-id^="L"]').first()).toBeVisible();
+  return stored;
 }
+
+/** The worked example's P07 line of 62.8 万元 (under 2010306), which the cursor tests move to a new 项. */
+const isP07Large = (l: LineRow): boolean => l.project === 'P07' && l.amount === '62.8';
 
 /** The row id of the row holding the grid's focused cell. */
 async function focusedRowId(page: Page): Promise<string | null> {
@@ -38,12 +60,10 @@ async function focusedRowId(page: Page): Promise<string | null> {
 }
 
 test('an edit that re-sorts its line takes the cursor along: the next keys edit that line, never its neighbour', async ({ page }) => {
-  host = await startWithFixture();
-  const before = await lines(host);
-  const p07 = before.find((l) => l.project === 'P07' && l.amount === '62.8')!;
+  const before = await openGrid(page);
+  const p07 = before.find(isP07Large)!;
   const p06 = before.find((l) => l.project === 'P06')!;
   expect(p06.economic).toBe('30214');
-  await openApp(page, host);
   await reveal(page, p07.id);
   await cell(page, p07.id, 'functional').click();
   await page.keyboard.type('2010301');
@@ -56,7 +76,7 @@ test('an edit that re-sorts its line takes the cursor along: the next keys edit 
   await page.keyboard.press('Enter');
   await expectStored(page, p07.id, 'economic', '30201', true);
   await shot(page, '40-cursor-follows-line');
-  const after = await lines(host);
+  const after = await lines();
   expect(after.find((l) => l.id === p06.id)).toEqual(p06);
   expect(after.find((l) => l.id === p07.id)!.economic).toBe('30201');
   expect(after.filter((l) => l.id !== p07.id)).toEqual(before.filter((l) => l.id !== p07.id));
@@ -76,10 +96,8 @@ async function holdAnswers(page: Page): Promise<{ release(): void; held(): numbe
 }
 
 test('keys typed before the host has answered a re-sorting edit still go to that line, not to its neighbour', async ({ page }) => {
-  host = await startWithFixture();
-  const before = await lines(host);
-  const p07 = before.find((l) => l.project === 'P07' && l.amount === '62.8')!;
-  await openApp(page, host);
+  const before = await openGrid(page);
+  const p07 = before.find(isP07Large)!;
   await reveal(page, p07.id);
   const answers = await holdAnswers(page);
   await cell(page, p07.id, 'functional').click();
@@ -93,23 +111,13 @@ test('keys typed before the host has answered a re-sorting edit still go to that
   answers.release();
   await expectStored(page, p07.id, 'economic', '30201', true);
   await shot(page, '44-typed-ahead-of-answer');
-  const after = await lines(host);
+  const after = await lines();
   expect(after.find((l) => l.id === p07.id)).toMatchObject({ functional: '2010301', economic: '30201' });
   expect(after.filter((l) => l.id !== p07.id)).toEqual(before.filter((l) => l.id !== p07.id));
 });
 
 test('in a new budget, Tab after a new 功能分类 stays on the line, not on the 小计 rows that appear above it', async ({ page }) => {
-  host = await startHost(tempBudgetDir());
-  await host.api('budget.create', {
-    department: { code: '101', name: '示例县财政局' },
-    units: [{ code: '101001', name: '示例县财政局本级', kind: 'administrative' }],
-    fiscalYear: 2021,
-    amountUnit: '元',
-  });
-  await host.api('lines.add', {});
-  await host.api('lines.add', {});
-  const [first, second] = await lines(host);
-  await openApp(page, host);
+  const [first, second] = await openGrid(page, 'new budget');
   await cell(page, second!.id, 'functional').click();
   await page.keyboard.type('2080505');
   await page.keyboard.press('Tab');
@@ -124,15 +132,13 @@ test('in a new budget, Tab after a new 功能分类 stays on the line, not on th
   await page.keyboard.type('1200');
   await page.keyboard.press('Enter');
   await expectStored(page, second!.id, 'amount', '1,200.00');
-  const after = await lines(host);
+  const after = await lines();
   expect(after.find((l) => l.id === second!.id)).toMatchObject({ functional: '2080505', economic: '30108', amount: '1200' });
   expect(after.find((l) => l.id === first!.id)).toEqual(first);
 });
 
 test('the 科目 picker shows each entry under its parents and finds "农业农村 行政运行" by them', async ({ page }) => {
-  host = await startWithFixture();
-  const line = (await lines(host)).find((l) => l.functional === '2010350' && l.economic === '30101')!;
-  await openApp(page, host);
+  const line = (await openGrid(page)).find((l) => l.functional === '2010350' && l.economic === '30101')!;
   await cell(page, line.id, 'functional').click();
   await page.keyboard.press('F2');
   await page.keyboard.type('农业农村 行政运行');
@@ -143,7 +149,7 @@ test('the 科目 picker shows each entry under its parents and finds "农业农�
   await shot(page, '42-picker-path');
   await page.keyboard.press('Enter');
   await expectStored(page, line.id, 'functional', '2130101', true);
-  expect((await lines(host)).find((l) => l.id === line.id)!.functional).toBe('2130101');
+  expect((await lines()).find((l) => l.id === line.id)!.functional).toBe('2130101');
 
   // 30902 and 31002 are both “办公设备购置”: their parents tell them apart.
   await cell(page, line.id, 'economic').click();
@@ -179,10 +185,8 @@ async function burst(page: Page, keys: string[]): Promise<void> {
 }
 
 test('科目 typed and Enter or Tab pressed before the picker has opened are kept: no keystroke is lost', async ({ page }) => {
-  host = await startWithFixture();
-  const before = await lines(host);
-  const p07 = before.find((l) => l.project === 'P07' && l.amount === '62.8')!;
-  await openApp(page, host);
+  const before = await openGrid(page);
+  const p07 = before.find(isP07Large)!;
   await reveal(page, p07.id);
   await cell(page, p07.id, 'functional').click();
   // Seven digits and Enter in one burst: the picker cannot mount in between.
@@ -198,30 +202,20 @@ test('科目 typed and Enter or Tab pressed before the picker has opened are kep
   expect(await focusedRowId(page)).toBe(`L${p07.id}`);
   expect(await page.evaluate(() => document.activeElement?.closest('[col-id]')?.getAttribute('col-id'))).toBe('kind');
   await shot(page, '43-type-ahead-burst');
-  const after = await lines(host);
+  const after = await lines();
   expect(after.find((l) => l.id === p07.id)).toMatchObject({ functional: '2010301', economic: '30201' });
   expect(after.filter((l) => l.id !== p07.id)).toEqual(before.filter((l) => l.id !== p07.id));
 });
 
 test('a whole line typed in one burst (科目, Tab through the pickers, amount, Enter) is stored as typed', async ({ page }) => {
-  host = await startHost(tempBudgetDir());
-  await host.api('budget.create', {
-    department: { code: '101', name: '示例县财政局' },
-    units: [{ code: '101001', name: '示例县财政局本级', kind: 'administrative' }],
-    fiscalYear: 2021,
-    amountUnit: '元',
-  });
-  await host.api('lines.add', {});
-  await host.api('lines.add', {});
-  const [first, second] = await lines(host);
-  await openApp(page, host);
+  const [first, second] = await openGrid(page, 'new budget');
   await cell(page, second!.id, 'functional').click();
   // 功能分类, Tab, 经济分类, Tab past 支出类型, 项目 and 资金来源 (each picker opening as the next key
   // arrives), the amount, Enter: nothing can render in between.
   await burst(page, [...'2080505', 'Tab', ...'30108', 'Tab', 'Tab', 'Tab', 'Tab', ...'1200', 'Enter']);
   await expectStored(page, second!.id, 'amount', '1,200.00');
   await expect(page.locator('.picker')).toHaveCount(0);
-  const after = await lines(host);
+  const after = await lines();
   expect(after.find((l) => l.id === second!.id)).toMatchObject({ functional: '2080505', economic: '30108', amount: '1200' });
   expect(after.find((l) => l.id === first!.id)).toEqual(first);
 });
@@ -239,11 +233,9 @@ async function shownRowIds(page: Page): Promise<string[]> {
 }
 
 test('the search box and a column filter show only the matching lines, and 小计 / 合计 add up just those', async ({ page }) => {
-  host = await startWithFixture();
-  const all = await lines(host);
+  const all = await openGrid(page);
   const p07 = all.filter((l) => l.project === 'P07');
   expect(p07.map((l) => l.amount).sort()).toEqual(['1', '2', '2', '62.8']);
-  await openApp(page, host);
   await page.getByTestId('grid-search').fill('P07 行政审批');
   await expect(page.getByTestId('grid-count')).toHaveText(`筛选出 4 行 / 共 ${all.length} 行`);
   // Only the 小计 rows above those lines remain, with the sums of the lines shown.
@@ -270,9 +262,7 @@ test('the search box and a column filter show only the matching lines, and 小�
 });
 
 test('clicking a header sorts the lines by that column (without 小计 rows); a third click restores the budget order', async ({ page }) => {
-  host = await startWithFixture();
-  const all = await lines(host);
-  await openApp(page, host);
+  const all = await openGrid(page);
   const orderBefore = await shownRowIds(page);
   const header = page.locator('.ag-header-cell[col-id="amount"] .ag-header-cell-label');
   await header.click();
@@ -289,11 +279,9 @@ test('clicking a header sorts the lines by that column (without 小计 rows); a 
 });
 
 test('批量修改 sets one field of the selected lines in one step, and one 撤销 takes it back', async ({ page }) => {
-  host = await startWithFixture();
-  const before = await lines(host);
+  const before = await openGrid(page);
   const chosen = before.filter((l) => l.project === 'P11').slice(0, 3);
   expect(chosen).toHaveLength(3);
-  await openApp(page, host);
   await reveal(page, chosen[0]!.id);
   await cell(page, chosen[0]!.id, 'remark').click();
   for (const l of chosen.slice(1)) await cell(page, l.id, 'remark').click({ modifiers: ['Control'] });
@@ -307,26 +295,24 @@ test('批量修改 sets one field of the selected lines in one step, and one 撤
   await shot(page, '48-bulk-edit');
   await page.locator('[data-action="bulk-apply"]').click();
   for (const l of chosen) await expectStored(page, l.id, 'economic', '30201', true);
-  const after = await lines(host);
+  const after = await lines();
   expect(after.filter((l) => chosen.some((c) => c.id === l.id)).map((l) => l.economic)).toEqual(['30201', '30201', '30201']);
   expect(after.filter((l) => !chosen.some((c) => c.id === l.id))).toEqual(before.filter((l) => !chosen.some((c) => c.id === l.id)));
   // One step: one 撤销 restores all three.
   await page.getByRole('button', { name: '撤销' }).click();
   for (const l of chosen) await expectStored(page, l.id, 'economic', l.economic, true);
-  expect(await lines(host)).toEqual(before);
+  expect(await lines()).toEqual(before);
 });
 
 test('Insert and Ctrl+Enter add a line below the cursor; Ctrl+D fills down from the line above or the first selected', async ({ page }) => {
-  host = await startWithFixture();
-  const before = await lines(host);
+  const before = await openGrid(page);
   const p11 = before.filter((l) => l.project === 'P11');
-  await openApp(page, host);
   await reveal(page, p11[1]!.id);
   await cell(page, p11[1]!.id, 'amount').click();
   await page.keyboard.press('Insert');
   await expect(page.getByTestId('status-save')).toHaveAttribute('data-state', 'saved');
-  await expect.poll(async () => (await lines(host!)).length).toBe(before.length + 1);
-  const added = (await lines(host)).find((l) => !before.some((b) => b.id === l.id))!;
+  await expect.poll(async () => (await lines()).length).toBe(before.length + 1);
+  const added = (await lines()).find((l) => !before.some((b) => b.id === l.id))!;
   expect(added).toMatchObject({ functional: p11[1]!.functional, project: 'P11', economic: p11[1]!.economic, amount: '0' });
   // The cursor is on the new line's 金额, in the same 项 below the line it was on: typing fills it in.
   await expect.poll(() => focusedRowId(page)).toBe(`L${added.id}`);
@@ -335,11 +321,11 @@ test('Insert and Ctrl+Enter add a line below the cursor; Ctrl+D fills down from 
   await expectStored(page, added.id, 'amount', '5.50');
   await cell(page, added.id, 'remark').click();
   await page.keyboard.press('Control+Enter');
-  await expect.poll(async () => (await lines(host!)).length).toBe(before.length + 2);
+  await expect.poll(async () => (await lines()).length).toBe(before.length + 2);
   await settled(page);
 
   // Ctrl+D on one cell copies the cell above into it.
-  const p11Now = (await lines(host)).filter((l) => l.project === 'P11');
+  const p11Now = (await lines()).filter((l) => l.project === 'P11');
   const rowsShown = await shownRowIds(page);
   const lower = p11Now.find((l) => rowsShown.indexOf(`L${l.id}`) - 1 === rowsShown.indexOf(`L${p11Now[0]!.id}`))!;
   await cell(page, lower.id, 'economic').click();
@@ -358,13 +344,11 @@ test('Insert and Ctrl+Enter add a line below the cursor; Ctrl+D fills down from 
   await page.keyboard.press('Control+d');
   for (const l of three) await expectStored(page, l.id, 'remark', '按上年标准');
   await shot(page, '49-fill-down');
-  expect((await lines(host)).filter((l) => three.some((t) => t.id === l.id)).map((l) => l.remark)).toEqual(['按上年标准', '按上年标准', '按上年标准']);
+  expect((await lines()).filter((l) => three.some((t) => t.id === l.id)).map((l) => l.remark)).toEqual(['按上年标准', '按上年标准', '按上年标准']);
 });
 
 test('a 政府性基金 科目 paid from 一般公共预算 is a hard 审核 finding naming both; the picker says which budget a 项 is in', async ({ page }) => {
-  host = await startWithFixture();
-  const line = (await lines(host)).find((l) => l.functional === '2010350' && l.economic === '30101')!;
-  await openApp(page, host);
+  const line = (await openGrid(page)).find((l) => l.functional === '2010350' && l.economic === '30101')!;
   await expect(page.getByTestId('audit-state')).toContainText('2 项错误');
   await cell(page, line.id, 'functional').click();
   await page.keyboard.type('2120814');
@@ -390,5 +374,126 @@ test('a 政府性基金 科目 paid from 一般公共预算 is a hard 审核 fin
   await page.keyboard.press('Enter');
   await expectStored(page, line.id, 'fund', '政府性基金·当年收入');
   await expect(page.getByTestId('audit-state')).toContainText('2 项错误');
-  expect((await lines(host)).find((l) => l.id === line.id)).toMatchObject({ functional: '2120814', fund: 'gfb.current' });
+  expect((await lines()).find((l) => l.id === line.id)).toMatchObject({ functional: '2120814', fund: 'gfb.current' });
+});
+
+test.describe('上年数 / 增减 beside the 功能分类 小计', () => {
+  // Wide enough to show every column with the three added (at 1440 the grid scrolls sideways to them).
+  test.use({ viewport: { width: 1920, height: 1000 } });
+
+  /** Types last year's figures by 功能分类 code in 预算说明 › 上年数 and waits until the host holds them. */
+  async function typePrior(page: Page, figures: Record<string, string>): Promise<void> {
+    await page.getByRole('tab', { name: '预算说明' }).click();
+    await page.locator('summary', { hasText: '上年数' }).click();
+    for (const [code, value] of Object.entries(figures)) await page.locator(`[data-prior-code="${code}"]`).fill(value);
+    await page.getByRole('button', { name: '保存上年数' }).click();
+    const stored = async () => {
+      const v = await host!.api<{ rows: { code: string; prior: string | null }[] }>('document.priorFunctional');
+      return Object.fromEntries(Object.keys(figures).map((c) => [c, v.rows.find((r) => r.code === c)?.prior]));
+    };
+    await expect.poll(stored).toEqual(figures);
+    await settled(page);
+  }
+
+  /** A column's header cell (not the filter cell under it). */
+  function header(page: Page, col: string): Locator {
+    return page.locator(`[role="columnheader"][col-id="${col}"]`);
+  }
+
+  /** Scrolls the grid back to its first rows (the 201 类 is the first). */
+  async function toTop(page: Page): Promise<void> {
+    await page.locator('.ag-grid-viewport').first().evaluate((v) => {
+      v.scrollTop = 0;
+    });
+  }
+
+  /** The 小计 row's 金额, 上年数, 增减 and 增减率 as shown. */
+  async function priorRow(page: Page, code: string): Promise<string[]> {
+    return Promise.all(['amount', 'prior', 'priorChange', 'priorRate'].map((c) => cell(page, `S${code}`, c).innerText()));
+  }
+
+  test('the 上年数, the change and its rate show on 类/款/项 rows, follow every edit and undo, and stay shown after a reload', async ({ page }) => {
+    const all = await openGrid(page);
+    const housing = all.find((l) => l.functional === '2210201')!;
+    expect(housing.amount).toBe('29.7');
+    await typePrior(page, { '221': '32', '201': '1700' });
+
+    await page.getByRole('tab', { name: '预算明细' }).click();
+    const toggle = page.locator('[data-action="prior-columns"]');
+    await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+    await expect(header(page, 'prior')).toHaveCount(0);
+    await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+    await expect(header(page, 'prior')).toContainText('上年数（万元）');
+    await expect(header(page, 'priorChange')).toContainText('增减（万元）');
+    await expect(header(page, 'priorRate')).toContainText('增减率');
+    // 一般公共服务 类: 1670.9 against 1700 — −29.1, −1.7117…% shown as −1.71%.
+    await toTop(page);
+    await expect.poll(() => priorRow(page, '201')).toEqual(['1,670.90', '1,700.00', '-29.10', '-1.71%']);
+    // Its 款 and 项 have no 上年数: blank.
+    await expect.poll(() => priorRow(page, '20103')).toEqual(['1,670.90', '', '', '']);
+    // 住房保障 类: 29.7 against 32 — −2.3, −7.1875% rounded half-up to −7.19% (the 预算说明's “减少7.19%”).
+    await reveal(page, 'S221');
+    await expect.poll(() => priorRow(page, '221')).toEqual(['29.70', '32.00', '-2.30', '-7.19%']);
+    // A line has no 上年数 of its own.
+    for (const c of ['prior', 'priorChange', 'priorRate']) await expect(cell(page, housing.id, c)).toHaveText('');
+    await shot(page, '55-grid-prior-columns');
+
+    // An edit: 住房公积金 29.7 → 33 万元. The 小计 and its 增减 change with it: +1 against 32 is 3.125% → 3.13%.
+    await cell(page, housing.id, 'amount').click();
+    await page.keyboard.type('33');
+    await page.keyboard.press('Enter');
+    await expectStored(page, housing.id, 'amount', '33.00');
+    await expect.poll(() => priorRow(page, '221')).toEqual(['33.00', '32.00', '1.00', '3.13%']);
+    await shot(page, '56-grid-prior-after-edit');
+    // The 预算说明 writes the same rate by the same rule.
+    await page.getByRole('tab', { name: '预算说明' }).click();
+    const classes = page.locator('[data-testid="doc-preview"] p[data-section="2.5"]:not(.doc-heading)');
+    await expect(classes).toContainText('住房保障（类）支出33万元');
+    await expect(classes).toContainText('比2019年增加1万元，增加3.13%');
+
+    // 上年数 changed in 预算说明 show when the grid is shown again: 33 against 30 is +10.00%.
+    await typePrior(page, { '221': '30' });
+    await page.getByRole('tab', { name: '预算明细' }).click();
+    await reveal(page, 'S221');
+    await expect.poll(() => priorRow(page, '221')).toEqual(['33.00', '30.00', '3.00', '10.00%']);
+
+    // Under a filter a 小计 holding only some of its lines shows its 上年数 but no 增减 (the 上年数 is the whole 科目's).
+    await page.getByTestId('grid-search').fill('P07 行政审批');
+    await toTop(page);
+    await expect.poll(() => priorRow(page, '201')).toEqual(['67.80', '1,700.00', '', '']);
+    await shot(page, '57-grid-prior-filtered');
+    await page.getByTestId('grid-search').fill('');
+    await toTop(page);
+    await expect.poll(() => priorRow(page, '201')).toEqual(['1,670.90', '1,700.00', '-29.10', '-1.71%']);
+
+    // 撤销 takes back the typed 上年数, then the edit: the 增减 follow both.
+    const undo = page.locator('button[data-action="undo"]');
+    await undo.click();
+    await reveal(page, 'S221');
+    await expect.poll(() => priorRow(page, '221')).toEqual(['33.00', '32.00', '1.00', '3.13%']);
+    await undo.click();
+    await expect.poll(() => priorRow(page, '221')).toEqual(['29.70', '32.00', '-2.30', '-7.19%']);
+    await settled(page);
+
+    // In 元: converted exactly, the rate unchanged.
+    await page.getByLabel('显示单位').selectOption('元');
+    await expect(header(page, 'prior')).toContainText('上年数（元）');
+    await reveal(page, 'S221');
+    await expect.poll(() => priorRow(page, '221')).toEqual(['297,000.00', '320,000.00', '-23,000.00', '-7.19%']);
+
+    // Remembered: shown after a reload, and hidden after one once turned off.
+    await page.reload();
+    await expect(page.locator('[role="row"][row-id^="L"]').first()).toBeVisible();
+    await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+    await reveal(page, 'S221');
+    await expect.poll(() => priorRow(page, '221')).toEqual(['29.70', '32.00', '-2.30', '-7.19%']);
+    await toggle.click();
+    await expect(header(page, 'prior')).toHaveCount(0);
+    await page.reload();
+    await expect(page.locator('[role="row"][row-id^="L"]').first()).toBeVisible();
+    await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+    await expect(header(page, 'prior')).toHaveCount(0);
+    expect((await lines()).find((l) => l.id === housing.id)!.amount).toBe('29.7');
+  });
 });

@@ -1,46 +1,17 @@
 // The API service over a real SQLite budget file and the real 济源 2020 fixture, called through dispatch as
 // the hosts call it.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ApiInput, ApiMethod, ApiOutputs, ChangeSet, TableView } from '../../api/contract.js';
-import { dispatch } from '../../api/dispatch.js';
-import { BudgetSession, createBudgetService } from '../../api/service.js';
+import { describe, expect, it } from 'vitest';
+import type { ChangeSet, TableView } from '../../api/contract.js';
 import { amount, toExactString } from '../../core/money.js';
-import { callOk, callRefused } from './api-support.js';
+import { useApiFixture } from './api-support.js';
 
-const FIXTURE = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'jiyuan-2020', 'budget.json'), 'utf8');
-
-let dir: string;
-let dbPath: string;
-let service: BudgetSession;
-
-const ok = <M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutputs[M]> => callOk(service, method, input);
-
-const refused = async (method: ApiMethod, input: unknown): Promise<string> => (await callRefused(service, method, input)).message;
-
-function reopen(): void {
-  service.close();
-  service = createBudgetService({ dbPath, budgetsDir: dir });
-}
+const api = useApiFixture({ prefix: 'api-test-' });
+const { ok, refused, reopen } = api;
 
 function cellText(view: TableView | undefined, rowKey: string, column: string): string | undefined {
   for (const row of view?.rows ?? []) for (const c of row.cells) if (c.row === rowKey && c.column === column) return c.text;
   return undefined;
 }
-
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'api-test-'));
-  dbPath = join(dir, 'b.budget');
-  service = createBudgetService({ dbPath, budgetsDir: dir });
-  await ok('exchange.import', { text: FIXTURE });
-});
-
-afterEach(() => {
-  service.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 describe('budget service', () => {
   it('imports the fixture: totals, lines and subtotals as exact decimal strings', async () => {
@@ -207,13 +178,13 @@ describe('budget service', () => {
     const list = await ok('lines.list', {});
     const line = list.lines[0]!;
     await ok('lines.update', { id: line.id, field: 'amount', value: '5' });
-    service.close();
+    api.close();
     // Another program changes the same line in the file.
     const { BudgetStore } = await import('../../db/store.js');
-    const store = BudgetStore.open(dbPath);
+    const store = BudgetStore.open(api.dbPath);
     store.updateLine(line.id, { amount: 123n });
     store.close();
-    service = createBudgetService({ dbPath, budgetsDir: dir });
+    api.open();
     expect(await refused('edit.undo', {})).toMatch(/不一致/);
     const after = await ok('lines.list', {});
     expect(after.lines.find((l) => l.id === line.id)!.amount).toBe('0.000123');

@@ -2,12 +2,9 @@
 // figures `prior import` takes), 上年数 typed in the app (totals, 三公 items, 功能分类 codes), the prior-year view
 // the grid's 上年数 / 增减 column reads, and every 预算说明 action as one step on the undo stack.
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ApiInput, ApiMethod, ApiOutputs } from '../../api/contract.js';
-import { dispatch } from '../../api/dispatch.js';
-import { BudgetSession, createBudgetService } from '../../api/service.js';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { ApiInput, ApiOutputs } from '../../api/contract.js';
 import { auditBudget } from '../../core/audit/index.js';
 import { priorYearFromBudget } from '../../core/document/index.js';
 import { serializeExchange } from '../../core/exchange.js';
@@ -18,16 +15,11 @@ import { defaultCodeBook } from '../../db/defaults.js';
 import { changeReasonRows } from '../../db/params.js';
 import { BudgetStore } from '../../db/store.js';
 import { buildPackage } from '../../submission/export.js';
-import { FIXTURE, fixtureBudget, notesFor, tempDir } from './submission-fixture.js';
-import { callOk, callRefused } from './api-support.js';
+import { fixtureBudget, notesFor } from './submission-fixture.js';
+import { useApiFixture } from './api-support.js';
 
-let dir: string;
-let dbPath: string;
-let service: BudgetSession;
-
-const ok = <M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutputs[M]> => callOk(service, method, input);
-
-const refused = async (method: ApiMethod, input: unknown): Promise<string> => (await callRefused(service, method, input)).message;
+const api = useApiFixture({ prefix: 'document-api-' });
+const { ok, refused } = api;
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
@@ -49,25 +41,13 @@ function upload(bytes: Buffer, fileName: string): ApiInput<'document.importPrior
 }
 
 function storedPrior() {
-  const store = BudgetStore.open(dbPath);
+  const store = BudgetStore.open(api.dbPath);
   try {
     return store.loadBudget().priorYear;
   } finally {
     store.close();
   }
 }
-
-beforeEach(async () => {
-  dir = tempDir('document-api-');
-  dbPath = join(dir, 'b.budget');
-  service = createBudgetService({ dbPath, budgetsDir: dir });
-  await ok('exchange.import', { text: readFileSync(FIXTURE, 'utf8') });
-});
-
-afterEach(() => {
-  service.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 describe('导入上年数据 in the app', () => {
   it('takes last year’s exchange file: the figures `prior import` takes, the sentences follow, one undo step', async () => {
@@ -99,7 +79,7 @@ describe('导入上年数据 in the app', () => {
     const prior = lastYear();
     prior.changeReasons = { '2010306': '智慧城市指挥中心扩建', '221': ' ' };
     const reasons = () => {
-      const store = BudgetStore.open(dbPath);
+      const store = BudgetStore.open(api.dbPath);
       try {
         return changeReasonRows(store).map((r) => `${r.code}:${r.prior}`);
       } finally {
@@ -127,9 +107,9 @@ describe('导入上年数据 in the app', () => {
   });
 
   it('refuses a file of the wrong year, a damaged package and a file that is neither; the budget file is unchanged', async () => {
-    service.close();
-    const hash = sha(dbPath);
-    service = createBudgetService({ dbPath, budgetsDir: dir });
+    api.close();
+    const hash = sha(api.dbPath);
+    api.open();
     const sameYear = await refused('document.importPrior', upload(Buffer.from(serializeExchange(fixtureBudget())), 'x.json'));
     expect(sameYear).toContain('文件中是 2020 年的预算，本预算为 2020 年，上年数应取自 2019 年的预算');
     const prior = lastYear();
@@ -141,9 +121,9 @@ describe('导入上年数据 in the app', () => {
     expect(await refused('document.importPrior', upload(damaged, 'p.zip'))).toContain('未导入上年数据（“p.zip”）');
     expect(await refused('document.importPrior', upload(Buffer.from('{"format": 1}'), 'n.json'))).toContain('既不是上报数据包，也不是有效的预算交换文件');
     expect((await ok('budget.info', {})).canUndo).toBe(false);
-    service.close();
-    expect(sha(dbPath)).toBe(hash);
-    service = createBudgetService({ dbPath, budgetsDir: dir });
+    api.close();
+    expect(sha(api.dbPath)).toBe(hash);
+    api.open();
   });
 });
 
@@ -202,8 +182,7 @@ describe('预算说明 texts on the undo stack', () => {
     await ok('document.saveTexts', { texts: [{ key: 'shortName', value: '行政服务中心' }] });
 
     // Across a restart of the host the history is still there.
-    service.close();
-    service = createBudgetService({ dbPath, budgetsDir: dir });
+    api.reopen();
     const text = async (key: string) => (await ok('document.view', {})).fields.find((f) => f.key === key)!;
     expect((await ok('edit.undo', {})).message).toBe('已撤销：修改预算说明“部门简称”');
     expect((await text('shortName')).typed).toBe(false);
@@ -230,11 +209,11 @@ describe('预算说明 texts on the undo stack', () => {
 
   it('undo is refused, changing nothing, when the file’s text is no longer what the step left', async () => {
     await ok('document.saveTexts', { texts: [{ key: 'reason.total', value: '甲' }] });
-    service.close();
-    const store = BudgetStore.open(dbPath);
+    api.close();
+    const store = BudgetStore.open(api.dbPath);
     store.setNarrativeTexts({ 'reason.total': '乙' });
     store.close();
-    service = createBudgetService({ dbPath, budgetsDir: dir });
+    api.open();
     expect(await refused('edit.undo', {})).toContain('预算说明已在别处被修改');
     expect((await ok('document.view', {})).fields.find((f) => f.key === 'reason.total')!.value).toBe('乙');
   });
@@ -277,8 +256,7 @@ describe('上年 columns of a publication format in the app', () => {
     expect(await n7()).toEqual(['prior:total=8.50', 'prior:abroad=', 'prior:vehicle=', 'prior:vehicle-purchase=', 'prior:vehicle-running=', 'prior:reception=']);
     // A restart reads them from the file.
     await ok('edit.redo', {});
-    service.close();
-    service = createBudgetService({ dbPath, budgetsDir: dir });
+    api.reopen();
     expect((await n7())[0]).toBe('prior:total=9.00');
   });
 });

@@ -7,6 +7,7 @@ import { auditBudget } from '../../core/audit/index.js';
 import {
   chartOption,
   changeAgainst,
+  changeRate,
   draftDocument,
   narrativeAmount,
   paragraphText,
@@ -47,6 +48,16 @@ describe('the share and change rule', () => {
     expect(narrativeAmount(amount('24'), '万元')).toBe('24');
     expect(narrativeAmount(amount('1740.205'), '万元')).toBe('1740.21');
     expect(narrativeAmount(0n, '万元')).toBe('0');
+  });
+
+  it('has one 增减率: the sentences’ rate is the signed rate the grid’s 上年数 / 增减 column shows, without its sign', () => {
+    // −2.3 / 32 = −7.1875% and +1 / 32 = +3.125%: half-up, away from zero either way.
+    expect(changeRate(amount('29.7'), amount('32'))).toBe(-719n);
+    expect(changeRate(amount('33'), amount('32'))).toBe(313n);
+    expect(changeAgainst(amount('29.7'), amount('32'))).toEqual({ direction: '减少', amount: amount('2.3'), rate: '7.19' });
+    expect(changeAgainst(amount('33'), amount('32'))).toEqual({ direction: '增加', amount: amount('1'), rate: '3.13' });
+    expect(changeRate(amount('1'), 0n)).toBeNull();
+    expect(changeAgainst(amount('1'), 0n).rate).toBeNull();
   });
 });
 

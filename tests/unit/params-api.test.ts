@@ -2,30 +2,20 @@
 // (nothing written) and imported, 控制数 following every edit, a rule changed with a reason, reasons for large
 // changes, and the session's 审核 counts equal to a full 审核 throughout.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import Decimal from 'decimal.js';
-import type { ApiInput, ApiMethod, ApiOutputs } from '../../api/contract.js';
-import { dispatch } from '../../api/dispatch.js';
-import { BudgetSession, createBudgetService } from '../../api/service.js';
+import type { ApiOutputs } from '../../api/contract.js';
 import type { ParamsDocument } from '../../core/params/package.js';
 import { buildParamsPackage } from '../../submission/params-package.js';
-import { callOk, callRefused } from './api-support.js';
+import { useApiFixture, WORKED_EXAMPLE } from './api-support.js';
 
-const FIXTURE = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'jiyuan-2020', 'budget.json'), 'utf8')) as Record<string, unknown>;
+const FIXTURE = JSON.parse(readFileSync(WORKED_EXAMPLE, 'utf8')) as Record<string, unknown>;
 // Last year's figures by 项, so that large changes can be compared.
 FIXTURE.priorYear = { ...(FIXTURE.priorYear as object), functional: { '2010350': '440', '2010306': '1179.4', '2080505': '39.6', '2210201': '29.7' } };
-const FIXTURE_TEXT = JSON.stringify(FIXTURE);
 
-let dir: string;
-let dbPath: string;
-let service: BudgetSession;
-
-const ok = <M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutputs[M]> => callOk(service, method, input);
-
-const refused = async (method: ApiMethod, input: unknown): Promise<string> => (await callRefused(service, method, input)).message;
+const api = useApiFixture({ prefix: 'params-api-', exchangeText: JSON.stringify(FIXTURE) });
+const { ok, refused } = api;
 
 async function upload(params: ParamsDocument, year = 2020) {
   const { bytes } = await buildParamsPackage({
@@ -40,7 +30,7 @@ async function upload(params: ParamsDocument, year = 2020) {
   return { fileName: '2020_年度参数包.zip', base64: bytes.toString('base64'), sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-const fileSha = () => createHash('sha256').update(readFileSync(dbPath)).digest('hex');
+const fileSha = () => createHash('sha256').update(readFileSync(api.dbPath)).digest('hex');
 
 /** The session's counts against a full 审核 of the same budget. */
 async function expectCountsAgree() {
@@ -49,18 +39,6 @@ async function expectCountsAgree() {
   expect(info.audit).toEqual(full.summary);
   return full;
 }
-
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'params-api-'));
-  dbPath = join(dir, 'b.budget');
-  service = createBudgetService({ dbPath, budgetsDir: dir });
-  await ok('exchange.import', { text: FIXTURE_TEXT });
-});
-
-afterEach(() => {
-  service.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 describe('年度参数包 through the API', () => {
   it('inspects without writing, imports, and the 控制数 follow every edit', async () => {
@@ -72,16 +50,16 @@ describe('年度参数包 through the API', () => {
         { unit: '074001', fundGroup: 'gpb', kind: 'project', amount: '1200' },
       ],
     });
-    service.close();
+    api.close();
     const before = fileSha();
-    service = createBudgetService({ dbPath, budgetsDir: dir });
+    api.open();
     const preview = await ok('params.inspect', { upload: { fileName: pkg.fileName, base64: pkg.base64 } });
     expect(preview).toMatchObject({ authority: '济源市财政局', fiscalYear: 2020, sha256: pkg.sha256, unchanged: false });
     expect(preview.sections.map((s) => s.title)).toEqual(['审核规则', '控制数']);
     expect(preview.sections[1]!.lines).toEqual(['074001 济源市行政服务中心 一般公共预算基本支出：无 → 561万元', '074001 济源市行政服务中心 一般公共预算项目支出：无 → 1200万元']);
-    service.close();
+    api.close();
     expect(fileSha()).toBe(before);
-    service = createBudgetService({ dbPath, budgetsDir: dir });
+    api.open();
 
     expect(await refused('params.import', { upload: { fileName: pkg.fileName, base64: pkg.base64 }, sha256: '0'.repeat(64) })).toContain('不同');
     const done = await ok('params.import', { upload: { fileName: pkg.fileName, base64: pkg.base64 }, sha256: pkg.sha256 });
@@ -168,8 +146,7 @@ describe('年度参数包 through the API', () => {
     full = await expectCountsAgree();
     expect(full.findings.filter((f) => f.rule === 'text.placeholder').map((f) => f.place)).toEqual([{ row: '2010350', field: 'changeReason' }]);
     // Kept in the file and in the exchange format.
-    service.close();
-    service = createBudgetService({ dbPath, budgetsDir: dir });
+    api.reopen();
     v = await ok('params.view', {});
     expect(v.changes.rows[0]!.reason).toBe('原因待填写');
     const exported = await ok('exchange.export', {});

@@ -8,9 +8,10 @@ import type { BudgetDiff, FieldChange } from '../../../core/diff.js';
 import { fundLabel, isFundCode } from '../../../core/funds.js';
 import { findingKey, type ManifestTotals } from '../../../core/manifest.js';
 import type { Budget } from '../../../core/model.js';
-import { computeTables } from '../../../core/tables/index.js';
+import { TableEngine } from '../../../core/tables/index.js';
 import { BudgetStore, StoreError, type SubmissionRecord } from '../../../db/store.js';
 import { auditConfigFor } from '../../../db/params.js';
+import { chosenFormat } from '../../../db/publication-formats.js';
 import { loadConsolidatedBudget } from '../../../submission/department.js';
 import { PackageError } from '../../../submission/errors.js';
 import type { Finding } from '../../contract.js';
@@ -75,9 +76,11 @@ export function findingView(f: CoreFinding, drafts: Record<string, string>): Sub
 /** The budget a package made now would carry (汇总 with the received units), its 审核 and its totals. */
 export function packageAudit(store: BudgetStore) {
   const loaded = loadConsolidatedBudget(store);
-  const tables = computeTables(loaded.budget, loaded.book);
+  // As the package is made (submission/export.ts): the budget's format, and 河南 2020's tables besides.
+  const format = chosenFormat(store);
+  const engine = new TableEngine(loaded.budget, loaded.book, format);
   // The file's rule set: levels and 控制数 of the parameter package count for 上报 too.
-  const findings = auditBudget(loaded.budget, loaded.book, tables, auditConfigFor(store));
+  const findings = auditBudget(loaded.budget, loaded.book, engine.auditTables(), { ...auditConfigFor(store, format), documentTables: engine.referenceTables() });
   return { loaded, findings };
 }
 
