@@ -4,7 +4,7 @@
 // lines or 政府采购 use is not deleted: the refusal says how many and where.
 import { standardRows } from '../../core/indicators.js';
 import { PROJECT_CATEGORY_LABELS, type Project } from '../../core/model.js';
-import { toExactString, type Fen } from '../../core/money.js';
+import { toExactString } from '../../core/money.js';
 import { projectUsage } from '../../db/projects.js';
 import type { ApiOutputs, ApiParsedInput } from '../contract.js';
 import { ApiRefusal } from '../errors.js';
@@ -17,7 +17,7 @@ import type { BasicsValues } from '../wizard.js';
 import { readBasics, refuse } from './wizard/input.js';
 import { draftOf, readMeta, writeMeta } from './wizard/state.js';
 import { projectTemplate } from './wizard/templates.js';
-import { nextProjectCode } from './wizard/views.js';
+import { basicsOf, nextProjectCode } from './wizard/views.js';
 
 const CATEGORIES = (Object.keys(PROJECT_CATEGORY_LABELS) as ('general' | 'special')[]).map((code) => ({ code, label: PROJECT_CATEGORY_LABELS[code] }));
 
@@ -35,26 +35,7 @@ function choices(s: Session): ProjectChoices {
 }
 
 /** A project's master data as the form shows it (amounts in the budget's unit, '' when not filled). */
-function valuesOf(s: Session, p: Project): BasicsValues {
-  const amount = (fen: Fen | undefined) => (fen === undefined ? '' : s.money(fen));
-  return {
-    code: p.code,
-    name: p.name,
-    unit: p.unit,
-    category: p.category,
-    functional: p.functional ?? '',
-    usage: p.usage ?? '',
-    leader: p.leader ?? '',
-    contact: p.contact ?? '',
-    phone: p.phone ?? '',
-    start: p.start ?? '',
-    end: p.end ?? '',
-    totalAmount: amount(p.totalAmount),
-    yearAmount: amount(p.yearAmount),
-    priorTotalAmount: amount(p.priorTotalAmount),
-    priorYearAmount: amount(p.priorYearAmount),
-  };
-}
+const valuesOf = (s: Session, p: Project): BasicsValues => basicsOf(p, s.unit);
 
 function recordsOf(s: Session, projects: readonly Project[]): ProjectRecord[] {
   const { budget, book, engine } = s.requireBudget();

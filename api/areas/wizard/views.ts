@@ -3,7 +3,7 @@ import { DEFAULT_AUDIT_SETTINGS } from '../../../core/audit/index.js';
 import { standardRows } from '../../../core/indicators.js';
 import type { DepartmentPerformance, Project } from '../../../core/model.js';
 import { toExactString, type AmountUnit, type Fen } from '../../../core/money.js';
-import { WIZARD_STEPS, WIZARD_STEP_LABELS, type WizardDepartment, type WizardIndicatorDraft, type WizardProject, type WizardProjectFields } from '../../wizard.js';
+import { WIZARD_STEPS, WIZARD_STEP_LABELS, type WizardDepartment, type WizardIndicatorDraft, type WizardProject, type WizardProjectFields, type BasicsValues } from '../../wizard.js';
 import { type ProjectDraftState, type WizardMeta, type WizardSession, draftOf, isStep } from './state.js';
 import { departmentTemplate, projectTemplate, templateView, templatesFor } from './templates.js';
 import { choices, indicatorView, severityOf, targetView } from './targets.js';
@@ -13,7 +13,8 @@ import { indicatorRules, readIndicators } from './input.js';
 
 // ---- views ----------------------------------------------------------------------------------------------
 
-function fieldsOf(p: Project, unit: AmountUnit): WizardProjectFields {
+/** A project's master data as its forms show it: amounts in the budget's unit, '' where not filled. */
+export function basicsOf(p: Project, unit: AmountUnit): BasicsValues {
   const amount = (fen: Fen | undefined) => (fen === undefined ? '' : toExactString(fen, unit));
   return {
     code: p.code,
@@ -31,6 +32,12 @@ function fieldsOf(p: Project, unit: AmountUnit): WizardProjectFields {
     yearAmount: amount(p.yearAmount),
     priorTotalAmount: amount(p.priorTotalAmount),
     priorYearAmount: amount(p.priorYearAmount),
+  };
+}
+
+function fieldsOf(p: Project, unit: AmountUnit): WizardProjectFields {
+  return {
+    ...basicsOf(p, unit),
     overview: p.overview ?? '',
     basis: p.basis ?? '',
     necessity: p.necessity ?? '',
