@@ -2,7 +2,7 @@
 // through Chromium with the keyboard and the clipboard as a finance clerk would.
 import { readFileSync } from 'node:fs';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { FIXTURE_PATH, cell, cleanup, expectStored, reveal, settled, shot, startHost, startWithFixture, tempBudgetDir, type RunningHost } from './host.js';
+import { FIXTURE_PATH, cell, cleanup, expectStored, reveal, settled, shot, startHost, startWithFixture, tempBudgetDir, typeInEditor, type RunningHost } from './host.js';
 
 interface LineRow {
   id: number;
@@ -54,8 +54,8 @@ async function typeInto(page: Page, target: Locator, text: string): Promise<void
   await target.click();
   // Text typed through an input method (Chinese) is delivered without key presses here: F2 opens the
   // editor first, as in Excel.
-  if (/^[^\x00-\x7f]/.test(text)) await page.keyboard.press('F2');
-  await page.keyboard.type(text);
+  if (/^[^\x00-\x7f]/.test(text)) await typeInEditor(page, text);
+  else await page.keyboard.type(text);
   await page.keyboard.press('Enter');
 }
 
@@ -333,8 +333,7 @@ test('the code picker finds 科目 by name as one types', async ({ page }) => {
   await openApp(page, host);
   await cell(page, line.id, 'economic').click();
   // Text typed through an input method (Chinese) arrives without key presses here: F2 opens the picker.
-  await page.keyboard.press('F2');
-  await page.keyboard.type('办公');
+  await typeInEditor(page, '办公');
   const picker = page.getByTestId('picker-economic');
   await shot(page, '16-picker');
   await expect(picker.locator('li[data-code="30201"]')).toBeVisible();

@@ -2,7 +2,7 @@
 // sorting and bulk edits. Browser host on a fresh budget file, driven through Chromium with the keyboard.
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import Decimal from 'decimal.js';
-import { cell, cleanup, expectStored, reveal, settled, shot, startHost, startWithFixture, tempBudgetDir, type RunningHost } from './host.js';
+import { cell, cleanup, expectStored, reveal, settled, shot, startHost, startWithFixture, tempBudgetDir, typeInEditor, type RunningHost } from './host.js';
 
 interface LineRow {
   id: number;
@@ -140,8 +140,7 @@ test('in a new budget, Tab after a new 功能分类 stays on the line, not on th
 test('the 科目 picker shows each entry under its parents and finds "农业农村 行政运行" by them', async ({ page }) => {
   const line = (await openGrid(page)).find((l) => l.functional === '2010350' && l.economic === '30101')!;
   await cell(page, line.id, 'functional').click();
-  await page.keyboard.press('F2');
-  await page.keyboard.type('农业农村 行政运行');
+  await typeInEditor(page, '农业农村 行政运行');
   const picker = page.getByTestId('picker-functional');
   const first = picker.locator('li').first();
   await expect(first).toHaveAttribute('data-code', '2130101');
@@ -153,16 +152,14 @@ test('the 科目 picker shows each entry under its parents and finds "农业农�
 
   // 30902 and 31002 are both “办公设备购置”: their parents tell them apart.
   await cell(page, line.id, 'economic').click();
-  await page.keyboard.press('F2');
-  await page.keyboard.type('办公设备购置');
+  await typeInEditor(page, '办公设备购置');
   const economic = page.getByTestId('picker-economic');
   await expect(economic.locator('li[data-code="30902"] .path')).toHaveText('资本性支出（基本建设） › ');
   await expect(economic.locator('li[data-code="31002"] .path')).toHaveText('资本性支出 › ');
   await page.keyboard.press('Escape');
   // Nothing found says what was looked for.
   await cell(page, line.id, 'functional').click();
-  await page.keyboard.press('F2');
-  await page.keyboard.type('没有这种科目');
+  await typeInEditor(page, '没有这种科目');
   await expect(page.getByTestId('picker-functional').locator('li.none')).toHaveText('没有匹配“没有这种科目”的科目');
 });
 
@@ -335,8 +332,7 @@ test('Insert and Ctrl+Enter add a line below the cursor; Ctrl+D fills down from 
   const three = p11Now.slice(0, 3);
   await cell(page, three[0]!.id, 'remark').click();
   // Chinese text arrives through an input method, without key presses: F2 opens the editor first.
-  await page.keyboard.press('F2');
-  await page.keyboard.type('按上年标准');
+  await typeInEditor(page, '按上年标准');
   await page.keyboard.press('Enter');
   await expectStored(page, three[0]!.id, 'remark', '按上年标准');
   await cell(page, three[0]!.id, 'remark').click();
@@ -368,8 +364,7 @@ test('a 政府性基金 科目 paid from 一般公共预算 is a hard 审核 fin
   // Paid from 政府性基金, the finding is gone.
   await finding.click();
   await expect.poll(() => focusedRowId(page)).toBe(`L${line.id}`);
-  await page.keyboard.press('F2');
-  await page.keyboard.type('政府性基金·当年收入');
+  await typeInEditor(page, '政府性基金·当年收入');
   await expect(page.getByTestId('picker-fund').locator('li').first()).toContainText('政府性基金·当年收入');
   await page.keyboard.press('Enter');
   await expectStored(page, line.id, 'fund', '政府性基金·当年收入');

@@ -128,6 +128,19 @@ export async function reveal(page: Page, row: number | string): Promise<void> {
 }
 
 /**
+ * Types text as an input method (Chinese) delivers it: as text, without key presses, so the keyboard buffer that
+ * holds keys for an editor still opening never sees it. A user sees the editor open before composing into it:
+ * F2 opens the cell's editor, the text waits until a text box in it holds the focus.
+ */
+export async function typeInEditor(page: Page, text: string): Promise<void> {
+  await page.keyboard.press('F2');
+  await expect
+    .poll(() => page.evaluate(() => document.activeElement instanceof HTMLInputElement || document.activeElement instanceof HTMLTextAreaElement))
+    .toBe(true);
+  await page.keyboard.type(text);
+}
+
+/**
  * Waits until everything done in the UI is stored by the host: the status bar says 已保存 (no write on its
  * way; a refused one counts as answered) and no grid cell is still marked as pending. Tests that read the
  * file or the API after a UI action wait for this, never for a cell's text alone.
