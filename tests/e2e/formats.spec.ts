@@ -29,6 +29,7 @@ function figure(table: Locator, row: string, column: string): Locator {
 test('the tables view switches between 河南 2020 and the national format; a bad format file is refused', async ({ page }) => {
   host = await startWithFixture(readFileSync(NATIONAL, 'utf8'));
   await page.goto(host.url);
+  await expect(page.locator('[role="row"][row-id^="L"]').first()).toBeVisible();
   await page.getByRole('tab', { name: '预算公开表' }).click();
   const select = page.getByTestId('format-select');
   await expect(select).toHaveValue('henan-2020');

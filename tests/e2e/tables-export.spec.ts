@@ -16,6 +16,7 @@ test.afterEach(async () => {
 
 async function showTable(page: Page, h: RunningHost, id: string): Promise<void> {
   await page.goto(h.url);
+  await expect(page.locator('[role="row"][row-id^="L"]').first()).toBeVisible();
   await page.getByRole('tab', { name: '预算公开表' }).click();
   await page.locator(`.table-list [data-table="${id}"]`).click();
   await expect(page.getByTestId(`table-${id}`)).toBeVisible();

@@ -19,6 +19,8 @@ test.afterEach(async () => {
 
 async function openPerformance(page: Page, h: RunningHost): Promise<void> {
   await page.goto(h.url);
+  // Tabs are clicked once the app has shown the budget, as a user does.
+  await expect(page.locator('[role="row"][row-id^="L"]').first()).toBeVisible();
   await page.getByRole('tab', { name: '绩效目标' }).click();
   await expect(page.getByTestId('project-list')).toBeVisible();
 }
@@ -441,6 +443,7 @@ test('indicator rows are kept as typed in a draft, leaving with unsaved input as
 test('a project’s finding in 审核 opens its wizard at the step and field concerned', async ({ page }) => {
   host = await startWithFixture();
   await page.goto(host.url);
+  await expect(page.locator('[role="row"][row-id^="L"]').first()).toBeVisible();
   await page.getByRole('tab', { name: '审核' }).click();
   // P02's 10th indicator “电话接通率” has a target without a unit (≥70).
   const finding = page.locator('.finding[data-rule="indicator.target-missing-unit"]').filter({ hasText: '电话接通率' });
