@@ -150,6 +150,10 @@ test('a new project name typed in a line’s 项目 cell is offered for creation
   await expect(page.getByTestId('picker-project').locator('li[data-create="true"]')).toBeVisible();
   await page.keyboard.press('Tab');
   await expect(page.getByTestId('grid-message')).toContainText('请先在「项目库」中新建该项目');
+  // Tab went on to the next cell (资金来源) and opened its picker: it is left unchanged with Escape. (Once, under
+  // load, clicking the message's button with that picker open left the line with another 资金来源: not yet explained.)
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('picker-fund')).toHaveCount(0);
   await page.locator('[data-action="create-project"]').click();
   await expect(dialog.locator('#wz-f-name')).toHaveValue('另一个新项目');
   await page.keyboard.press('Escape');
