@@ -373,8 +373,13 @@ async function tableFile(session: SubmissionSession, input: Input<'submission.ta
       ? await (await import('../../submission/xlsx.js')).tableWorkbook(table, now, options)
       : await (await import('../../submission/pdf.js')).tablesPdf([table], { ...options, created: now, title: `${budget.department.name}${budget.fiscalYear}年${table.title}` });
   const fileName = `${safeFileStem(budget.department.name)}-${budget.fiscalYear}年-${safeFileStem(`${id}_${table.title}${project ? `_${project}` : ''}`)}.${input.format}`;
-  if (input.path === undefined) return { fileName, path: null, base64: bytes.toString('base64') };
-  const path = resolve(input.path);
+  return deliver(fileName, bytes, input.path);
+}
+
+/** A file made for the user: written to the path they chose, or handed back as base64 for the page to save. */
+function deliver(fileName: string, bytes: Buffer, chosen: string | undefined): { fileName: string; path: string | null; base64: string | null } {
+  if (chosen === undefined) return { fileName, path: null, base64: bytes.toString('base64') };
+  const path = resolve(chosen);
   try {
     writeFileSync(path, bytes);
   } catch {
@@ -387,14 +392,7 @@ async function linesTemplate(session: SubmissionSession, input: Input<'submissio
   const { budget, book } = session.requireBudget();
   const bytes = await (await linesXlsx()).exportLinesTemplate({ ...budget, lines: session.lines() }, book);
   const fileName = `${safeFileStem(budget.department.name)}-${budget.fiscalYear}年预算明细.xlsx`;
-  if (input.path === undefined) return { fileName, path: null, base64: bytes.toString('base64') };
-  const path = resolve(input.path);
-  try {
-    writeFileSync(path, bytes);
-  } catch {
-    throw new ApiRefusal(`无法写入“${path}”：请检查文件夹是否存在、是否有写入权限`);
-  }
-  return { fileName, path, base64: null };
+  return deliver(fileName, bytes, input.path);
 }
 
 async function importLines(session: SubmissionSession, input: Input<'submission.importLines'>): Promise<SubmissionOutputs['submission.importLines']> {
